@@ -1,0 +1,288 @@
+"""What a model takes as input, and where sample and calibration inputs come from.
+
+An :class:`InputSpec` names the shape and dtype of each input and, for image
+models, how an image becomes a tensor (:class:`Preprocess`). Conversion,
+verification, calibration and the GUI's "Try it" panel all use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from studio.errors import InputError
+
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
+TENSOR_SUFFIXES = {".npy", ".pt", ".pth"}
+
+DTYPES = {"float32", "float16", "int64", "int32", "uint8", "bool"}
+
+
+@dataclass(frozen=True)
+class Preprocess:
+    """How an image file becomes an input tensor: resize, center-crop, scale, normalize."""
+
+    resize: int | None = 256  # shorter side, before the crop; None keeps the size
+    crop: int | None = 224  # square center crop; None for no crop
+    grayscale: bool = False
+    mean: tuple[float, ...] = IMAGENET_MEAN
+    std: tuple[float, ...] = IMAGENET_STD
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Preprocess:
+        data = dict(data)
+        for key in ("mean", "std"):
+            if key in data:
+                data[key] = tuple(float(v) for v in data[key])
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    name: str
+    shape: tuple[int, ...]
+    dtype: str = "float32"
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "shape": list(self.shape), "dtype": self.dtype}
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """The inputs of a model. Most vision models have one: ``(1, 3, 224, 224)`` float32."""
+
+    tensors: tuple[TensorSpec, ...]
+    preprocess: Preprocess | None = field(default=None)
+
+    @classmethod
+    def single(
+        cls, shape: tuple[int, ...], dtype: str = "float32", preprocess: Preprocess | None = None
+    ) -> InputSpec:
+        return cls((TensorSpec("input", tuple(shape), dtype),), preprocess)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The first input's shape (the common case)."""
+        return self.tensors[0].shape
+
+    def to_dict(self) -> dict:
+        return {
+            "tensors": [t.to_dict() for t in self.tensors],
+            "preprocess": self.preprocess.to_dict() if self.preprocess else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> InputSpec:
+        tensors = tuple(
+            TensorSpec(t.get("name", f"input{i}"), tuple(int(d) for d in t["shape"]), t.get("dtype", "float32"))
+            for i, t in enumerate(data["tensors"])
+        )
+        pre = data.get("preprocess")
+        return cls(tensors, Preprocess.from_dict(pre) if pre else None)
+
+
+def parse_shape(text: str) -> tuple[int, ...]:
+    """Parse ``1,3,224,224`` (or ``1x3x224x224``) into a shape."""
+    parts = [p.strip() for p in text.replace("x", ",").replace("X", ",").split(",") if p.strip()]
+    try:
+        shape = tuple(int(p) for p in parts)
+    except ValueError:
+        raise InputError(
+            f"input shape {text!r} is not a list of whole numbers",
+            hint="write it like --input-shape 1,3,224,224",
+        ) from None
+    if not shape or any(d <= 0 for d in shape):
+        raise InputError(
+            f"input shape {text!r} must have at least one dimension, all positive",
+            hint="write it like --input-shape 1,3,224,224",
+        )
+    return shape
+
+
+def default_preprocess_for(shape: tuple[int, ...]) -> Preprocess | None:
+    """ImageNet-style preprocessing for an NCHW image input of 1 or 3 channels."""
+    if len(shape) != 4 or shape[1] not in (1, 3):
+        return None
+    size = shape[-1]
+    if shape[1] == 1:
+        return Preprocess(resize=size, crop=size, grayscale=True, mean=(0.5,), std=(0.5,))
+    return Preprocess(resize=round(size * 256 / 224), crop=size)
+
+
+# --- turning images and tensor files into arrays -------------------------------------------
+
+
+def load_image(path: str | Path, preprocess: Preprocess, shape: tuple[int, ...]) -> np.ndarray:
+    """One image file as a float32 array of ``shape`` (batch dimension included)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as img:
+            img = img.convert("L" if preprocess.grayscale else "RGB")
+            height, width = shape[-2], shape[-1]
+            if preprocess.resize:
+                w, h = img.size
+                scale = preprocess.resize / min(w, h)
+                img = img.resize(
+                    (max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BILINEAR
+                )
+            crop_h = preprocess.crop or height
+            crop_w = preprocess.crop or width
+            w, h = img.size
+            left, top = max(0, (w - crop_w) // 2), max(0, (h - crop_h) // 2)
+            img = img.crop((left, top, left + crop_w, top + crop_h))
+            if img.size != (width, height):
+                img = img.resize((width, height), Image.Resampling.BILINEAR)
+            array = np.asarray(img, dtype=np.float32) / 255.0
+    except (UnidentifiedImageError, OSError) as exc:
+        raise InputError(f"{Path(path).name} is not an image that can be read ({exc})") from None
+    if array.ndim == 2:
+        array = array[None, :, :]
+    else:
+        array = array.transpose(2, 0, 1)
+    mean = np.asarray(preprocess.mean, dtype=np.float32).reshape(-1, 1, 1)
+    std = np.asarray(preprocess.std, dtype=np.float32).reshape(-1, 1, 1)
+    array = (array - mean) / std
+    batch = shape[0] if len(shape) == 4 else 1
+    return np.repeat(array[None], batch, axis=0).astype(np.float32)
+
+
+def load_tensor_file(path: str | Path) -> np.ndarray:
+    """A ``.npy`` array or a ``.pt`` tensor (loaded weights-only) as a numpy array."""
+    path = Path(path)
+    try:
+        if path.suffix == ".npy":
+            return np.load(path, allow_pickle=False)
+        import torch
+
+        value = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:
+        raise InputError(f"{path.name} is not a tensor file that can be read ({exc})") from None
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().numpy()
+    raise InputError(f"{path.name} holds a {type(value).__name__}, not a single tensor")
+
+
+@dataclass
+class SampleSet:
+    """Inputs for verification or calibration, each a list of arrays (one per model input)."""
+
+    inputs: list[list[np.ndarray]]
+    source: str  # "images", "tensors", "random"
+    labels: list[int] | None = None  # class index per input, for a labelled image folder
+    class_names: list[str] | None = None
+
+    @property
+    def low_fidelity(self) -> bool:
+        """Random inputs say little about real data: calibration on them is marked as such."""
+        return self.source == "random"
+
+    def __len__(self) -> int:
+        return len(self.inputs)
+
+
+def random_inputs(spec: InputSpec, count: int, seed: int = 0) -> SampleSet:
+    """Random inputs matching ``spec``: standard normal floats, small integers otherwise."""
+    rng = np.random.default_rng(seed)
+    samples = []
+    for _ in range(count):
+        arrays = []
+        for t in spec.tensors:
+            if t.dtype.startswith("float"):
+                arrays.append(rng.standard_normal(t.shape).astype(t.dtype))
+            elif t.dtype == "bool":
+                arrays.append(rng.integers(0, 2, t.shape).astype(bool))
+            else:
+                arrays.append(rng.integers(0, 10, t.shape).astype(t.dtype))
+        samples.append(arrays)
+    return SampleSet(samples, "random")
+
+
+def load_sample_folder(folder: str | Path, spec: InputSpec, limit: int | None = None) -> SampleSet:
+    """Images or tensor files from a folder.
+
+    A folder of sub-folders of images is a labelled set: each sub-folder is a class
+    (sorted by name, as torchvision's ImageFolder does). Tensor files give their
+    arrays as they are; a file with a leading batch dimension larger than the
+    spec's is split into samples.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"the sample folder {folder} does not exist or is not a folder")
+    preprocess = spec.preprocess or default_preprocess_for(spec.shape)
+    subdirs = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    images = [p for p in files if p.suffix.lower() in IMAGE_SUFFIXES]
+    tensors = [p for p in files if p.suffix.lower() in TENSOR_SUFFIXES]
+
+    if subdirs and not images and not tensors:
+        class_names = [d.name for d in subdirs]
+        inputs, labels = [], []
+        for index, sub in enumerate(subdirs):
+            for path in sorted(sub.iterdir()):
+                if path.suffix.lower() in IMAGE_SUFFIXES:
+                    inputs.append([load_image(path, _need(preprocess, folder), spec.shape)])
+                    labels.append(index)
+        if not inputs:
+            raise InputError(f"the folder {folder} has class sub-folders but no images in them")
+        inputs, labels = _limit(inputs, limit), _limit(labels, limit)
+        return SampleSet(inputs, "images", labels, class_names)
+    if images:
+        chosen = _limit(images, limit)
+        return SampleSet([[load_image(p, _need(preprocess, folder), spec.shape)] for p in chosen], "images")
+    if tensors:
+        inputs = []
+        for path in tensors:
+            inputs.extend(_split_batch(load_tensor_file(path), spec))
+        return SampleSet(_limit(inputs, limit), "tensors")
+    raise InputError(
+        f"the folder {folder} holds no images ({', '.join(sorted(IMAGE_SUFFIXES))}) "
+        f"and no tensor files (.npy, .pt)",
+        hint="put a few representative inputs in it, or choose another folder",
+    )
+
+
+def load_samples(source: str | Path | None, spec: InputSpec, count: int, seed: int = 0) -> SampleSet:
+    """Samples from a folder, a single tensor file, or random when ``source`` is None."""
+    if source is None:
+        return random_inputs(spec, count, seed)
+    path = Path(source)
+    if path.is_file():
+        return SampleSet(_limit(_split_batch(load_tensor_file(path), spec), count), "tensors")
+    return load_sample_folder(path, spec, limit=count)
+
+
+def _split_batch(array: np.ndarray, spec: InputSpec) -> list[list[np.ndarray]]:
+    expected = spec.shape
+    if tuple(array.shape) == tuple(expected):
+        return [[array.astype(spec.tensors[0].dtype)]]
+    if array.ndim == len(expected) and tuple(array.shape[1:]) == tuple(expected[1:]):
+        step = expected[0]
+        return [
+            [array[i : i + step].astype(spec.tensors[0].dtype)]
+            for i in range(0, array.shape[0] - step + 1, step)
+        ]
+    if array.ndim == len(expected) - 1 and tuple(array.shape) == tuple(expected[1:]):
+        return [[array[None].astype(spec.tensors[0].dtype)]]
+    raise InputError(
+        f"a tensor of shape {tuple(array.shape)} does not fit the model's input {tuple(expected)}"
+    )
+
+
+def _need(preprocess: Preprocess | None, folder: Path) -> Preprocess:
+    if preprocess is None:
+        raise InputError(
+            f"the folder {folder} holds images, but the model's input is not an image"
+        )
+    return preprocess
+
+
+def _limit(items: list, limit: int | None) -> list:
+    return items if limit is None else items[:limit]
