@@ -24,8 +24,9 @@ def parse_json_arg(text: str | None, option: str, expect: type) -> Any:
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{option} is not valid JSON ({exc.msg} at character {exc.pos})",
-            hint=f"""for example {option} '["a", 1]'""" if expect is list else
-            f"""for example {option} '{{"num_classes": 10}}'""",
+            hint=f"""for example {option} '["a", 1]'"""
+            if expect is list
+            else f"""for example {option} '{{"num_classes": 10}}'""",
         ) from None
     if not isinstance(value, expect):
         raise InputError(f"{option} must be a JSON {'list' if expect is list else 'object'}")

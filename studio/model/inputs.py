@@ -81,7 +81,11 @@ class InputSpec:
     @classmethod
     def from_dict(cls, data: dict) -> InputSpec:
         tensors = tuple(
-            TensorSpec(t.get("name", f"input{i}"), tuple(int(d) for d in t["shape"]), t.get("dtype", "float32"))
+            TensorSpec(
+                t.get("name", f"input{i}"),
+                tuple(int(d) for d in t["shape"]),
+                t.get("dtype", "float32"),
+            )
             for i, t in enumerate(data["tensors"])
         )
         pre = data.get("preprocess")
@@ -236,7 +240,9 @@ def load_sample_folder(folder: str | Path, spec: InputSpec, limit: int | None = 
         return SampleSet(inputs, "images", labels, class_names)
     if images:
         chosen = _limit(images, limit)
-        return SampleSet([[load_image(p, _need(preprocess, folder), spec.shape)] for p in chosen], "images")
+        return SampleSet(
+            [[load_image(p, _need(preprocess, folder), spec.shape)] for p in chosen], "images"
+        )
     if tensors:
         inputs = []
         for path in tensors:
@@ -249,7 +255,9 @@ def load_sample_folder(folder: str | Path, spec: InputSpec, limit: int | None = 
     )
 
 
-def load_samples(source: str | Path | None, spec: InputSpec, count: int, seed: int = 0) -> SampleSet:
+def load_samples(
+    source: str | Path | None, spec: InputSpec, count: int, seed: int = 0
+) -> SampleSet:
     """Samples from a folder, a single tensor file, or random when ``source`` is None."""
     if source is None:
         return random_inputs(spec, count, seed)
@@ -278,9 +286,7 @@ def _split_batch(array: np.ndarray, spec: InputSpec) -> list[list[np.ndarray]]:
 
 def _need(preprocess: Preprocess | None, folder: Path) -> Preprocess:
     if preprocess is None:
-        raise InputError(
-            f"the folder {folder} holds images, but the model's input is not an image"
-        )
+        raise InputError(f"the folder {folder} holds images, but the model's input is not an image")
     return preprocess
 
 

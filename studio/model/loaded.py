@@ -46,8 +46,9 @@ class LoadedModel:
     input_spec: InputSpec | None = None
     labels: list[str] | None = None  # class names when known (ImageNet, the sample model)
     candidates: list[Candidate] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # plain-language remarks (prefix stripped...)
+    notes: list[str] = field(default_factory=list)  # plain-language remarks for the user
     exported_program: Any = None  # the torch.export.ExportedProgram for .pt2 files
+    weights: dict | None = None  # the state_dict of a weights-only file
     metadata: dict = field(default_factory=dict)
 
     @property

@@ -1,0 +1,164 @@
+"""Recognising a model file from its content, never from its name."""
+
+from __future__ import annotations
+
+import json
+import pickletools
+import struct
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from studio.errors import ModelFileError
+from studio.model import loaded as fmt
+
+# A torch.save file in the legacy (non-zip) format starts with this pickled magic number.
+_LEGACY_TORCH_MAGIC = b"\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19"
+_HEAD = 64
+
+
+@dataclass(frozen=True)
+class Detected:
+    format: str  # one of the constants in studio.model.loaded, or "torch_pickle"
+    detail: str = ""
+
+
+TORCH_PICKLE = "torch_pickle"  # torch.save output: a state_dict, a checkpoint or a pickled module
+
+
+def detect_format(path: str | Path) -> Detected:
+    """Name the format of ``path`` by looking at its bytes.
+
+    Raises :class:`ModelFileError` with a plain explanation for files that are
+    missing, empty, truncated, text, or not a model at all.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ModelFileError(f"{path} does not exist", hint="check the path and try again")
+    if path.is_dir():
+        raise ModelFileError(f"{path} is a folder, not a model file")
+    size = path.stat().st_size
+    if size == 0:
+        raise ModelFileError(
+            f"{path.name} is empty (0 bytes)",
+            hint="the file may not have finished downloading or saving",
+        )
+    with path.open("rb") as f:
+        head = f.read(_HEAD)
+
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _detect_zip(path)
+    if len(head) >= 8 and head[4:6] == b"ET" and head[6:8].isdigit():
+        return Detected(fmt.EXECUTORCH, f"ExecuTorch program (schema {head[4:8].decode()})")
+    if _looks_like_safetensors(path, head, size):
+        return Detected(fmt.SAFETENSORS)
+    if head.startswith(_LEGACY_TORCH_MAGIC):
+        return Detected(TORCH_PICKLE, "legacy torch.save format")
+    if head[:1] == b"\x80" and 2 <= head[1] <= 5:
+        return Detected(TORCH_PICKLE, "plain Python pickle")
+    if _looks_like_onnx(head):
+        return Detected(fmt.ONNX)
+    if _looks_like_text(head):
+        raise ModelFileError(
+            f"{path.name} is a text file, not a model",
+            hint="choose the checkpoint your training saved (for example a .pt, .pth, .safetensors or .onnx file)",
+        )
+    raise ModelFileError(
+        f"{path.name} is not a model file the studio recognises",
+        hint="supported: PyTorch checkpoints and state_dicts, safetensors, TorchScript, "
+        "torch.export (.pt2), ONNX, ExecuTorch (.pte), PyTorch Lite (.ptl)",
+    )
+
+
+def _detect_zip(path: Path) -> Detected:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ModelFileError(
+            f"{path.name} is a damaged archive ({exc})",
+            hint="the file is probably truncated; copy or save it again",
+        ) from None
+    tails = {name.split("/", 1)[1] if "/" in name else name for name in names}
+    if "archive_format" in tails or any(
+        t.startswith("models/") and t.endswith(".json") for t in tails
+    ):
+        return Detected(fmt.EXPORTED_PROGRAM)
+    if "bytecode.pkl" in tails:
+        return Detected(fmt.PYTORCH_LITE)
+    if "constants.pkl" in tails or any(t.startswith("code/") for t in tails):
+        return Detected(fmt.TORCHSCRIPT)
+    if "data.pkl" in tails:
+        return Detected(TORCH_PICKLE)
+    raise ModelFileError(
+        f"{path.name} is a zip archive, but not one PyTorch wrote",
+        hint="choose the model file itself, not an archive that contains it",
+    )
+
+
+def _looks_like_safetensors(path: Path, head: bytes, size: int) -> bool:
+    if len(head) < 10:
+        return False
+    (header_len,) = struct.unpack("<Q", head[:8])
+    if header_len <= 1 or 8 + header_len > size or head[8:9] != b"{":
+        return False
+    if header_len > 100_000_000:
+        return False
+    with path.open("rb") as f:
+        f.seek(8)
+        try:
+            json.loads(f.read(header_len))
+        except (ValueError, UnicodeDecodeError):
+            return False
+    return True
+
+
+def _looks_like_onnx(head: bytes) -> bool:
+    # ModelProto: field 1 (ir_version, varint) comes first in files written by onnx.
+    return (
+        head[:1] == b"\x08"
+        and 1 <= head[1] <= 30
+        and head[2:3] in (b"\x12", b"\x1a", b"\x22", b"\x3a", b"\x42")
+    )
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return all(ch.isprintable() or ch in "\r\n\t" for ch in text)
+
+
+def pickle_globals(data: bytes, limit: int = 20) -> list[str]:
+    """The ``module.name`` globals a pickle would import, found without running it."""
+    names: list[str] = []
+    strings: list[str] = []
+    try:
+        for opcode, arg, _pos in pickletools.genops(data):
+            if opcode.name in ("SHORT_BINUNICODE", "BINUNICODE", "UNICODE", "BINUNICODE8"):
+                strings.append(arg)
+            elif opcode.name in ("GLOBAL", "INST"):
+                names.append(str(arg).replace(" ", "."))
+            elif opcode.name == "STACK_GLOBAL" and len(strings) >= 2:
+                names.append(f"{strings[-2]}.{strings[-1]}")
+            if len(names) >= limit * 4:
+                break
+    except Exception:  # a truncated pickle: report what was read so far
+        pass
+    seen: list[str] = []
+    for name in names:
+        if name not in seen:
+            seen.append(name)
+    return seen[:limit]
+
+
+def torch_pickle_bytes(path: Path) -> bytes:
+    """The pickle inside a torch.save file (zip: ``data.pkl``; legacy or plain: the file)."""
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.endswith("/data.pkl") or name == "data.pkl":
+                    return archive.read(name)
+        return b""
+    return path.read_bytes()[:1_000_000]

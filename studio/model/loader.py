@@ -1,0 +1,388 @@
+"""Opening any model file a user has: detect the format, load safely, find the architecture."""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import warnings
+import zipfile
+from pathlib import Path
+
+from studio.errors import ArchitectureError, ModelFileError, StudioError, TrustRequired
+from studio.model import architectures, formats, sample
+from studio.model import loaded as fmt
+from studio.model.inputs import InputSpec, Preprocess, TensorSpec, default_preprocess_for
+from studio.model.loaded import LoadedModel
+
+log = logging.getLogger(__name__)
+
+# Where training code nests the weights in a checkpoint, most common first.
+NESTED_KEYS = (
+    "state_dict",
+    "model_state_dict",
+    "model",
+    "net",
+    "network",
+    "module",
+    "model_ema",
+    "ema",
+)
+# Prefixes that wrappers add to every key: DataParallel, Lightning, torch.compile.
+WRAPPER_PREFIXES = ("module.", "model.", "_orig_mod.", "net.")
+# Metadata keys of safetensors files the studio writes (the sample model has them).
+META_ARCH, META_INPUT, META_LABELS = "studio.architecture", "studio.input_spec", "studio.labels"
+
+
+def load_model(
+    path: str | Path,
+    arch: str | None = None,
+    arch_args: list | None = None,
+    arch_kwargs: dict | None = None,
+    trust: bool = False,
+    input_shape: tuple[int, ...] | None = None,
+) -> LoadedModel:
+    """Open ``path``; for weights-only files, build the architecture and load the weights.
+
+    Runnable results have ``module`` in eval mode and an ``input_spec``. A
+    weights-only file whose architecture cannot be found exactly comes back with
+    ``module=None`` and the ranked ``candidates``.
+    """
+    path = Path(path)
+    detected = formats.detect_format(path)
+    log.info("%s: detected %s %s", path, detected.format, detected.detail)
+    if detected.format == formats.TORCH_PICKLE:
+        result = _load_torch_pickle(path, detected, trust)
+    elif detected.format == fmt.SAFETENSORS:
+        result = _load_safetensors(path)
+    elif detected.format == fmt.TORCHSCRIPT:
+        result = _load_torchscript(path)
+    elif detected.format == fmt.EXPORTED_PROGRAM:
+        result = _load_exported_program(path)
+    else:  # ONNX, ExecuTorch, PyTorch Lite: described, not run, on the host
+        result = LoadedModel(path=path, format=detected.format)
+
+    state = result.metadata.pop("_state_dict", None)
+    if state is not None:
+        _attach_architecture(result, state, arch, arch_args, arch_kwargs, trust)
+    elif arch:
+        result.notes.append(
+            f"--arch is ignored: a {result.format.replace('_', ' ')} file carries its architecture"
+        )
+
+    if result.module is not None:
+        result.module.eval()
+        if input_shape:
+            result.input_spec = InputSpec.single(
+                input_shape, preprocess=default_preprocess_for(input_shape)
+            )
+        elif result.input_spec is None:
+            result.input_spec = InputSpec.single(
+                (1, 3, 224, 224), preprocess=default_preprocess_for((1, 3, 224, 224))
+            )
+            result.metadata["input_assumed"] = True
+    elif input_shape:
+        result.input_spec = InputSpec.single(
+            input_shape, preprocess=default_preprocess_for(input_shape)
+        )
+    return result
+
+
+# --- torch.save files -------------------------------------------------------------------
+
+
+def _load_torch_pickle(path: Path, detected, trust: bool) -> LoadedModel:
+    import torch
+
+    try:
+        obj = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as exc:
+        if "weights only" not in str(exc).lower() and "weights_only" not in str(exc).lower():
+            raise _damaged(path, exc) from None
+        return _load_untrusted_pickle(path, detected, trust)
+    except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _damaged(path, exc) from None
+    return _from_object(path, obj)
+
+
+def _load_untrusted_pickle(path: Path, detected, trust: bool) -> LoadedModel:
+    """A pickle that names classes beyond tensors: only the user can decide to run it."""
+    names = formats.pickle_globals(formats.torch_pickle_bytes(path))
+    named = ", ".join(n for n in names if not n.startswith(("torch._utils", "collections.")))[:200]
+    if not trust:
+        raise TrustRequired(
+            f"{path.name} is a pickled Python object"
+            + (f" (it names {named})" if named else "")
+            + "; opening it runs code stored in the file, which could do anything to this computer",
+            hint="open it only if it comes from someone you trust, with --trust; "
+            "or ask for a state_dict or safetensors file instead",
+        )
+    import torch
+
+    log.warning("loading %s with trust: running its pickled code", path)
+    try:
+        if detected.detail == "plain Python pickle":
+            with path.open("rb") as f:
+                obj = pickle.load(f)
+        else:
+            obj = torch.load(path, map_location="cpu", weights_only=False)
+    except (ModuleNotFoundError, AttributeError) as exc:
+        raise ArchitectureError(
+            f"{path.name} needs Python code that is not installed here ({exc})",
+            hint="install the package that defines the model, or save a state_dict instead",
+        ) from None
+    except Exception as exc:
+        raise _damaged(path, exc) from None
+    return _from_object(path, obj)
+
+
+def _from_object(path: Path, obj) -> LoadedModel:
+    import torch
+
+    if isinstance(obj, torch.nn.Module):
+        return LoadedModel(
+            path=path, format=fmt.PICKLED_MODULE, module=obj, architecture=type(obj).__name__
+        )
+    if isinstance(obj, dict):
+        state, fmt_name, notes = unwrap_checkpoint(obj, path.name)
+        result = LoadedModel(path=path, format=fmt_name, notes=notes)
+        result.metadata["_state_dict"] = state
+        return result
+    raise ModelFileError(
+        f"{path.name} holds a {type(obj).__name__}, not a model or its weights",
+    )
+
+
+def unwrap_checkpoint(obj: dict, name: str) -> tuple[dict, str, list[str]]:
+    """The state_dict inside a training checkpoint, with wrapper prefixes stripped."""
+    import torch
+
+    notes: list[str] = []
+    fmt_name = fmt.STATE_DICT
+    state = obj
+    for _ in range(3):
+        if state and all(isinstance(v, torch.Tensor) for v in state.values()):
+            break
+        nested = next((k for k in NESTED_KEYS if isinstance(state.get(k), dict) and state[k]), None)
+        if nested is None:
+            nested_module = next(
+                (k for k in NESTED_KEYS if isinstance(state.get(k), torch.nn.Module)), None
+            )
+            if nested_module:
+                raise ModelFileError(f"{name} nests a whole pickled module under {nested_module!r}")
+            break
+        notes.append(f"weights found under the checkpoint key {nested!r}")
+        fmt_name = fmt.CHECKPOINT
+        state = state[nested]
+    tensors = {k: v for k, v in state.items() if isinstance(v, torch.Tensor)}
+    if not tensors:
+        keys = ", ".join(list(map(str, obj))[:6])
+        raise ModelFileError(
+            f"{name} holds a dictionary without weights (keys: {keys})",
+            hint="choose the file your training saved the model's state_dict in",
+        )
+    if len(tensors) < len(state):
+        notes.append(f"ignored {len(state) - len(tensors)} entries that are not tensors")
+    return strip_prefixes(tensors, notes), fmt_name, notes
+
+
+def strip_prefixes(state: dict, notes: list[str]) -> dict:
+    changed = True
+    while changed:
+        changed = False
+        for prefix in WRAPPER_PREFIXES:
+            if state and all(k.startswith(prefix) for k in state):
+                state = {k[len(prefix) :]: v for k, v in state.items()}
+                notes.append(
+                    f"stripped the {prefix!r} prefix from every key (added by a training wrapper)"
+                )
+                changed = True
+    return state
+
+
+def _damaged(path: Path, exc: Exception) -> ModelFileError:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return ModelFileError(
+        f"{path.name} cannot be read: it looks damaged or truncated ({text[:160]})",
+        hint="copy or save the file again",
+    )
+
+
+# --- other formats ----------------------------------------------------------------------
+
+
+def _load_safetensors(path: Path) -> LoadedModel:
+    from safetensors import SafetensorError, safe_open
+    from safetensors.torch import load_file
+
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            metadata = f.metadata() or {}
+        state = load_file(str(path))
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise _damaged(path, exc) from None
+    result = LoadedModel(path=path, format=fmt.SAFETENSORS)
+    notes: list[str] = []
+    result.metadata["_state_dict"] = strip_prefixes(state, notes)
+    result.notes.extend(notes)
+    if META_INPUT in metadata:
+        import json
+
+        try:
+            result.input_spec = InputSpec.from_dict(json.loads(metadata[META_INPUT]))
+        except (ValueError, KeyError, TypeError):
+            log.warning("ignoring unreadable input spec in %s", path)
+    if META_LABELS in metadata:
+        result.labels = metadata[META_LABELS].split("\n")
+    if META_ARCH in metadata:
+        result.metadata["architecture_hint"] = metadata[META_ARCH]
+    result.metadata["file_metadata"] = {
+        k: v for k, v in metadata.items() if not k.startswith("studio.")
+    }
+    return result
+
+
+def _load_torchscript(path: Path) -> LoadedModel:
+    import torch
+
+    try:
+        module = torch.jit.load(str(path), map_location="cpu")
+    except Exception as exc:
+        raise _damaged(path, exc) from None
+    name = getattr(module, "original_name", type(module).__name__)
+    return LoadedModel(path=path, format=fmt.TORCHSCRIPT, module=module, architecture=name)
+
+
+def _load_exported_program(path: Path) -> LoadedModel:
+    import torch
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            program = torch.export.load(str(path))
+    except Exception as exc:
+        raise _damaged(path, exc) from None
+    specs = []
+    for i, node in enumerate(n for n in program.graph.nodes if n.op == "placeholder"):
+        if node.name not in program.graph_signature.user_inputs:
+            continue
+        val = node.meta.get("val")
+        if val is not None and hasattr(val, "shape"):
+            shape = tuple(int(d) if str(d).isdigit() else 1 for d in val.shape)
+            specs.append(
+                TensorSpec(node.name or f"input{i}", shape, str(val.dtype).replace("torch.", ""))
+            )
+    spec = (
+        InputSpec(tuple(specs), default_preprocess_for(specs[0].shape) if len(specs) == 1 else None)
+        if specs
+        else None
+    )
+    return LoadedModel(
+        path=path,
+        format=fmt.EXPORTED_PROGRAM,
+        module=program.module(),
+        architecture="ExportedProgram",
+        input_spec=spec,
+        exported_program=program,
+    )
+
+
+# --- architecture for weights-only files ------------------------------------------------
+
+
+def _attach_architecture(
+    result: LoadedModel, state: dict, arch, arch_args, arch_kwargs, trust
+) -> None:
+    shapes = {k: tuple(v.shape) for k, v in state.items()}
+    result.weights = state
+    arch = arch or result.metadata.get("architecture_hint")
+    if arch and architectures.is_factory_spec(arch):
+        module = architectures.build_from_spec(arch, arch_args, arch_kwargs, trust)
+        _load_weights(module, state, arch, result.path.name)
+        result.module, result.architecture = module, arch
+        return
+    if arch:
+        kwargs = {**architectures.fit_kwargs(arch, shapes), **(arch_kwargs or {})}
+        if arch_args:
+            raise ArchitectureError(
+                "--arch-args applies to factory specs; catalogue architectures take --arch-kwargs"
+            )
+        module = architectures.build(arch, **kwargs)
+        _load_weights(module, state, arch, result.path.name)
+        result.module, result.architecture = module, arch
+        result.candidates = architectures.rank(shapes, top=5)
+        _set_catalogue_inputs(result, arch, kwargs)
+        return
+    result.candidates = architectures.rank(shapes, top=5)
+    best = result.candidates[0] if result.candidates else None
+    if best is None or best.score < 1.0:
+        closest = (
+            f"; the closest is {best.name} ({best.score:.0%} of parameters match)" if best else ""
+        )
+        result.notes.append(
+            "no architecture in the catalogue matches these weights exactly"
+            + closest
+            + ". Give --arch NAME or a factory spec like mypackage.nets:MyNet"
+        )
+        return
+    module = architectures.build(best.name, **best.kwargs)
+    _load_weights(module, state, best.name, result.path.name)
+    result.module, result.architecture = module, best.name
+    if best.kwargs:
+        shown = ", ".join(f"{k}={v}" for k, v in best.kwargs.items())
+        result.notes.append(f"detected {best.name} with {shown}")
+    _set_catalogue_inputs(result, best.name, best.kwargs)
+
+
+def _set_catalogue_inputs(result: LoadedModel, name: str, kwargs: dict) -> None:
+    arch = architectures.catalogue()[name]
+    if result.input_spec is None:
+        if name == sample.ARCHITECTURE:
+            pre = Preprocess(resize=32, crop=32, grayscale=True, mean=sample.MEAN, std=sample.STD)
+        else:
+            pre = default_preprocess_for(arch.input_shape)
+        result.input_spec = InputSpec.single(arch.input_shape, preprocess=pre)
+    result.metadata["task"] = arch.task
+    classes = kwargs.get("num_classes", arch.num_classes)
+    if result.labels is None and arch.task == "classification":
+        if name == sample.ARCHITECTURE and classes == 10:
+            result.labels = list(sample.LABELS)
+        elif classes == 1000:
+            from torchvision.models._meta import _IMAGENET_CATEGORIES
+
+            result.labels = list(_IMAGENET_CATEGORIES)
+
+
+def _load_weights(module, state: dict, arch: str, file_name: str) -> None:
+    model_shapes = {k: tuple(v.shape) for k, v in module.state_dict().items()}
+    mismatch = architectures.compare({k: tuple(v.shape) for k, v in state.items()}, model_shapes)
+    if not mismatch.empty:
+        raise ArchitectureError(
+            f"the weights in {file_name} do not fit {arch}: {mismatch.summary()}",
+            hint="run inspect without --arch to see which architectures match, or check --arch-kwargs",
+        )
+    try:
+        module.load_state_dict(state, strict=True)
+    except RuntimeError as exc:  # dtype or other conflicts that shapes do not show
+        raise ArchitectureError(
+            f"the weights in {file_name} do not fit {arch}", details=str(exc)
+        ) from None
+
+
+def require_module(model: LoadedModel):
+    """The runnable module, or an error that says what is missing."""
+    if model.module is not None:
+        return model.module
+    if model.format in fmt.INSPECT_ONLY_FORMATS:
+        raise StudioError(
+            f"{model.path.name} is an {model.format.replace('_', ' ')} file: the studio can describe "
+            "and check it, but needs the PyTorch model to convert it",
+        )
+    raise ArchitectureError(
+        f"the architecture of {model.path.name} is unknown"
+        + (
+            f" (closest: {model.candidates[0].name}, {model.candidates[0].score:.0%})"
+            if model.candidates
+            else ""
+        ),
+        hint="give --arch NAME (a torchvision name) or a factory spec like mypackage.nets:MyNet",
+    )
