@@ -148,6 +148,7 @@ def pickle_globals(data: bytes, limit: int = 20) -> list[str]:
         pass
     seen: list[str] = []
     for name in names:
+        name = name.replace("__builtin__.", "builtins.")
         if name not in seen:
             seen.append(name)
     return seen[:limit]

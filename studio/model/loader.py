@@ -70,7 +70,8 @@ def load_model(
         )
 
     if result.module is not None:
-        result.module.eval()
+        if result.format != fmt.EXPORTED_PROGRAM:  # an exported graph is already in eval form
+            result.module.eval()
         if input_shape:
             result.input_spec = InputSpec.single(
                 input_shape, preprocess=default_preprocess_for(input_shape)
@@ -107,7 +108,9 @@ def _load_torch_pickle(path: Path, detected, trust: bool) -> LoadedModel:
 def _load_untrusted_pickle(path: Path, detected, trust: bool) -> LoadedModel:
     """A pickle that names classes beyond tensors: only the user can decide to run it."""
     names = formats.pickle_globals(formats.torch_pickle_bytes(path))
-    named = ", ".join(n for n in names if not n.startswith(("torch._utils", "collections.")))[:200]
+    named = ", ".join(
+        n for n in names if not (n.startswith(("torch._utils", "collections.")) or n.endswith("Storage"))
+    )[:200]
     if not trust:
         raise TrustRequired(
             f"{path.name} is a pickled Python object"
