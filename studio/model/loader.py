@@ -109,7 +109,9 @@ def _load_untrusted_pickle(path: Path, detected, trust: bool) -> LoadedModel:
     """A pickle that names classes beyond tensors: only the user can decide to run it."""
     names = formats.pickle_globals(formats.torch_pickle_bytes(path))
     named = ", ".join(
-        n for n in names if not (n.startswith(("torch._utils", "collections.")) or n.endswith("Storage"))
+        n
+        for n in names
+        if not (n.startswith(("torch._utils", "collections.")) or n.endswith("Storage"))
     )[:200]
     if not trust:
         raise TrustRequired(
@@ -333,6 +335,12 @@ def _attach_architecture(
     if best.kwargs:
         shown = ", ".join(f"{k}={v}" for k, v in best.kwargs.items())
         result.notes.append(f"detected {best.name} with {shown}")
+    twins = [c.name for c in result.candidates[1:] if c.score == 1.0]
+    if twins:
+        result.notes.append(
+            f"the weights fit {', '.join(twins)} equally well (same parameters, other settings); "
+            f"using {best.name} — give --arch to choose"
+        )
     _set_catalogue_inputs(result, best.name, best.kwargs)
 
 

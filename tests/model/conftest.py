@@ -86,7 +86,9 @@ def onnx_file(model_dir):
     path = model_dir / "mbv3.onnx"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        torch.onnx.export(_mbv3(), (torch.randn(1, 3, 96, 96),), str(path), dynamo=False, input_names=["image"])
+        torch.onnx.export(
+            _mbv3(), (torch.randn(1, 3, 96, 96),), str(path), dynamo=False, input_names=["image"]
+        )
     return path
 
 
@@ -95,8 +97,12 @@ def pte_file(model_dir):
     from executorch.exir import to_edge_transform_and_lower
 
     path = model_dir / "tiny.pte"
-    model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(4 * 6 * 6, 5)).eval()
-    program = to_edge_transform_and_lower(torch.export.export(model, (torch.randn(1, 3, 8, 8),))).to_executorch()
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(3, 4, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(4 * 6 * 6, 5)
+    ).eval()
+    program = to_edge_transform_and_lower(
+        torch.export.export(model, (torch.randn(1, 3, 8, 8),))
+    ).to_executorch()
     path.write_bytes(program.buffer)
     return path
 

@@ -23,7 +23,16 @@ def test_inspect_json_document(capsys, mbv3_state):
     code, out, err = run_cli(capsys, "inspect", str(mbv3_state), "--json")
     assert code == 0
     doc = json.loads(out)
-    for key in ("format", "architecture", "parameters", "size_bytes", "flops", "inputs", "outputs", "candidates"):
+    for key in (
+        "format",
+        "architecture",
+        "parameters",
+        "size_bytes",
+        "flops",
+        "inputs",
+        "outputs",
+        "candidates",
+    ):
         assert key in doc
     assert doc["architecture"] == "mobilenet_v3_small"
     assert doc["size_bytes"] == mbv3_state.stat().st_size
@@ -50,8 +59,16 @@ def test_factory_spec_on_the_command_line(capsys, tmp_path, thirdparty_package, 
     weights = tmp_path / "tiny.pt"
     torch.save(nets.TinyNet.from_name("lite0").state_dict(), weights)
     code, out, err = run_cli(
-        capsys, "inspect", str(weights), "--arch", "acme_nets.nets:TinyNet.from_name",
-        "--arch-args", '["lite0"]', "--input-shape", "1,3,32,32", "--json",
+        capsys,
+        "inspect",
+        str(weights),
+        "--arch",
+        "acme_nets.nets:TinyNet.from_name",
+        "--arch-args",
+        '["lite0"]',
+        "--input-shape",
+        "1,3,32,32",
+        "--json",
     )
     assert code == 0, err
     assert json.loads(out)["outputs"][0]["shape"] == [1, 5]
@@ -61,7 +78,7 @@ def _bad_files(tmp_path, resnet18_state):
     empty = tmp_path / "empty.pt"
     empty.write_bytes(b"")
     truncated = tmp_path / "truncated.pt"
-    truncated.write_bytes(resnet18_state.read_bytes()[: 3_000_000])
+    truncated.write_bytes(resnet18_state.read_bytes()[:3_000_000])
     noise = tmp_path / "noise.bin"
     noise.write_bytes(os.urandom(4096))
     text = tmp_path / "notes.pt"
@@ -108,5 +125,7 @@ def test_malicious_pickle_through_the_installed_command(tmp_path):
     exe = os.path.join(os.path.dirname(sys.executable), "model-studio")
     proc = subprocess.run([exe, "inspect", str(path)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
-    assert proc.stderr.count("\n") == 1 and "--trust" in proc.stderr and "Traceback" not in proc.stderr
+    assert (
+        proc.stderr.count("\n") == 1 and "--trust" in proc.stderr and "Traceback" not in proc.stderr
+    )
     assert not marker.exists()

@@ -117,7 +117,10 @@ def test_factory_spec_third_party(tmp_path, thirdparty_package, monkeypatch):
     weights = tmp_path / "tiny.pt"
     torch.save(nets.TinyNet.from_name("lite1", num_classes=3).state_dict(), weights)
     model = load_model(
-        weights, arch="acme_nets.nets:TinyNet.from_name", arch_args=["lite1"], arch_kwargs={"num_classes": 3}
+        weights,
+        arch="acme_nets.nets:TinyNet.from_name",
+        arch_args=["lite1"],
+        arch_kwargs={"num_classes": 3},
     )
     assert model.architecture == "acme_nets.nets:TinyNet.from_name"
     assert describe(model).outputs[0]["shape"] == [1, 3]
@@ -168,3 +171,44 @@ def test_pickled_module_needs_trust(tmp_path):
     model = load_model(path, trust=True, input_shape=(1, 4))
     assert model.format == fmt.PICKLED_MODULE
     assert describe(model).outputs[0]["shape"] == [1, 2]
+
+
+def test_detection_and_segmentation_catalogue(tmp_path):
+    from torchvision import models
+
+    det = tmp_path / "det.pt"
+    torch.save(
+        models.detection.fasterrcnn_mobilenet_v3_large_320_fpn(
+            weights=None, weights_backbone=None, num_classes=3
+        ).state_dict(),
+        det,
+    )
+    model = load_model(det)
+    assert model.architecture.startswith("fasterrcnn_mobilenet_v3_large")
+    assert model.candidates[0].kwargs == {"num_classes": 3}
+    assert any("equally well" in note for note in model.notes)  # the 320 and full-size twins
+    assert describe(model).outputs[0]["name"] == "output[0].boxes"
+
+    seg = tmp_path / "seg.pt"
+    torch.save(
+        models.segmentation.lraspp_mobilenet_v3_large(
+            weights=None, weights_backbone=None, num_classes=5
+        ).state_dict(),
+        seg,
+    )
+    model = load_model(seg)
+    assert model.architecture == "lraspp_mobilenet_v3_large"
+    assert describe(model).outputs[0]["shape"] == [1, 5, 224, 224]
+
+
+def test_auxiliary_heads_follow_the_checkpoint(tmp_path):
+    from torchvision import models
+
+    path = tmp_path / "inception.pt"
+    torch.save(
+        models.inception_v3(weights=None, aux_logits=False, init_weights=False).state_dict(), path
+    )
+    model = load_model(path)
+    assert model.architecture == "inception_v3"
+    assert model.candidates[0].kwargs == {"aux_logits": False}
+    assert model.input_spec.shape == (1, 3, 299, 299)

@@ -22,7 +22,9 @@ def test_sample_images_through_preprocessing():
     samples = load_sample_folder(sample.images_dir(), model.input_spec)
     assert samples.class_names == sample.LABELS and len(samples) >= 20
     with torch.no_grad():
-        predictions = [model.module(torch.from_numpy(x[0])).argmax(1).item() for x in samples.inputs]
+        predictions = [
+            model.module(torch.from_numpy(x[0])).argmax(1).item() for x in samples.inputs
+        ]
     correct = sum(p == label for p, label in zip(predictions, samples.labels, strict=True))
     assert correct / len(samples) >= 0.9
 
