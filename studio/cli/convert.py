@@ -1,0 +1,142 @@
+"""``model-studio convert``: a model (or a recipe file) in, verified mobile artifacts out."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from studio.cli.inspect import add_model_arguments
+from studio.cli.output import emit_json, parse_json_arg
+
+
+def register(sub) -> None:
+    parser = sub.add_parser(
+        "convert",
+        help="convert a model to mobile formats and verify them",
+        description="Convert a model to TorchScript (pt), PyTorch Lite (ptl), ExecuTorch (pte), "
+        "ONNX (onnx) and ONNX Runtime format (ort), optionally quantized, and verify every "
+        "artifact against eager PyTorch. Give a model file with options, or a recipe "
+        "(.toml); options given with a recipe override it.",
+    )
+    parser.add_argument("model", help="a model file, or a recipe .toml")
+    add_model_arguments(parser)
+    parser.add_argument(
+        "--target",
+        metavar="LIST",
+        help="comma-separated targets: pte,ptl,pt,onnx,ort (default pte)",
+    )
+    parser.add_argument("--quantize", choices=["none", "fp16", "dynamic", "static"])
+    parser.add_argument(
+        "--calibration",
+        metavar="DIR|FILE|random",
+        help="calibration data for --quantize static: a folder of images or tensor files, "
+        "a tensor file, or 'random' (low fidelity)",
+    )
+    parser.add_argument("--calibration-samples", type=int, metavar="N", help="default 32")
+    parser.add_argument("--quantize-backend", choices=["qnnpack", "x86"], help="for pt and ptl")
+    parser.add_argument("--capture", choices=["auto", "script", "trace", "export"])
+    parser.add_argument("--opset", type=int, metavar="N", help="ONNX opset (default 18)")
+    parser.add_argument(
+        "--dynamic-batch", action="store_true", default=None, help="ONNX with a variable batch size"
+    )
+    parser.add_argument(
+        "--bytecode-version", type=int, metavar="N", help="PyTorch Lite bytecode version"
+    )
+    parser.add_argument("--executorch-backend", choices=["xnnpack", "portable"])
+    parser.add_argument(
+        "--verify-data",
+        metavar="DIR|FILE",
+        help="inputs for verification (default: calibration data)",
+    )
+    parser.add_argument(
+        "--labelled", metavar="DIR", help="a folder with one sub-folder of images per class"
+    )
+    parser.add_argument("--verify-samples", type=int, metavar="N", help="default 8")
+    parser.add_argument("--no-verify", action="store_true", default=None, help="skip verification")
+    parser.add_argument("--out", metavar="DIR", help="output folder (default: <name>-mobile)")
+    parser.add_argument("--name", help="artifact base name (default: the model file's name)")
+    parser.add_argument("--save-recipe", metavar="FILE", help="also write the recipe as TOML")
+    parser.add_argument("--json", action="store_true", help="print the report as one JSON document")
+    parser.set_defaults(run=run)
+
+
+def _absolute(value: str | None) -> str | None:
+    if value is None or value == "random":
+        return value
+    return str(Path(value).expanduser().resolve())
+
+
+def build_recipe(args: argparse.Namespace):
+    """A recipe from the command line: the recipe file's, with the given options on top."""
+    from studio.convert.recipe import Recipe
+    from studio.model.inputs import InputSpec, parse_shape
+
+    model_arg = Path(args.model)
+    if model_arg.suffix.lower() == ".toml":
+        recipe = Recipe.load(model_arg)
+    else:
+        recipe = Recipe(base_dir=Path.cwd())
+        recipe.model.path = _absolute(args.model)
+    m = recipe.model
+    if args.arch is not None:
+        m.arch = args.arch
+    if args.arch_args is not None:
+        m.arch_args = parse_json_arg(args.arch_args, "--arch-args", list)
+    if args.arch_kwargs is not None:
+        m.arch_kwargs = parse_json_arg(args.arch_kwargs, "--arch-kwargs", dict)
+    if args.trust:
+        m.trust = True
+    if args.input_shape:
+        recipe.input = InputSpec.single(parse_shape(args.input_shape))
+    if args.target:
+        recipe.targets = [t.strip() for t in args.target.split(",") if t.strip()]
+    if args.capture:
+        recipe.capture = args.capture
+    q = recipe.quantize
+    if args.quantize:
+        q.mode = args.quantize
+    if args.calibration:
+        q.calibration = _absolute(args.calibration)
+    if args.calibration_samples is not None:
+        q.samples = args.calibration_samples
+    if args.quantize_backend:
+        q.backend = args.quantize_backend
+    if args.opset is not None:
+        recipe.onnx.opset = args.opset
+    if args.dynamic_batch:
+        recipe.onnx.dynamic_batch = True
+    if args.bytecode_version is not None:
+        recipe.lite.bytecode_version = args.bytecode_version
+    if args.executorch_backend:
+        recipe.executorch.backend = args.executorch_backend
+    v = recipe.verify
+    if args.verify_data:
+        v.data = _absolute(args.verify_data)
+    if args.labelled:
+        v.labelled = _absolute(args.labelled)
+    if args.verify_samples is not None:
+        v.samples = args.verify_samples
+    if args.no_verify:
+        v.enabled = False
+    if args.out:
+        recipe.output.folder = _absolute(args.out)
+    if args.name:
+        recipe.output.name = args.name
+    return recipe
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+
+    from studio.convert import convert
+    from studio.progress import CancelToken, TerminalProgress
+
+    recipe = build_recipe(args).validate()
+    if args.save_recipe:
+        recipe.save(args.save_recipe)
+    report = convert(recipe, progress=TerminalProgress(), cancel=CancelToken())
+    if args.json:
+        emit_json(report.to_dict())
+    else:
+        print(report.summary(), file=sys.stdout)
+    return report.exit_code

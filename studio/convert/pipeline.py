@@ -1,0 +1,308 @@
+"""One recipe in, verified artifacts out: load → capture/quantize/export → verify → publish.
+
+Artifacts are built in a hidden staging folder inside the output folder and moved to
+their final names only when every target has been built and verified. A failure or a
+cancel removes the staging folder, so nothing half-written is ever left under a name a
+user would take for a result.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from studio.convert.recipe import RANDOM_CALIBRATION, TARGET_TITLES, Recipe
+from studio.convert.report import REPORT_NAME, ArtifactReport, ConversionReport, library_versions
+from studio.errors import ConversionError, InputError, RecipeError
+from studio.model.inputs import InputSpec, SampleSet, default_preprocess_for, load_samples
+from studio.progress import CancelToken, Progress, ProgressEvent, no_progress
+
+log = logging.getLogger(__name__)
+
+# Build order: ort reuses the onnx file, so onnx comes first.
+BUILD_ORDER = ("pt", "ptl", "onnx", "ort", "pte")
+
+
+class _Stages:
+    """Times each stage and reports its start and end through the progress callback."""
+
+    def __init__(self, progress: Progress):
+        self.progress = progress
+        self.records: list[dict] = []
+
+    @contextmanager
+    def stage(self, name: str, message: str = "") -> Iterator[None]:
+        self.progress(ProgressEvent(stage=name, fraction=0.0, message=message))
+        started = time.perf_counter()
+        yield
+        seconds = time.perf_counter() - started
+        self.records.append({"name": name, "seconds": round(seconds, 3)})
+        self.progress(ProgressEvent(stage=name, fraction=1.0, message=f"{seconds:.1f} s"))
+
+
+def convert(
+    recipe: Recipe,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+    model: Any = None,
+) -> ConversionReport:
+    """Run ``recipe``. ``model`` may be a LoadedModel or an nn.Module already in memory.
+
+    Returns the report (also written as ``report.json`` beside the artifacts). Raises a
+    StudioError for bad input and unconvertible models, Cancelled when cancelled.
+    """
+    cancel = cancel or CancelToken()
+    recipe.validate(check_files=model is None)
+    stages = _Stages(progress)
+
+    with stages.stage("load", recipe.model.path or recipe.model.arch or ""):
+        module, input_spec, labels, model_info = _load(recipe, model)
+    cancel.check()
+
+    calibration = None
+    if recipe.quantize.mode == "static":
+        with stages.stage("calibration data"):
+            calibration = _calibration(recipe, input_spec)
+    verify_samples = labelled = None
+    if recipe.verify.enabled:
+        with stages.stage("verification data"):
+            verify_samples, labelled = _verification_data(recipe, input_spec, calibration)
+    cancel.check()
+
+    out = recipe.output_folder
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"the output folder {out} cannot be created ({exc.strerror})") from None
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        from studio.convert.targets import get_target
+        from studio.convert.targets.base import BuildContext
+
+        context = BuildContext(
+            recipe=recipe,
+            module=module,
+            input_spec=input_spec,
+            calibration=calibration,
+            staging=staging,
+            progress=progress,
+            cancel=cancel,
+            labels=labels,
+        )
+        artifacts: list[ArtifactReport] = []
+        for target in [t for t in BUILD_ORDER if t in recipe.targets]:
+            cancel.check()
+            staged = staging / recipe.artifact_name(target)
+            started = time.perf_counter()
+            with stages.stage(f"build {target}", TARGET_TITLES[target]):
+                try:
+                    result = get_target(target).build(context, staged)
+                except ConversionError as exc:
+                    raise ConversionError(
+                        f"{TARGET_TITLES[target]} ({target}): {exc.message}",
+                        hint=exc.hint,
+                        details=exc.details,
+                    ) from None
+            from studio.runtimes import runtime_for
+
+            artifacts.append(
+                ArtifactReport(
+                    target=target,
+                    path=staged,
+                    size_bytes=staged.stat().st_size,
+                    capture=result.capture,
+                    quantize=recipe.quantize.mode,
+                    runtime=runtime_for(staged),
+                    build_seconds=time.perf_counter() - started,
+                    options=result.options,
+                    notes=result.notes,
+                )
+            )
+        cancel.check()
+
+        if recipe.verify.enabled:
+            _verify(
+                recipe,
+                module,
+                input_spec,
+                labels,
+                verify_samples,
+                labelled,
+                artifacts,
+                stages,
+                cancel,
+            )
+        cancel.check()
+
+        with stages.stage("publish"):
+            for artifact in artifacts:
+                final = out / artifact.path.name
+                os.replace(artifact.path, final)
+                artifact.path = final
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+    notes = []
+    if calibration is not None and calibration.low_fidelity:
+        notes.append("calibrated on random inputs: int8 accuracy on real data may be lower")
+    if verify_samples is not None and verify_samples.low_fidelity:
+        notes.append("verified on random inputs; give --calibration or [verify] data for real ones")
+    report = ConversionReport(
+        recipe=recipe.to_dict(),
+        model=model_info,
+        input_spec=input_spec.to_dict(),
+        versions=library_versions(),
+        stages=stages.records,
+        artifacts=artifacts,
+        notes=notes,
+        calibration=(
+            {
+                "source": calibration.source,
+                "samples": len(calibration),
+                "low_fidelity": calibration.low_fidelity,
+            }
+            if calibration is not None
+            else None
+        ),
+        output_folder=out,
+    )
+    report.write(out / REPORT_NAME)
+    return report
+
+
+# --- stages --------------------------------------------------------------------------------
+
+
+def _load(recipe: Recipe, model: Any):
+    """The eager module, its input spec, labels and a description, from the recipe or ``model``."""
+    import torch
+
+    from studio.model.loaded import LoadedModel
+
+    labels = None
+    if isinstance(model, torch.nn.Module):
+        module, spec = model.eval(), None
+        info = {"name": recipe.name, "architecture": type(model).__name__, "path": None}
+    else:
+        if model is None:
+            from studio.model import load_model
+
+            if recipe.model_path is None:
+                raise RecipeError("the recipe names no model file", hint="set [model] path")
+            model = load_model(
+                recipe.model_path,
+                arch=recipe.model.arch,
+                arch_args=recipe.model.arch_args,
+                arch_kwargs=recipe.model.arch_kwargs,
+                trust=recipe.model.trust,
+                input_shape=recipe.input.shape if recipe.input else None,
+            )
+        if not isinstance(model, LoadedModel):
+            raise TypeError(
+                f"model must be a LoadedModel or an nn.Module, not {type(model).__name__}"
+            )
+        from studio.model import require_module
+
+        module, spec, labels = require_module(model), model.input_spec, model.labels
+        info = {
+            "name": recipe.name,
+            "architecture": model.architecture,
+            "path": str(model.path),
+            "format": model.format,
+        }
+    input_spec = _input_spec(recipe.input, spec)
+    if input_spec is None:
+        raise InputError(
+            "the model's input shape is unknown",
+            hint="give --input-shape, e.g. --input-shape 1,3,224,224",
+        )
+    if hasattr(module, "eval"):
+        module.eval()
+    return module, input_spec, labels, info
+
+
+def _input_spec(requested: InputSpec | None, found: InputSpec | None) -> InputSpec | None:
+    if requested is None:
+        return found
+    if requested.preprocess is not None:
+        return requested
+    if (
+        found is not None
+        and found.preprocess is not None
+        and found.shape[:2] == requested.shape[:2]
+    ):
+        return replace(requested, preprocess=found.preprocess)
+    return replace(requested, preprocess=default_preprocess_for(requested.shape))
+
+
+def _calibration(recipe: Recipe, spec: InputSpec) -> SampleSet:
+    source = recipe.calibration_source()
+    count = recipe.quantize.samples
+    samples = load_samples(None if source == RANDOM_CALIBRATION else source, spec, count)
+    if not len(samples):
+        raise RecipeError(f"the calibration data {source} holds no usable inputs")
+    return samples
+
+
+def _verification_data(
+    recipe: Recipe, spec: InputSpec, calibration: SampleSet | None
+) -> tuple[SampleSet, SampleSet | None]:
+    count = recipe.verify.samples
+    source = recipe.verification_source()
+    if source is not None:
+        samples = load_samples(source, spec, count)
+    elif calibration is not None:
+        samples = SampleSet(calibration.inputs[:count], calibration.source)
+        if calibration.low_fidelity:
+            samples = load_samples(
+                None, spec, count, seed=1
+            )  # fresh inputs, not the calibration ones
+    else:
+        samples = load_samples(None, spec, count, seed=1)
+    if not len(samples):
+        raise RecipeError(f"the verification data {source} holds no usable inputs")
+    labelled = None
+    if recipe.verify.labelled:
+        from studio.model.inputs import load_sample_folder
+
+        labelled = load_sample_folder(recipe.resolve(recipe.verify.labelled), spec)
+        if not labelled.labels:
+            raise RecipeError(
+                f"the labelled folder {recipe.verify.labelled} has no class sub-folders",
+                hint="put each class's images in a sub-folder named after the class",
+            )
+    return samples, labelled
+
+
+def _verify(recipe, module, input_spec, labels, samples, labelled, artifacts, stages, cancel):
+    from studio.convert.compare import tolerances_for
+    from studio.convert.verify import Reference, verify_artifact
+    from studio.runtimes.eager_runner import EagerRunner
+
+    settings = recipe.verify
+    tolerances = tolerances_for(
+        recipe.quantize.mode,
+        atol=settings.atol,
+        rtol=settings.rtol,
+        min_cosine=settings.min_cosine,
+        min_top1=settings.min_top1,
+    )
+    with stages.stage("verify: eager reference", f"{len(samples)} samples"):
+        reference = Reference.compute(
+            EagerRunner.from_module(module, input_spec), samples, labelled, labels, cancel
+        )
+    for artifact in artifacts:
+        with stages.stage(f"verify {artifact.target}", artifact.runtime):
+            verification, latency = verify_artifact(
+                artifact.path, reference, tolerances, cancel, settings.latency_runs
+            )
+        artifact.verification = verification.to_dict()
+        artifact.host_latency_ms = latency

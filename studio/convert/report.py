@@ -1,0 +1,154 @@
+"""The report of a conversion: ``report.json`` beside the artifacts, and a terminal summary."""
+
+from __future__ import annotations
+
+import json
+import platform
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from studio.errors import EXIT_OK, EXIT_VERDICT
+from studio.fileio import write_text_atomic
+
+REPORT_NAME = "report.json"
+
+
+@dataclass
+class ArtifactReport:
+    target: str
+    path: Path
+    size_bytes: int
+    capture: str
+    quantize: str
+    runtime: str
+    build_seconds: float
+    options: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    host_latency_ms: float | None = None
+    verification: dict | None = None  # Verification.to_dict(), None when verification is off
+
+    @property
+    def verdict(self) -> str | None:
+        return self.verification["verdict"] if self.verification else None
+
+    def to_dict(self) -> dict:
+        return {
+            "target": self.target,
+            "path": str(self.path),
+            "size_bytes": self.size_bytes,
+            "capture": self.capture,
+            "quantize": self.quantize,
+            "runtime": self.runtime,
+            "build_seconds": round(self.build_seconds, 3),
+            "options": self.options,
+            "notes": self.notes,
+            "host_latency_ms": None
+            if self.host_latency_ms is None
+            else round(self.host_latency_ms, 3),
+            "verification": self.verification,
+        }
+
+
+@dataclass
+class ConversionReport:
+    recipe: dict
+    model: dict
+    input_spec: dict
+    versions: dict
+    stages: list[dict] = field(default_factory=list)  # [{"name", "seconds"}]
+    artifacts: list[ArtifactReport] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    calibration: dict | None = None
+    output_folder: Path | None = None
+    report_path: Path | None = None
+
+    @property
+    def verdict(self) -> str:
+        """The worst verdict of all artifacts (``unverified`` when verification is off)."""
+        verdicts = [a.verdict for a in self.artifacts if a.verdict]
+        for worst in ("fail", "warn", "pass"):
+            if worst in verdicts:
+                return worst
+        return "unverified"
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_VERDICT if self.verdict == "fail" else EXIT_OK
+
+    def to_dict(self) -> dict:
+        return {
+            "verdict": self.verdict,
+            "output_folder": str(self.output_folder) if self.output_folder else None,
+            "report": str(self.report_path) if self.report_path else None,
+            "model": self.model,
+            "input_spec": self.input_spec,
+            "recipe": self.recipe,
+            "versions": self.versions,
+            "calibration": self.calibration,
+            "stages": self.stages,
+            "artifacts": [a.to_dict() for a in self.artifacts],
+            "notes": self.notes,
+        }
+
+    def write(self, path: Path) -> Path:
+        self.report_path = path
+        write_text_atomic(path, json.dumps(self.to_dict(), indent=2, default=str) + "\n")
+        return path
+
+    def summary(self) -> str:
+        """A few lines for the terminal."""
+        lines = []
+        total = sum(s["seconds"] for s in self.stages)
+        lines.append(
+            f"Converted {self.model.get('name', 'the model')} in {total:.1f} s "
+            f"→ {self.output_folder}"
+        )
+        for a in self.artifacts:
+            size = _size(a.size_bytes)
+            latency = f"{a.host_latency_ms:.2f} ms" if a.host_latency_ms is not None else "-"
+            line = f"  {a.path.name:<32} {size:>9}  {a.capture:<16} {latency:>10}"
+            v = a.verification
+            if v:
+                detail = f"cos {v['cosine']:.5f}"
+                if v.get("top1_agreement") is not None:
+                    detail += f", top-1 {v['top1_agreement']:.0%}"
+                if v.get("max_abs_error") is not None:
+                    detail += f", max err {v['max_abs_error']:.2g}"
+                if v.get("accuracy_after") is not None:
+                    detail += f", accuracy {v['accuracy_before']:.1%} → {v['accuracy_after']:.1%}"
+                line += f"  {v['verdict'].upper():<4}  {detail}"
+            lines.append(line)
+            for reason in (v or {}).get("reasons", []):
+                lines.append(f"      {reason}")
+            for note in a.notes:
+                lines.append(f"      note: {note}")
+        for note in self.notes:
+            lines.append(f"  note: {note}")
+        if self.report_path:
+            lines.append(f"Report: {self.report_path}")
+        return "\n".join(lines)
+
+
+def _size(count: int) -> str:
+    value = float(count)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{count} B"
+
+
+def library_versions() -> dict:
+    """Versions of the toolchains that shaped the artifacts."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {"python": platform.python_version()}
+    for name in ("torch", "executorch", "onnx", "onnxruntime", "torchao", "torchvision"):
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = None
+    from studio import __version__
+
+    versions["model-studio"] = __version__
+    return versions

@@ -1,0 +1,160 @@
+"""The interface every target implements, and the shared state of one conversion.
+
+A target turns the model into one artifact file: ``build(context, path)``. The
+:class:`BuildContext` holds what targets share (the eager model, example inputs,
+calibration samples) and caches captures, so that pt and ptl script the model once and
+pte and onnx export it once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import torch
+
+from studio.convert.capture import Captured, capture_export, capture_torchscript
+from studio.convert.recipe import Recipe
+from studio.model.inputs import InputSpec, SampleSet
+from studio.progress import CancelToken, Progress, ProgressEvent
+
+
+@dataclass
+class TargetResult:
+    """What a target did: which capture produced the artifact, and anything worth saying."""
+
+    capture: str
+    notes: list[str] = field(default_factory=list)
+    options: dict = field(default_factory=dict)  # target options that shaped the artifact
+
+
+class Target:
+    """One artifact format. Subclasses set the class attributes and implement ``build``."""
+
+    name: ClassVar[str]
+    suffix: ClassVar[str]
+    title: ClassVar[str]
+
+    def build(self, context: BuildContext, path: Path) -> TargetResult:
+        raise NotImplementedError
+
+
+@dataclass
+class BuildContext:
+    recipe: Recipe
+    module: torch.nn.Module  # eager, float32, eval mode
+    input_spec: InputSpec
+    calibration: SampleSet | None = None
+    staging: Path | None = None  # where intermediate files may go
+    progress: Progress = field(default=lambda event: None)
+    cancel: CancelToken = field(default_factory=CancelToken)
+    labels: list[str] | None = None
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    # --- inputs ----------------------------------------------------------------------------
+
+    @property
+    def example(self) -> tuple[torch.Tensor, ...]:
+        """Example inputs of the spec's shapes (deterministic, standard normal)."""
+        if "example" not in self.cache:
+            generator = torch.Generator().manual_seed(0)
+            tensors = []
+            for t in self.input_spec.tensors:
+                dtype = getattr(torch, t.dtype)
+                if dtype.is_floating_point:
+                    tensors.append(torch.randn(t.shape, generator=generator).to(dtype))
+                else:
+                    tensors.append(torch.zeros(t.shape, dtype=dtype))
+            self.cache["example"] = tuple(tensors)
+        return self.cache["example"]
+
+    @property
+    def input_names(self) -> list[str]:
+        return [t.name for t in self.input_spec.tensors]
+
+    def calibration_samples(self) -> list[list[np.ndarray]]:
+        return self.calibration.inputs if self.calibration is not None else []
+
+    def calibrate_fn(self, stage: str) -> Callable:
+        from studio.convert.quantize import calibration_feeder
+
+        def tick(done: int, total: int) -> None:
+            self.report(stage, done / total, f"calibrating {done}/{total}")
+
+        return calibration_feeder(self.calibration_samples(), self.cancel, tick)
+
+    # --- progress --------------------------------------------------------------------------
+
+    def report(self, stage: str, fraction: float | None, message: str = "") -> None:
+        self.progress(ProgressEvent(stage=stage, fraction=fraction, message=message))
+
+    def check(self) -> None:
+        self.cancel.check()
+
+    def metadata(self, capture: str) -> dict:
+        """What the studio stores inside TorchScript and Lite archives."""
+        return {
+            "input_spec": self.input_spec.to_dict(),
+            "capture": capture,
+            "quantize": self.recipe.quantize.mode,
+            "labels": self.labels,
+        }
+
+    def metadata_json(self, capture: str) -> str:
+        return json.dumps(self.metadata(capture))
+
+    # --- shared captures -------------------------------------------------------------------
+
+    def torchscript(self, quantized: bool) -> tuple[Captured, list[str]]:
+        """The model as TorchScript, FX-quantized first when the recipe says so (cached)."""
+        key = f"torchscript:{quantized}"
+        if key not in self.cache:
+            notes: list[str] = []
+            module = self.module
+            mode = self.recipe.quantize.mode
+            if quantized and mode in ("dynamic", "static"):
+                from studio.convert.quantize import fx_quantize
+
+                stage = "quantize (FX graph mode)"
+                self.report(stage, 0.0, f"{mode} int8, {self.recipe.quantize.backend} backend")
+                module = fx_quantize(
+                    module,
+                    self.example,
+                    mode,
+                    self.recipe.quantize.backend,
+                    self.calibrate_fn(stage) if mode == "static" else None,
+                )
+                self.report(stage, 1.0)
+                self.check()
+            method = self.recipe.capture if self.recipe.capture != "export" else "auto"
+            self.report("capture (TorchScript)", 0.0, method)
+            captured = capture_torchscript(module, self.example, method)
+            self.report("capture (TorchScript)", 1.0, captured.method)
+            self.check()
+            self.cache[key] = (captured, notes + captured.notes)
+        return self.cache[key]
+
+    def exported(self, dynamic_batch: bool = False) -> Captured:
+        """The float32 model captured with torch.export (cached)."""
+        key = f"export:{dynamic_batch}"
+        if key not in self.cache:
+            example, dynamic_shapes = self.example, None
+            if dynamic_batch:
+                example, dynamic_shapes = batch_dynamic(self.example)
+            self.report("capture (torch.export)", 0.0)
+            captured = capture_export(self.module, example, dynamic_shapes)
+            self.report("capture (torch.export)", 1.0, captured.method)
+            self.check()
+            self.cache[key] = captured
+        return self.cache[key]
+
+
+def batch_dynamic(example: tuple[torch.Tensor, ...]) -> tuple[tuple, tuple]:
+    """Example inputs with a batch of 2 (export specialises a batch of 1) and a batch Dim."""
+    batch = torch.export.Dim("batch", min=1, max=4096)
+    widened = tuple(t.expand(max(2, t.shape[0]), *t.shape[1:]).contiguous() for t in example)
+    return widened, tuple({0: batch} for _ in example)

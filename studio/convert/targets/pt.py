@@ -1,0 +1,31 @@
+"""TorchScript (``.pt``): the model scripted or traced, saved with ``torch.jit.save``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from studio.convert.targets.base import BuildContext, Target, TargetResult
+from studio.convert.toolchain import quiet
+from studio.fileio import atomic_path
+from studio.runtimes.base import METADATA_NAME
+
+
+def save_torchscript(module: torch.jit.ScriptModule, path: Path, metadata_json: str) -> None:
+    """Write a TorchScript archive atomically, with the studio's metadata inside."""
+    with atomic_path(path) as tmp, quiet():
+        torch.jit.save(module, str(tmp), _extra_files={METADATA_NAME: metadata_json})
+
+
+class TorchScriptTarget(Target):
+    name = "pt"
+    suffix = ".pt"
+    title = "TorchScript"
+
+    def build(self, context: BuildContext, path: Path) -> TargetResult:
+        captured, notes = context.torchscript(quantized=True)
+        context.report("write pt", 0.0)
+        save_torchscript(captured.graph, path, context.metadata_json(captured.method))
+        context.report("write pt", 1.0)
+        return TargetResult(captured.method, list(notes))

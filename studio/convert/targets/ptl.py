@@ -1,0 +1,136 @@
+"""PyTorch Lite (``.ptl``) for ``pytorch_android_lite``, at a chosen bytecode version.
+
+``optimize_for_mobile`` needs a torch built with XNNPACK, which the PyPI builds of
+torch 2.13/2.14 are not. Where it is missing the portable passes run instead (freeze,
+conv-bn folding, dropout removal) and the report says that XNNPACK prepacking was
+skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+
+import torch
+
+from studio.convert.targets.base import BuildContext, Target, TargetResult
+from studio.convert.toolchain import first_line
+from studio.errors import ConversionError
+from studio.fileio import atomic_path
+from studio.runtimes.base import METADATA_NAME
+
+log = logging.getLogger(__name__)
+
+XNNPACK_SKIPPED = (
+    "XNNPACK prepacking was skipped: this torch build has no XNNPACK, so optimize_for_mobile "
+    "cannot run; applied the portable passes instead (freeze, conv-bn folding, dropout removal)"
+)
+
+
+def xnnpack_available() -> bool:
+    """Whether optimize_for_mobile can run with this torch build."""
+    check = getattr(torch._C, "_is_xnnpack_enabled", None)
+    return bool(check()) if check is not None else False
+
+
+def optimize_for_lite(module: torch.jit.ScriptModule) -> tuple[torch.jit.ScriptModule, list[str]]:
+    """optimize_for_mobile when the build supports it, else the portable passes."""
+    if xnnpack_available():
+        try:
+            from torch.utils.mobile_optimizer import optimize_for_mobile
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return optimize_for_mobile(module), ["optimized with optimize_for_mobile (XNNPACK)"]
+        except Exception as exc:  # builds that report XNNPACK but fail the rewrite
+            log.info("optimize_for_mobile failed: %s", exc)
+            reason = first_line(exc)
+            notes = [f"optimize_for_mobile failed ({reason}); " + XNNPACK_SKIPPED]
+    else:
+        notes = [XNNPACK_SKIPPED]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # freeze inlines weights and runs the frozen-graph optimizations, which fold
+        # conv-bn, conv-add/mul and remove dropout
+        frozen = torch.jit.freeze(module.eval(), optimize_numerics=True)
+        torch._C._jit_pass_remove_dropout(frozen._c)
+    return frozen, notes
+
+
+def bytecode_version(path: str | Path) -> int:
+    from torch.jit.mobile import _get_model_bytecode_version
+
+    return int(_get_model_bytecode_version(str(path)))
+
+
+def backport(source: str | Path, destination: str | Path, version: int) -> Path:
+    """Write ``source`` (a .ptl) as bytecode ``version`` to ``destination``, atomically.
+
+    Raises ConversionError when torch cannot backport to that version.
+    """
+    from torch.jit.mobile import _backport_for_mobile
+
+    source, destination = Path(source), Path(destination)
+    current = bytecode_version(source)
+    if version == current:
+        with atomic_path(destination) as tmp:
+            tmp.write_bytes(source.read_bytes())
+        return destination
+    if version > current:
+        raise ConversionError(
+            f"{source.name} is bytecode version {current}; it cannot be moved forward to {version}",
+            hint=f"choose a version up to {current}",
+        )
+    with atomic_path(destination) as tmp:
+        try:
+            ok = _backport_for_mobile(str(source), str(tmp), int(version))
+        except Exception as exc:
+            ok, reason = False, first_line(exc)
+        else:
+            reason = "torch reported failure"
+        if not ok or bytecode_version(tmp) != version:
+            raise ConversionError(
+                f"{source.name} cannot be backported to bytecode version {version} ({reason})",
+                hint="an older version may not have the operators this model uses",
+            )
+    return destination
+
+
+def save_lite(
+    module: torch.jit.ScriptModule, path: Path, metadata_json: str, version: int | None = None
+) -> int:
+    """Write a .ptl atomically (backported when ``version`` is older); returns its version."""
+    with atomic_path(path) as tmp:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            module._save_for_lite_interpreter(str(tmp), _extra_files={METADATA_NAME: metadata_json})
+        written = bytecode_version(tmp)
+        if version is not None and version != written:
+            backport(tmp, tmp, version)
+            written = version
+    return written
+
+
+class LiteTarget(Target):
+    name = "ptl"
+    suffix = ".ptl"
+    title = "PyTorch Lite"
+
+    def build(self, context: BuildContext, path: Path) -> TargetResult:
+        captured, notes = context.torchscript(quantized=True)
+        notes = list(notes)
+        options = context.recipe.lite
+        module = captured.graph
+        if options.optimize:
+            context.report("optimize ptl", 0.0)
+            module, more = optimize_for_lite(module)
+            notes.extend(more)
+            context.report("optimize ptl", 1.0)
+            context.check()
+        context.report("write ptl", 0.0)
+        written = save_lite(
+            module, path, context.metadata_json(captured.method), options.bytecode_version
+        )
+        context.report("write ptl", 1.0, f"bytecode version {written}")
+        return TargetResult(captured.method, notes, {"bytecode_version": written})

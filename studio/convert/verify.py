@@ -1,0 +1,188 @@
+"""Verification: run an artifact in its own runtime and compare it with eager PyTorch.
+
+The reference outputs are computed once per conversion and shared by every artifact.
+Given a labelled folder (one sub-folder of images per class) accuracy is measured
+before (eager) and after (the artifact).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from studio.convert.compare import Comparison, Tolerances, compare_outputs, judge
+from studio.model.inputs import SampleSet
+from studio.progress import CancelToken
+from studio.runtimes import open_runner
+from studio.runtimes.base import Runner, measure_latency
+
+
+@dataclass
+class Verification:
+    verdict: str
+    reasons: list[str]
+    comparison: Comparison
+    tolerances: Tolerances
+    data: str  # "images", "tensors" or "random"
+    low_fidelity: bool
+    accuracy_before: float | None = None
+    accuracy_after: float | None = None
+    labelled_samples: int | None = None
+
+    def to_dict(self) -> dict:
+        c = self.comparison
+        return {
+            "verdict": self.verdict,
+            "max_abs_error": _finite(c.max_abs_error),
+            "mean_abs_error": _finite(c.mean_abs_error),
+            "cosine": c.cosine,
+            "mean_cosine": c.mean_cosine,
+            "top1_agreement": c.top1_agreement,
+            "top5_agreement": c.top5_agreement,
+            "accuracy_before": self.accuracy_before,
+            "accuracy_after": self.accuracy_after,
+            "labelled_samples": self.labelled_samples,
+            "samples": c.samples,
+            "data": self.data,
+            "low_fidelity": self.low_fidelity,
+            "reasons": list(self.reasons),
+            "tolerances": self.tolerances.to_dict(),
+        }
+
+
+def _finite(value: float) -> float | None:
+    return value if np.isfinite(value) else None
+
+
+def run_samples(
+    runner: Runner, inputs: Sequence[Sequence[np.ndarray]], cancel: CancelToken | None = None
+) -> list[list[np.ndarray]]:
+    outputs = []
+    for sample in inputs:
+        if cancel is not None:
+            cancel.check()
+        outputs.append(runner.infer(sample))
+    return outputs
+
+
+def class_indices(samples: SampleSet, model_labels: Sequence[str] | None) -> list[int]:
+    """Map a labelled folder's classes to the model's output indices.
+
+    Sub-folder names that are the model's labels map to their position; names that are
+    whole numbers map to that number; otherwise sorted folder order is the class order.
+    """
+    names = samples.class_names or []
+    if model_labels and all(name in model_labels for name in names):
+        mapping = [list(model_labels).index(name) for name in names]
+    elif names and all(name.isdigit() for name in names):
+        mapping = [int(name) for name in names]
+    else:
+        mapping = list(range(len(names)))
+    return [mapping[label] for label in samples.labels or []]
+
+
+def accuracy(outputs: Sequence[Sequence[np.ndarray]], targets: Sequence[int]) -> float | None:
+    if not targets:
+        return None
+    hits = 0
+    for out, target in zip(outputs, targets, strict=True):
+        logits = np.asarray(out[0])
+        first_row = logits.reshape(logits.shape[0], -1)[0] if logits.ndim > 1 else logits
+        hits += int(np.argmax(first_row) == target)
+    return hits / len(targets)
+
+
+@dataclass
+class Reference:
+    """Eager PyTorch's outputs on the verification samples (and the labelled set)."""
+
+    samples: SampleSet
+    outputs: list[list[np.ndarray]]
+    labelled: SampleSet | None = None
+    labelled_outputs: list[list[np.ndarray]] | None = None
+    targets: list[int] = field(default_factory=list)
+
+    @classmethod
+    def compute(
+        cls,
+        eager: Runner,
+        samples: SampleSet,
+        labelled: SampleSet | None = None,
+        model_labels: Sequence[str] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Reference:
+        outputs = run_samples(eager, samples.inputs, cancel)
+        reference = cls(samples, outputs)
+        if labelled is not None:
+            reference.labelled = labelled
+            reference.labelled_outputs = run_samples(eager, labelled.inputs, cancel)
+            reference.targets = class_indices(labelled, model_labels)
+        return reference
+
+    @property
+    def accuracy(self) -> float | None:
+        if self.labelled_outputs is None:
+            return None
+        return accuracy(self.labelled_outputs, self.targets)
+
+
+def verify_runner(
+    runner: Runner,
+    reference: Reference,
+    tolerances: Tolerances,
+    cancel: CancelToken | None = None,
+) -> Verification:
+    """Compare a loaded artifact with the reference outputs and judge it."""
+    outputs = run_samples(runner, reference.samples.inputs, cancel)
+    comparison = compare_outputs(reference.outputs, outputs)
+    before = after = None
+    if reference.labelled is not None:
+        after_outputs = run_samples(runner, reference.labelled.inputs, cancel)
+        before, after = reference.accuracy, accuracy(after_outputs, reference.targets)
+    verdict, reasons = judge(comparison, tolerances, before, after)
+    return Verification(
+        verdict,
+        reasons,
+        comparison,
+        tolerances,
+        reference.samples.source,
+        reference.samples.low_fidelity,
+        before,
+        after,
+        len(reference.targets) if reference.labelled is not None else None,
+    )
+
+
+def verify_artifact(
+    path: str | Path,
+    reference: Reference,
+    tolerances: Tolerances,
+    cancel: CancelToken | None = None,
+    latency_runs: int = 0,
+    threads: int | None = None,
+) -> tuple[Verification, float | None]:
+    """Load ``path`` in its runtime, verify it, and measure its median latency here."""
+    with open_runner(path, threads) as runner:
+        verification = verify_runner(runner, reference, tolerances, cancel)
+        latency = None
+        if latency_runs > 0 and reference.samples.inputs:
+            latency = measure_latency(runner, reference.samples.inputs[0], latency_runs)
+    return verification, latency
+
+
+def verify_against_artifact(
+    candidate: str | Path,
+    original: str | Path,
+    samples: SampleSet,
+    tolerances: Tolerances,
+    cancel: CancelToken | None = None,
+) -> Verification:
+    """Verify one artifact against another (a backported .ptl against its source, an ONNX
+    file re-exported at another opset against the original)."""
+    with open_runner(original) as runner:
+        reference = Reference.compute(runner, samples, cancel=cancel)
+    with open_runner(candidate) as runner:
+        return verify_runner(runner, reference, tolerances, cancel)
