@@ -68,6 +68,10 @@ class ConversionError(InputError):
     """A model that a toolchain cannot convert to the requested target."""
 
 
+class ProfileError(InputError):
+    """A runtime profile that is missing or malformed, or a runtime name the studio lacks."""
+
+
 class DeviceError(StudioError):
     """A phone or adb server that cannot be reached or does not do what was asked."""
 

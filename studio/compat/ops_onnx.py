@@ -1,0 +1,163 @@
+"""Operators of ONNX (``.onnx``) and ONNX Runtime (``.ort``) models.
+
+An ``.onnx`` file is read with ``onnx`` (weights left on disk). An ``.ort`` file is a
+flatbuffer read with the bindings ONNX Runtime ships in
+``onnxruntime.tools.ort_format_model``; its nodes are rebuilt as an ONNX graph (names,
+inputs, outputs only) so that both formats get the same partition estimate.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from studio.compat.operators import ONNX, ORT, OperatorSet, OperatorUse
+from studio.errors import ModelFileError
+
+DEFAULT_DOMAIN = "ai.onnx"
+
+
+def op_name(domain: str, op_type: str) -> str:
+    """How the studio names an ONNX operator: ``Conv``, or ``com.microsoft:FusedConv``."""
+    domain = domain or DEFAULT_DOMAIN
+    return op_type if domain == DEFAULT_DOMAIN else f"{domain}:{op_type}"
+
+
+def _since_version(op_type: str, domain: str, opset: int | None) -> int | None:
+    import onnx
+
+    if opset is None:
+        return None
+    try:
+        return onnx.defs.get_schema(
+            op_type, opset, "" if domain == DEFAULT_DOMAIN else domain
+        ).since_version
+    except onnx.defs.SchemaError:
+        return None
+
+
+def _read_onnx(path: Path) -> OperatorSet:
+    import onnx
+
+    try:
+        model = onnx.load(str(path), load_external_data=False)
+    except Exception as exc:  # protobuf raises DecodeError and friends
+        raise ModelFileError(
+            f"{path} is not a readable ONNX model",
+            hint="convert the model again",
+            details=f"{type(exc).__name__}: {exc}",
+        ) from None
+    if not model.graph.node:
+        raise ModelFileError(f"{path} is not a readable ONNX model (it has no graph)")
+    opsets = {(o.domain or DEFAULT_DOMAIN): int(o.version) for o in model.opset_import}
+    counts: Counter = Counter()
+
+    def visit(graph) -> None:
+        for node in graph.node:
+            counts[(node.domain or DEFAULT_DOMAIN, node.op_type)] += 1
+            for attr in node.attribute:
+                if attr.HasField("g"):
+                    visit(attr.g)
+                for sub in attr.graphs:
+                    visit(sub)
+
+    visit(model.graph)
+    ops = [
+        OperatorUse(
+            name=op_name(domain, op_type),
+            count=n,
+            domain=domain,
+            since_version=_since_version(op_type, domain, opsets.get(domain)),
+        )
+        for (domain, op_type), n in sorted(counts.items())
+    ]
+    return OperatorSet(path=path, kind=ONNX, operators=ops, opsets=opsets, graph=model.graph)
+
+
+def _read_ort(path: Path) -> OperatorSet:
+    import onnx
+    import onnxruntime.tools.ort_format_model  # noqa: F401  (puts the flatbuffer bindings on the path)
+    from ort_flatbuffers_py import fbs
+
+    buffer = bytearray(path.read_bytes())
+    try:
+        if not fbs.InferenceSession.InferenceSession.InferenceSessionBufferHasIdentifier(buffer, 0):
+            raise ValueError("no ORTM identifier")
+        model = fbs.InferenceSession.InferenceSession.GetRootAsInferenceSession(buffer, 0).Model()
+        opsets = {}
+        for j in range(model.OpsetImportLength()):
+            entry = model.OpsetImport(j)
+            opsets[entry.Domain().decode() or DEFAULT_DOMAIN] = int(entry.Version())
+        graph = model.Graph()
+        counts: Counter = Counter()
+        since: dict = {}
+        nodes = []
+        for i in range(graph.NodesLength()):
+            node = graph.Nodes(i)
+            op_type, domain = node.OpType().decode(), node.Domain().decode() or DEFAULT_DOMAIN
+            counts[(domain, op_type)] += 1
+            since[(domain, op_type)] = int(node.SinceVersion())
+            nodes.append(
+                onnx.helper.make_node(
+                    op_type,
+                    [node.Inputs(k).decode() for k in range(node.InputsLength())],
+                    [node.Outputs(k).decode() for k in range(node.OutputsLength())],
+                    name=node.Name().decode(),
+                    domain="" if domain == DEFAULT_DOMAIN else domain,
+                )
+            )
+    except (ValueError, IndexError, AttributeError, UnicodeDecodeError) as exc:
+        raise ModelFileError(
+            f"{path} is not a readable ONNX Runtime (.ort) model",
+            hint="convert the model again",
+            details=f"{type(exc).__name__}: {exc}",
+        ) from None
+    ops = [
+        OperatorUse(name=op_name(d, t), count=n, domain=d, since_version=since[(d, t)])
+        for (d, t), n in sorted(counts.items())
+    ]
+    nodes = _topological(nodes)
+    produced = {name for node in nodes for name in node.output}
+    consumed = sorted(
+        {name for node in nodes for name in node.input if name and name not in produced}
+    )
+    inputs = [onnx.helper.make_empty_tensor_value_info(name) for name in consumed]
+    return OperatorSet(
+        path=path,
+        kind=ORT,
+        operators=ops,
+        opsets=opsets,
+        graph=onnx.helper.make_graph(nodes, "ort", inputs, []),
+    )
+
+
+def _topological(nodes: list) -> list:
+    """Nodes ordered so that each comes after the producers of its inputs (ORT stores fused
+    nodes at the end)."""
+    producer = {name: i for i, node in enumerate(nodes) for name in node.output}
+    ordered, state = [], [0] * len(nodes)  # 0 new, 1 visiting, 2 done
+
+    def visit(i: int) -> None:
+        stack = [(i, iter(nodes[i].input))]
+        state[i] = 1
+        while stack:
+            j, inputs = stack[-1]
+            for name in inputs:
+                k = producer.get(name)
+                if k is not None and state[k] == 0:
+                    state[k] = 1
+                    stack.append((k, iter(nodes[k].input)))
+                    break
+            else:
+                stack.pop()
+                state[j] = 2
+                ordered.append(nodes[j])
+
+    for i in range(len(nodes)):
+        if state[i] == 0:
+            visit(i)
+    return ordered
+
+
+def read(path: Path, kind: str) -> OperatorSet:
+    return _read_onnx(path) if kind == ONNX else _read_ort(path)
