@@ -6,6 +6,9 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# Shared fixtures: a real adb server per session and virtual devices (tests/adb_fixtures.py).
+pytest_plugins = ["adb_fixtures"]
+
 
 def pytest_configure(config):
     import tempfile
