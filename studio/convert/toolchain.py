@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import re
 import warnings
 from collections.abc import Iterator
 
 
 def first_line(exc: BaseException, limit: int = 200) -> str:
     """The first meaningful line of an exception's message, for a one-line explanation."""
-    for line in str(exc).strip().splitlines():
+    for line in _ANSI.sub("", str(exc)).strip().splitlines():
         line = line.strip()
         if line and not line.startswith(("Traceback", "File ", "~", "^")):
             return line if len(line) <= limit else line[: limit - 1] + "…"
@@ -35,3 +36,24 @@ def quiet() -> Iterator[io.StringIO]:
             yield captured
     finally:
         logging.disable(previous)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_OPERATOR = re.compile(r"(?:torch\._?ops\.)?(aten(?:::|\.)[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)?)")
+
+
+def chain_text(exc: BaseException) -> str:
+    """The messages of an exception and its causes, without terminal colour codes."""
+    parts, seen = [], set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        parts.append(str(current))
+        current = current.__cause__ or current.__context__
+    return _ANSI.sub("", "\n".join(parts))
+
+
+def operator_in(exc: BaseException) -> str | None:
+    """The ATen operator an export error is about (``aten.histc.default``), if it names one."""
+    match = _OPERATOR.search(chain_text(exc))
+    return match.group(1).replace("::", ".") if match else None

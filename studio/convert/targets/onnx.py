@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 
 from studio.convert.targets.base import BuildContext, Target, TargetResult, batch_dynamic
-from studio.convert.toolchain import first_line, quiet
+from studio.convert.toolchain import chain_text, first_line, operator_in, quiet
 from studio.errors import ConversionError
 from studio.fileio import atomic_path
 
@@ -84,10 +84,12 @@ def export_onnx(
                         dynamic_axes=axes,
                     )
         except Exception as exc:
+            operator = operator_in(exc)
+            reason = f"the operator {operator} has no ONNX mapping" if operator else first_line(exc)
             raise ConversionError(
-                f"this model cannot be exported to ONNX opset {opset}: {first_line(exc)}",
-                hint="an operator may have no ONNX mapping at this opset; try a newer opset",
-                details=str(exc),
+                f"this model cannot be exported to ONNX opset {opset}: {reason}",
+                hint="replace that operator in the model, or try a newer opset",
+                details=chain_text(exc),
             ) from None
         written = opset_of(tmp)
         if written != opset:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from studio.convert.capture import capture_export
 from studio.convert.targets.base import BuildContext, Target, TargetResult
-from studio.convert.toolchain import first_line, quiet
+from studio.convert.toolchain import chain_text, first_line, operator_in, quiet
 from studio.errors import ConversionError
 from studio.fileio import atomic_path
 from studio.progress import CancelToken
@@ -34,10 +34,16 @@ def lower(program, backend: str = "xnnpack", cancel: CancelToken | None = None):
     except Exception as exc:
         if type(exc).__name__ == "Cancelled" or isinstance(exc, ValueError):
             raise
+        operator = operator_in(exc)
+        reason = (
+            f"the operator {operator} has no ExecuTorch kernel (it is not in the Core ATen opset)"
+            if operator and "Core ATen" in chain_text(exc)
+            else first_line(exc)
+        )
         raise ConversionError(
-            f"ExecuTorch cannot convert this model: {first_line(exc)}",
-            hint="an operator in the model may have no ExecuTorch kernel; see the details",
-            details=str(exc),
+            f"ExecuTorch cannot convert this model: {reason}",
+            hint="replace that operator in the model, or convert to another target",
+            details=chain_text(exc),
         ) from None
 
 

@@ -1,0 +1,138 @@
+"""Real conversions shared by the conversion tests, each run once per session.
+
+The bundled digits model is small enough to convert to every target in seconds; the
+torchvision models (random weights, 64x64 inputs) are for the slow end-to-end tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from studio.convert import Recipe, convert
+from studio.convert.recipe import (
+    ModelSource,
+    OutputSettings,
+    QuantizeSettings,
+    VerifySettings,
+)
+from studio.model import sample
+
+ALL_TARGETS = ["pt", "ptl", "pte", "onnx", "ort"]
+
+
+def build_recipe(model_path: Path, out: Path, **changes) -> Recipe:
+    recipe = Recipe(
+        model=ModelSource(path=str(model_path)),
+        targets=list(ALL_TARGETS),
+        output=OutputSettings(folder=str(out)),
+    )
+    for key, value in changes.items():
+        setattr(recipe, key, value)
+    return recipe
+
+
+@pytest.fixture(scope="session")
+def digits_data(tmp_path_factory) -> dict[str, Path]:
+    """Calibration inputs from the training split; a labelled held-out folder of PNGs."""
+    from PIL import Image
+
+    root = tmp_path_factory.mktemp("digits-data")
+    (train_x, _), (test_x, test_y) = sample.digits_dataset()
+    calibration = root / "calibration.npy"
+    np.save(calibration, train_x[:64].numpy())
+    heldout = root / "heldout"
+    for index, (image, label) in enumerate(zip(test_x, test_y, strict=True)):
+        folder = heldout / str(int(label))
+        folder.mkdir(parents=True, exist_ok=True)
+        pixels = ((image[0].numpy() * sample.STD[0] + sample.MEAN[0]) * 255).round()
+        Image.fromarray(pixels.clip(0, 255).astype(np.uint8)).save(folder / f"{index}.png")
+    return {"calibration": calibration, "heldout": heldout, "samples": sample.images_dir()}
+
+
+@pytest.fixture(scope="session")
+def digits_float(tmp_path_factory):
+    """The digits model converted to every target in float32, verified on its sample images."""
+    out = tmp_path_factory.mktemp("digits-float")
+    recipe = build_recipe(
+        sample.weights_path(),
+        out,
+        verify=VerifySettings(data=str(sample.images_dir()), samples=64, latency_runs=3),
+    )
+    events = []
+    report = convert(recipe, progress=events.append)
+    return report, events
+
+
+@pytest.fixture(scope="session")
+def digits_static(tmp_path_factory, digits_data):
+    """Static int8 for pte, ptl, onnx and ort, calibrated on training images, verified on the
+    sample images, with accuracy on the held-out split before and after."""
+    out = tmp_path_factory.mktemp("digits-int8")
+    recipe = build_recipe(
+        sample.weights_path(),
+        out,
+        targets=["ptl", "pte", "onnx", "ort"],
+        quantize=QuantizeSettings(mode="static", calibration=str(digits_data["calibration"])),
+        verify=VerifySettings(
+            data=str(digits_data["samples"]),
+            samples=64,
+            labelled=str(digits_data["heldout"]),
+            latency_runs=3,
+        ),
+    )
+    return convert(recipe)
+
+
+def torchvision_state(folder: Path, name: str) -> Path:
+    import torchvision
+
+    torch.manual_seed(0)
+    path = folder / f"{name}.pth"
+    torch.save(getattr(torchvision.models, name)(weights=None).state_dict(), path)
+    return path
+
+
+def convert_torchvision(tmp_path_factory, name: str):
+    from studio.model.inputs import InputSpec
+
+    folder = tmp_path_factory.mktemp(name)
+    recipe = build_recipe(
+        torchvision_state(folder, name),
+        folder / "out",
+        input=InputSpec.single((1, 3, 64, 64)),
+        verify=VerifySettings(samples=4, latency_runs=2),
+    )
+    recipe.model.arch = name
+    return convert(recipe)
+
+
+@pytest.fixture(scope="session")
+def resnet18_float(tmp_path_factory):
+    return convert_torchvision(tmp_path_factory, "resnet18")
+
+
+@pytest.fixture(scope="session")
+def mobilenet_float(tmp_path_factory):
+    return convert_torchvision(tmp_path_factory, "mobilenet_v3_small")
+
+
+class TinyNet(torch.nn.Module):
+    """A conv and a linear layer: converts to every target in about a second."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 4, 3, padding=1)
+        self.head = torch.nn.Linear(4, 6)
+
+    def forward(self, x):
+        return self.head(torch.relu(self.conv(x)).mean(dim=(2, 3)))
+
+
+@pytest.fixture
+def tiny_model():
+    torch.manual_seed(0)
+    return TinyNet().eval()
