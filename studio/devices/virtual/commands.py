@@ -541,4 +541,7 @@ def default_commands() -> CommandTable:
         "pwd": cmd_pwd,
     }.items():
         table.register(name, handler)
+    from studio.devices.virtual.agent_command import NAME as AGENT, cmd_agent
+
+    table.register(AGENT, cmd_agent)
     return table

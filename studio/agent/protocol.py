@@ -1,0 +1,143 @@
+"""The agent protocol: framed JSON messages between the studio and the on-device agent.
+
+A frame is a 4-byte big-endian unsigned length followed by that many bytes of UTF-8
+JSON, which must be an object with a string ``type``. The agent reads frames of at
+most :data:`MAX_REQUEST_BYTES`; the studio accepts replies up to
+:data:`MAX_REPLY_BYTES` (capabilities carry operator lists). The first frame on a
+connection must be ``hello`` with the protocol version and the token the agent was
+started with. See ``docs/agent-protocol.md`` for every message.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import threading
+
+PROTOCOL_VERSION = 1
+MAX_REQUEST_BYTES = 1 << 20  # what an agent accepts from a client
+MAX_REPLY_BYTES = 64 << 20  # what a client accepts from an agent
+HEADER = struct.Struct(">I")
+
+# Requests (client -> agent)
+HELLO = "hello"
+LOAD = "load"
+RUN = "run"
+STOP = "stop"
+UNLOAD = "unload"
+TELEMETRY = "telemetry"
+PING = "ping"
+REQUESTS = (HELLO, LOAD, RUN, STOP, UNLOAD, TELEMETRY, PING)
+
+# Replies and events (agent -> client)
+CAPABILITIES = "capabilities"
+LOADED = "loaded"
+STARTED = "started"
+SAMPLES = "samples"  # a batch of sample events: [[index, latency_us, t_us], ...]
+HEARTBEAT = "heartbeat"
+SUMMARY = "summary"
+STOPPING = "stopping"
+UNLOADED = "unloaded"
+PONG = "pong"
+ERROR = "error"
+
+# Error codes (``error`` replies). Fatal ones end the connection.
+E_BAD_FRAME = "bad_frame"  # not JSON, not an object, no type (fatal)
+E_TOO_LARGE = "too_large"  # a frame above the size limit (fatal)
+E_UNAUTHENTICATED = "unauthenticated"  # no hello first, or a wrong token (fatal)
+E_PROTOCOL = "protocol_version"  # a protocol version the agent does not speak (fatal)
+E_UNKNOWN_TYPE = "unknown_type"
+E_BAD_REQUEST = "bad_request"  # a field missing or of the wrong type
+E_NOT_FOUND = "not_found"  # a path that does not exist under the agent's root
+E_OUTSIDE_ROOT = "outside_root"  # a path that leaves the agent's root
+E_LOAD_FAILED = "load_failed"  # the runtime could not load the model
+E_NOT_LOADED = "not_loaded"  # run before load
+E_BUSY = "busy"  # load/run/unload while a run is going on
+E_RUN_FAILED = "run_failed"  # an inference raised
+E_INTERNAL = "internal"
+FATAL_ERRORS = (E_BAD_FRAME, E_TOO_LARGE, E_UNAUTHENTICATED, E_PROTOCOL)
+
+# Sample rows in a ``samples`` frame
+SAMPLE_FIELDS = ("index", "latency_us", "t_us")
+
+
+class ProtocolError(Exception):
+    """A frame that breaks the protocol; ``code`` is one of the error codes above."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class ConnectionClosed(Exception):
+    """The other side closed the connection (cleanly between frames, or mid-frame)."""
+
+
+def encode(message: dict) -> bytes:
+    """One frame: length prefix and compact JSON."""
+    body = json.dumps(message, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    return HEADER.pack(len(body)) + body
+
+
+def decode(body: bytes) -> dict:
+    """The message in a frame body; ProtocolError when it is not a typed JSON object."""
+    try:
+        message = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ProtocolError(E_BAD_FRAME, f"the frame is not UTF-8 JSON ({exc})") from None
+    if not isinstance(message, dict):
+        raise ProtocolError(E_BAD_FRAME, "the frame is not a JSON object")
+    if not isinstance(message.get("type"), str):
+        raise ProtocolError(E_BAD_FRAME, "the message has no string 'type'")
+    return message
+
+
+def error(code: str, message: str, request_id=None) -> dict:
+    doc = {"type": ERROR, "code": code, "message": message, "fatal": code in FATAL_ERRORS}
+    if request_id is not None:
+        doc["id"] = request_id
+    return doc
+
+
+class Channel:
+    """Frames over a connected socket: ``send`` is thread-safe, ``recv`` is for one reader."""
+
+    def __init__(self, sock: socket.socket, max_frame: int):
+        self.sock = sock
+        self.max_frame = max_frame
+        self._send_lock = threading.Lock()
+        self._buffer = bytearray()
+
+    def send(self, message: dict) -> None:
+        data = encode(message)
+        with self._send_lock:
+            self.sock.sendall(data)
+
+    def _read(self, count: int) -> bytes:
+        while len(self._buffer) < count:
+            chunk = self.sock.recv(max(65536, count - len(self._buffer)))
+            if not chunk:
+                where = "mid-frame" if self._buffer else "between frames"
+                raise ConnectionClosed(f"the connection closed {where}")
+            self._buffer += chunk
+        data = bytes(self._buffer[:count])
+        del self._buffer[:count]
+        return data
+
+    def recv(self) -> dict:
+        """The next message; ProtocolError for an oversized or malformed frame."""
+        (length,) = HEADER.unpack(self._read(HEADER.size))
+        if length > self.max_frame:
+            raise ProtocolError(
+                E_TOO_LARGE, f"a frame of {length} bytes exceeds the limit of {self.max_frame}"
+            )
+        return decode(self._read(length))
+
+    def close(self) -> None:
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()

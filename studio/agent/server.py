@@ -1,0 +1,536 @@
+"""The on-device agent: serves the agent protocol on the loopback, runs models, times them.
+
+    server = AgentServer(root="/data/local/tmp/model-studio", token="...", port=38700)
+    server.start(); server.serve_forever()
+
+Each connection is a :class:`Session` with its own thread and at most one loaded model;
+a run happens in a second thread so that ``stop`` and ``telemetry`` are answered while
+it goes. Latency is the monotonic clock read right before and right after the
+runner's ``infer`` call, nothing else. Samples are sent in batches (every
+:data:`FLUSH_SECONDS` or :data:`BATCH_ROWS` rows), so thousands per second stream
+without loss. Bad input of any kind ends at most that connection, never the agent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import logging
+import math
+import os
+import socket
+import threading
+import time
+from array import array
+from pathlib import Path
+
+import numpy as np
+
+from studio import __version__
+from studio.agent import capabilities, protocol
+from studio.agent.protocol import Channel, ConnectionClosed, ProtocolError
+from studio.agent.stats import compute
+from studio.errors import StudioError
+
+log = logging.getLogger("studio.agent")
+
+FLUSH_SECONDS = 0.05
+BATCH_ROWS = 4096
+HEARTBEAT_SECONDS = 0.5
+MAX_ITERATIONS = 100_000_000
+MAX_DURATION_S = 24 * 3600.0
+MAX_WARMUP = 100_000
+
+
+class RequestError(Exception):
+    """A request the agent refuses; becomes an ``error`` reply (non-fatal)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _first_line(exc: BaseException) -> str:
+    if isinstance(exc, StudioError):
+        return exc.one_line()
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+class AgentServer:
+    def __init__(self, root: str | os.PathLike, token: str, port: int = 0, host: str = "127.0.0.1"):
+        if not token:
+            raise ValueError("the agent needs a token")
+        self.root = Path(root).resolve()
+        self.token = token
+        self.host = host
+        self.requested_port = port
+        self.port: int | None = None
+        self._listener: socket.socket | None = None
+        self._stopped = threading.Event()
+        self._sessions: set[Session] = set()
+        self._lock = threading.Lock()
+        self._facts = None
+
+    @property
+    def facts(self):
+        if self._facts is None:
+            self._facts = capabilities.device_facts()
+        return self._facts
+
+    def start(self) -> int:
+        """Bind and listen on the loopback; returns the port."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((self.host, self.requested_port))
+        listener.listen(16)
+        self._listener = listener
+        self.port = listener.getsockname()[1]
+        threading.Thread(target=self._accept_loop, daemon=True, name="agent-accept").start()
+        log.info(
+            "agent %s listening on %s:%d, root %s", __version__, self.host, self.port, self.root
+        )
+        return self.port
+
+    def _accept_loop(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                sock, _addr = self._listener.accept()
+            except OSError:
+                break
+            session = Session(self, sock)
+            with self._lock:
+                self._sessions.add(session)
+            threading.Thread(target=self._serve, args=(session,), daemon=True).start()
+
+    def _serve(self, session: Session) -> None:
+        try:
+            session.serve()
+        except Exception:  # the last line of defence: a bug ends this connection only
+            log.exception("agent session failed")
+        finally:
+            session.cleanup()
+            with self._lock:
+                self._sessions.discard(session)
+
+    @property
+    def connections(self) -> int:
+        with self._lock:
+            return len(self._sessions)
+
+    def serve_forever(self, poll: float = 0.5, keep_running=None) -> None:
+        """Block until :meth:`close` (or until ``keep_running()`` returns false)."""
+        while not self._stopped.wait(poll):
+            if keep_running is not None and not keep_running():
+                break
+        self.close()
+
+    def close(self) -> None:
+        self._stopped.set()
+        if self._listener is not None:
+            with contextlib.suppress(OSError):
+                self._listener.close()
+        with self._lock:
+            sessions = list(self._sessions)
+        for session in sessions:
+            session.channel.close()
+
+
+class Session:
+    """One client connection: authentication, then requests, one loaded model at a time."""
+
+    def __init__(self, server: AgentServer, sock: socket.socket):
+        self.server = server
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.channel = Channel(sock, protocol.MAX_REQUEST_BYTES)
+        self.authenticated = False
+        self.runner = None
+        self.loaded: dict | None = None
+        self._run_thread: threading.Thread | None = None
+        self._running = False  # from a run's start until just before its summary is sent
+        self._stop = threading.Event()
+        self._closed = threading.Event()
+
+    # ----- the request loop ------------------------------------------------------------
+
+    def serve(self) -> None:
+        while True:
+            try:
+                message = self.channel.recv()
+            except ProtocolError as exc:
+                self._send_quietly(protocol.error(exc.code, exc.message))
+                return
+            except (ConnectionClosed, OSError):
+                return
+            request_id = message.get("id")
+            if not self.authenticated:
+                if not self._hello(message):
+                    return
+                continue
+            try:
+                self._dispatch(message)
+            except RequestError as exc:
+                self._send_quietly(protocol.error(exc.code, exc.message, request_id))
+            except OSError:
+                return
+
+    def _hello(self, message: dict) -> bool:
+        request_id = message.get("id")
+        if message.get("type") != protocol.HELLO:
+            self._send_quietly(
+                protocol.error(
+                    protocol.E_UNAUTHENTICATED, "the first message must be hello", request_id
+                )
+            )
+            return False
+        version = message.get("protocol")
+        if version != protocol.PROTOCOL_VERSION:
+            self._send_quietly(
+                protocol.error(
+                    protocol.E_PROTOCOL,
+                    f"this agent speaks protocol {protocol.PROTOCOL_VERSION}, not {version!r}",
+                    request_id,
+                )
+            )
+            return False
+        token = message.get("token")
+        if not isinstance(token, str) or not hmac.compare_digest(
+            token.encode("utf-8", "replace"), self.server.token.encode("utf-8")
+        ):
+            self._send_quietly(
+                protocol.error(protocol.E_UNAUTHENTICATED, "wrong token", request_id)
+            )
+            return False
+        self.authenticated = True
+        with_operators = message.get("operators", True) is not False
+        reply = {
+            "type": protocol.CAPABILITIES,
+            "protocol": protocol.PROTOCOL_VERSION,
+            "agent_version": __version__,
+            "runtimes": capabilities.runtimes(with_operators),
+            "device": self.server.facts.to_dict(),
+            "cpu_count": os.cpu_count(),
+            "pid": os.getpid(),
+            "clock": "monotonic",
+        }
+        if request_id is not None:
+            reply["id"] = request_id
+        self.channel.send(reply)
+        return True
+
+    def _dispatch(self, message: dict) -> None:
+        kind = message["type"]
+        handler = {
+            protocol.HELLO: self._hello_again,
+            protocol.LOAD: self._load,
+            protocol.RUN: self._run,
+            protocol.STOP: self._stop_run,
+            protocol.UNLOAD: self._unload,
+            protocol.TELEMETRY: self._telemetry,
+            protocol.PING: self._ping,
+        }.get(kind)
+        if handler is None:
+            raise RequestError(protocol.E_UNKNOWN_TYPE, f"unknown message type {kind!r}")
+        handler(message)
+
+    def _reply(self, message: dict, doc: dict) -> None:
+        if message.get("id") is not None:
+            doc["id"] = message["id"]
+        self.channel.send(doc)
+
+    def _send_quietly(self, doc: dict) -> None:
+        with contextlib.suppress(OSError):
+            self.channel.send(doc)
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def _not_running(self, what: str) -> None:
+        if self.running:
+            raise RequestError(protocol.E_BUSY, f"cannot {what} while a run is going on; stop it")
+
+    # ----- requests ---------------------------------------------------------------------
+
+    def _hello_again(self, message: dict) -> None:
+        raise RequestError(protocol.E_BAD_REQUEST, "already authenticated")
+
+    def _ping(self, message: dict) -> None:
+        self._reply(message, {"type": protocol.PONG, "t_us": time.perf_counter_ns() // 1000})
+
+    def _resolve(self, value) -> Path:
+        if not isinstance(value, str) or not value or "\0" in value:
+            raise RequestError(protocol.E_BAD_REQUEST, "'path' must be a non-empty string")
+        root = self.server.root
+        path = (root / value).resolve()
+        if path != root and root not in path.parents:
+            raise RequestError(
+                protocol.E_OUTSIDE_ROOT, f"{value} is outside the agent's folder {root}"
+            )
+        if not path.is_file():
+            raise RequestError(protocol.E_NOT_FOUND, f"there is no file {value} in {root}")
+        return path
+
+    def _load(self, message: dict) -> None:
+        from studio.runtimes import RUNTIMES, runner_class, runtime_for
+
+        self._not_running("load")
+        path = self._resolve(message.get("path"))
+        runtime = message.get("runtime") or "auto"
+        threads = message.get("threads")
+        if threads is not None and (
+            not isinstance(threads, int) or isinstance(threads, bool) or not 0 < threads <= 256
+        ):
+            raise RequestError(protocol.E_BAD_REQUEST, "'threads' must be an integer 1..256")
+        if not isinstance(runtime, str) or (
+            runtime != "auto" and runtime not in capabilities.AGENT_RUNTIMES
+        ):
+            raise RequestError(
+                protocol.E_BAD_REQUEST,
+                f"unknown runtime {runtime!r}; this agent has "
+                f"{', '.join(r for r in capabilities.AGENT_RUNTIMES if r in RUNTIMES)}",
+            )
+        self._close_runner()
+        started = time.perf_counter()
+        try:
+            name = runtime_for(path) if runtime == "auto" else runtime
+            runner = runner_class(name).open(path, threads)
+            inputs = [t.to_dict() for t in runner.inputs]
+        except Exception as exc:
+            raise RequestError(protocol.E_LOAD_FAILED, _first_line(exc)) from None
+        load_ms = (time.perf_counter() - started) * 1000.0
+        self.runner = runner
+        self.loaded = {
+            "type": protocol.LOADED,
+            "path": str(path.relative_to(self.server.root)),
+            "runtime": name,
+            "runtime_version": capabilities.runtime_version(name),
+            "threads": threads,
+            "load_ms": round(load_ms, 3),
+            "size_bytes": path.stat().st_size,
+            "inputs": inputs,
+        }
+        self._reply(message, dict(self.loaded))
+
+    def _unload(self, message: dict) -> None:
+        self._not_running("unload")
+        was = self.loaded is not None
+        self._close_runner()
+        self._reply(message, {"type": protocol.UNLOADED, "was_loaded": was})
+
+    def _close_runner(self) -> None:
+        runner, self.runner, self.loaded = self.runner, None, None
+        if runner is not None:
+            with contextlib.suppress(Exception):
+                runner.close()
+
+    def _telemetry(self, message: dict) -> None:
+        doc = {"type": protocol.TELEMETRY, "t_us": time.perf_counter_ns() // 1000}
+        doc.update(capabilities.telemetry(self.server.facts))
+        self._reply(message, doc)
+
+    def _stop_run(self, message: dict) -> None:
+        running = self.running
+        self._stop.set()
+        self._reply(message, {"type": protocol.STOPPING, "running": running})
+
+    # ----- runs -------------------------------------------------------------------------
+
+    def _number(self, message: dict, key: str, kind, low, high, default=None):
+        value = message.get(key, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise RequestError(protocol.E_BAD_REQUEST, f"'{key}' must be a number")
+        if kind is int and value != int(value):
+            raise RequestError(protocol.E_BAD_REQUEST, f"'{key}' must be a whole number")
+        if not math.isfinite(value) or not low <= value <= high:
+            raise RequestError(protocol.E_BAD_REQUEST, f"'{key}' must be between {low} and {high}")
+        return kind(value)
+
+    def _run(self, message: dict) -> None:
+        self._not_running("start another run")
+        if self.runner is None:
+            raise RequestError(protocol.E_NOT_LOADED, "load a model first")
+        warmup = self._number(message, "warmup", int, 0, MAX_WARMUP, 0)
+        iterations = self._number(message, "iterations", int, 1, MAX_ITERATIONS)
+        duration = self._number(message, "duration_s", float, 0.001, MAX_DURATION_S)
+        if (iterations is None) == (duration is None):
+            raise RequestError(protocol.E_BAD_REQUEST, "give exactly one of iterations, duration_s")
+        inputs = self._inputs(message.get("inputs") or {"source": "random"})
+        self._stop.clear()
+        plan = {"warmup": warmup, "iterations": iterations, "duration_s": duration}
+        self._reply(
+            message,
+            {
+                "type": protocol.STARTED,
+                **plan,
+                "inputs": [{"shape": list(a.shape), "dtype": str(a.dtype)} for a in inputs],
+            },
+        )
+        self._running = True
+        self._run_thread = threading.Thread(
+            target=self._run_loop, args=(message.get("id"), plan, inputs), daemon=True
+        )
+        self._run_thread.start()
+
+    def _inputs(self, spec) -> list[np.ndarray]:
+        if not isinstance(spec, dict):
+            raise RequestError(protocol.E_BAD_REQUEST, "'inputs' must be an object")
+        source = spec.get("source", "random")
+        if source == "file":
+            return self._file_inputs(spec.get("path"))
+        if source != "random":
+            raise RequestError(protocol.E_BAD_REQUEST, "inputs 'source' is 'random' or 'file'")
+        from studio.model.inputs import InputSpec, TensorSpec, random_inputs
+
+        seed = spec.get("seed", 0)
+        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+            raise RequestError(protocol.E_BAD_REQUEST, "'seed' must be a non-negative integer")
+        shapes = spec.get("shapes")
+        known = self.runner.inputs
+        if shapes is not None:
+            if not isinstance(shapes, list) or not all(
+                isinstance(s, list) and all(isinstance(d, int) and 0 < d < 1 << 20 for d in s)
+                for s in shapes
+            ):
+                raise RequestError(protocol.E_BAD_REQUEST, "'shapes' must be lists of sizes")
+            dtypes = [t.dtype for t in known] if len(known) == len(shapes) else []
+            tensors = [
+                TensorSpec(f"input{i}", tuple(s), dtypes[i] if dtypes else "float32")
+                for i, s in enumerate(shapes)
+            ]
+        else:
+            if not known or any(t.shape is None for t in known):
+                raise RequestError(
+                    protocol.E_BAD_REQUEST,
+                    "the model does not record its input shapes; give inputs 'shapes'",
+                )
+            tensors = [
+                TensorSpec(t.name, tuple(1 if d is None else d for d in t.shape), t.dtype)
+                for t in known
+            ]
+        if sum(int(np.prod(t.shape)) for t in tensors) > 1 << 28:
+            raise RequestError(protocol.E_BAD_REQUEST, "the inputs are too large")
+        try:
+            return random_inputs(InputSpec(tuple(tensors)), 1, seed).inputs[0]
+        except (TypeError, ValueError) as exc:
+            raise RequestError(protocol.E_BAD_REQUEST, f"cannot make inputs ({exc})") from None
+
+    def _file_inputs(self, value) -> list[np.ndarray]:
+        path = self._resolve(value)
+        try:
+            if path.suffix == ".npz":
+                with np.load(path, allow_pickle=False) as archive:
+                    return [archive[name] for name in archive.files]
+            return [np.load(path, allow_pickle=False)]
+        except Exception as exc:
+            raise RequestError(
+                protocol.E_BAD_REQUEST, f"{path.name} is not a .npy/.npz tensor file ({exc})"
+            ) from None
+
+    def _run_loop(self, request_id, plan: dict, inputs: list[np.ndarray]) -> None:
+        runner = self.runner
+        infer = runner.infer
+        clock = time.perf_counter_ns
+        latencies = array("d")
+        batch: list[list] = []
+        batch_start = 0
+        last_send = [time.monotonic()]
+        error = None
+        stop = self._stop
+        sent_lock = threading.Lock()
+
+        def send(doc: dict) -> None:
+            with sent_lock:
+                self.channel.send(doc)
+                last_send[0] = time.monotonic()
+
+        beat_done = threading.Event()
+
+        def heartbeat() -> None:
+            while not beat_done.wait(HEARTBEAT_SECONDS / 2):
+                if time.monotonic() - last_send[0] >= HEARTBEAT_SECONDS:
+                    try:
+                        send(
+                            {
+                                "type": protocol.HEARTBEAT,
+                                "t_us": clock() // 1000,
+                                "count": len(latencies),
+                            }
+                        )
+                    except OSError:
+                        return
+
+        threading.Thread(target=heartbeat, daemon=True).start()
+        run_started = measure_started = clock()
+        try:
+            for _ in range(plan["warmup"]):
+                if stop.is_set():
+                    break
+                infer(inputs)
+            iterations, duration = plan["iterations"], plan["duration_s"]
+            deadline = None if duration is None else clock() + int(duration * 1e9)
+            next_flush = time.monotonic() + FLUSH_SECONDS
+            index = 0
+            measure_started = clock()
+            while not stop.is_set():
+                if iterations is not None and index >= iterations:
+                    break
+                start = clock()
+                infer(inputs)
+                end = clock()
+                latency = (end - start) / 1000.0
+                latencies.append(latency)
+                batch.append([index, round(latency, 3), start // 1000])
+                index += 1
+                if deadline is not None and end >= deadline:
+                    break
+                if len(batch) >= BATCH_ROWS or time.monotonic() >= next_flush:
+                    send({"type": protocol.SAMPLES, "start": batch_start, "samples": batch})
+                    batch_start, batch = index, []
+                    next_flush = time.monotonic() + FLUSH_SECONDS
+        except OSError:
+            beat_done.set()
+            self._running = False
+            return  # the client is gone
+        except Exception as exc:
+            error = _first_line(exc)
+        measure_ended = clock()
+        beat_done.set()
+        try:
+            if batch:
+                send({"type": protocol.SAMPLES, "start": batch_start, "samples": batch})
+            values = np.frombuffer(latencies, dtype=np.float64) if latencies else np.zeros(0)
+            span_us = (measure_ended - measure_started) / 1000.0 if latencies else 0.0
+            summary = {
+                "type": protocol.SUMMARY,
+                "count": len(latencies),
+                "warmup": plan["warmup"],
+                "stopped": stop.is_set(),
+                "elapsed_s": round((measure_ended - run_started) / 1e9, 6),
+                "stats": compute(values, span_us).to_dict(),
+            }
+            if error:
+                summary["error"] = error
+                send(protocol.error(protocol.E_RUN_FAILED, error, request_id))
+            if request_id is not None:
+                summary["id"] = request_id
+            self._running = False
+            send(summary)
+        except OSError:
+            pass
+        finally:
+            self._running = False
+
+    # ----- end of the connection ----------------------------------------------------------
+
+    def cleanup(self) -> None:
+        self._stop.set()
+        self.channel.close()
+        thread = self._run_thread
+        if thread is not None:
+            thread.join(timeout=30)
+        self._close_runner()
