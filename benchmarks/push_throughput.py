@@ -44,12 +44,12 @@ def main() -> int:
         adb_binary,
         adb_command,
         default_server,
-        ensure_server,
         kill_server,
+        start_server,
     )
     from studio.devices.transfer import push
 
-    server = ensure_server(default_server())
+    server = start_server(default_server())
     device_proc = None
     try:
         device_proc = subprocess.Popen(

@@ -26,9 +26,9 @@ def free_port() -> int:
 
 
 def start_adb_server(port: int | None = None):
-    from studio.devices.adb import AdbServer, ensure_server
+    from studio.devices.adb import AdbServer, start_server
 
-    return ensure_server(AdbServer("127.0.0.1", port or free_port()))
+    return start_server(AdbServer("127.0.0.1", port or free_port()))
 
 
 def stop_adb_server(server) -> None:

@@ -123,16 +123,27 @@ def adb_command(server: AdbServer, *args: str) -> list[str]:
 
 
 def ensure_server(server: AdbServer | None = None) -> AdbServer:
-    """Make sure an adb server answers at ``server``; start a local one if needed."""
+    """Make sure an adb server answers at ``server``.
+
+    Only this computer's own server (the default address) is started when it is not
+    running; a server given by address (a device lab) must already run.
+    """
     server = server or default_server()
     if server_running(server):
         return server
-    if not server.is_local:
+    if not server.is_local or server != default_server():
         raise DeviceError(
             f"No adb server answers at {server.address}",
             hint="check the address, and that the server there was started with "
             "`adb -a -P PORT server nodaemon` so it accepts connections from other computers",
         )
+    return start_server(server)
+
+
+def start_server(server: AdbServer) -> AdbServer:
+    """Start an adb server on this computer at ``server.port`` (no-op when one answers)."""
+    if server_running(server):
+        return server
     binary = adb_binary()
     log.info("starting adb server %s on port %d", binary, server.port)
     # The server is a daemon that may keep inherited pipes open: log to a file instead.

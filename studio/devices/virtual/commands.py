@@ -541,7 +541,8 @@ def default_commands() -> CommandTable:
         "pwd": cmd_pwd,
     }.items():
         table.register(name, handler)
-    from studio.devices.virtual.agent_command import NAME as AGENT, cmd_agent
+    from studio.devices.virtual.agent_command import NAME as AGENT
+    from studio.devices.virtual.agent_command import cmd_agent
 
     table.register(AGENT, cmd_agent)
     return table

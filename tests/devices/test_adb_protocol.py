@@ -1,0 +1,214 @@
+"""The plain adb command line against a virtual device, and the protocol's edge cases."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import struct
+import threading
+
+import pytest
+
+from studio.devices.adbproto import (
+    A_CLSE,
+    A_CNXN,
+    A_OKAY,
+    A_OPEN,
+    A_VERSION,
+    A_WRTE,
+    HEADER,
+    ID_DATA,
+    ID_DONE,
+    ID_SEND,
+    SYNC_HEADER,
+    packet,
+    sync_request,
+)
+from studio.devices.virtual import VirtualDevice
+
+
+def test_adb_lists_the_device_with_its_banner(virtual_device, adb):
+    listing = adb("devices", "-l", check=True).stdout
+    line = next(line for line in listing.splitlines() if line.startswith(virtual_device.serial))
+    assert line.split()[1] == "device"
+    assert "product:panther" in line and "model:Pixel_7" in line and "device:panther" in line
+    # the banner's feature list arrives intact (no trailing NUL glued to the last one)
+    features = adb("-s", virtual_device.serial, "features", check=True).stdout.split()
+    assert set(features) == {"shell_v2", "stat_v2", "fixed_push_mkdir"}
+
+
+def test_adb_shell_getprop_exit_codes_and_stderr(virtual_device, adb):
+    serial = virtual_device.serial
+    assert adb("-s", serial, "shell", "getprop", "ro.product.model").stdout == "Pixel 7\n"
+    assert adb("-s", serial, "shell", "getprop ro.build.version.sdk").stdout == "34\n"
+    failed = adb("-s", serial, "shell", "cat /no/such/file; exit_code_is_kept")
+    assert failed.returncode == 127
+    assert "cat: /no/such/file: No such file or directory" in failed.stderr
+    assert failed.stdout == ""
+    assert adb("-s", serial, "shell", "false").returncode == 1
+
+
+def test_adb_shell_passes_stdin(virtual_device, adb):
+    result = adb("-s", virtual_device.serial, "shell", "cat", input="hello from stdin\n")
+    assert result.returncode == 0
+    assert result.stdout == "hello from stdin\n"
+
+
+def test_adb_push_and_pull_round_trip(virtual_device, adb, tmp_path):
+    data = os.urandom(3 * 1024 * 1024 + 17)  # not a multiple of any chunk size
+    source = tmp_path / "model.bin"
+    source.write_bytes(data)
+    serial = virtual_device.serial
+    pushed = adb("-s", serial, "push", str(source), "/data/local/tmp/in/model.bin")
+    assert pushed.returncode == 0, pushed.stderr
+    on_device = virtual_device.host_path("/data/local/tmp/in/model.bin")
+    assert on_device.read_bytes() == data
+    listing = adb("-s", serial, "shell", "ls -l /data/local/tmp/in").stdout
+    assert str(len(data)) in listing and "model.bin" in listing
+    digest = adb("-s", serial, "shell", "sha256sum /data/local/tmp/in/model.bin").stdout.split()[0]
+    assert digest == hashlib.sha256(data).hexdigest()
+    back = tmp_path / "back.bin"
+    pulled = adb("-s", serial, "pull", "/data/local/tmp/in/model.bin", str(back))
+    assert pulled.returncode == 0, pulled.stderr
+    assert back.read_bytes() == data
+    # pushing to a folder appends the file name, as on a phone
+    assert adb("-s", serial, "push", str(source), "/sdcard/Download/").returncode == 0
+    assert virtual_device.host_path("/sdcard/Download/model.bin").read_bytes() == data
+
+
+def test_adb_push_to_a_read_only_place_fails(virtual_device, adb, tmp_path):
+    source = tmp_path / "x.bin"
+    source.write_bytes(b"x" * 1000)
+    result = adb("-s", virtual_device.serial, "push", str(source), "/system/x.bin")
+    assert result.returncode != 0
+    said = result.stdout + result.stderr  # adb 29 reports on stdout, later ones on stderr
+    assert "Read-only file system" in said or "Permission denied" in said
+    assert not virtual_device.host_path("/system/x.bin").exists()
+
+
+@pytest.fixture
+def echo_server():
+    """A TCP server on this computer's loopback that answers every line in upper case."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                for chunk in iter(lambda c=conn: c.recv(65536), b""):
+                    conn.sendall(chunk.upper())
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield listener.getsockname()[1]
+    stop.set()
+    listener.close()
+
+
+def test_adb_forward_reaches_a_port_on_the_host(virtual_device, adb, echo_server):
+    serial = virtual_device.serial
+    local_port = int(adb("-s", serial, "forward", "tcp:0", f"tcp:{echo_server}", check=True).stdout)
+    try:
+        with socket.create_connection(("127.0.0.1", local_port), timeout=10) as conn:
+            payload = b"ping through adb forward\n" * 4000  # ~100 KB: several WRTEs
+            conn.sendall(payload)
+            received = b""
+            while len(received) < len(payload):
+                chunk = conn.recv(65536)
+                assert chunk, "the forwarded connection closed early"
+                received += chunk
+        assert received == payload.upper()
+    finally:
+        adb("-s", serial, "forward", "--remove", f"tcp:{local_port}")
+
+
+def test_forward_to_a_closed_port_is_refused(virtual_device, adb):
+    serial = virtual_device.serial
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    local_port = int(adb("-s", serial, "forward", "tcp:0", f"tcp:{closed_port}", check=True).stdout)
+    try:
+        with socket.create_connection(("127.0.0.1", local_port), timeout=10) as conn:
+            conn.settimeout(10)
+            assert conn.recv(10) == b""  # closed at once: nothing listens on the device side
+    finally:
+        adb("-s", serial, "forward", "--remove", f"tcp:{local_port}")
+
+
+# ----- the protocol without an adb server: framing edge cases -----------------------
+
+
+class HostSide:
+    """A minimal host speaking ADB to the virtual device directly."""
+
+    def __init__(self, port: int):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.buffer = b""
+
+    def send(self, command, arg0, arg1, data=b""):
+        self.sock.sendall(packet(command, arg0, arg1, data))
+
+    def read(self):
+        while len(self.buffer) < HEADER.size:
+            self.buffer += self.sock.recv(65536)
+        command, arg0, arg1, length, _check, magic = HEADER.unpack(self.buffer[: HEADER.size])
+        assert magic == command ^ 0xFFFFFFFF
+        while len(self.buffer) < HEADER.size + length:
+            self.buffer += self.sock.recv(65536)
+        data = self.buffer[HEADER.size : HEADER.size + length]
+        self.buffer = self.buffer[HEADER.size + length :]
+        return command, arg0, arg1, data
+
+
+def test_handshake_and_sync_frames_split_and_packed_across_writes(tmp_path):
+    device = VirtualDevice(sandbox=tmp_path / "phone", register=False)
+    port = int(device.listen().rsplit(":", 1)[1])
+    try:
+        host = HostSide(port)
+        host.send(A_CNXN, A_VERSION, 4096, b"host::features=shell_v2\0")
+        command, version, maxdata, banner = host.read()
+        assert (command, version, maxdata) == (A_CNXN, A_VERSION, 1024 * 1024)
+        assert banner.startswith(b"device::ro.product.name=panther;") and not banner.endswith(b"\0")
+
+        host.send(A_OPEN, 7, 0, b"sync:\0")
+        command, local_id, remote_id, _ = host.read()
+        assert (command, remote_id) == (A_OKAY, 7)
+
+        content = bytes(range(256)) * 40  # 10240 bytes in three DATA frames
+        stream = sync_request(ID_SEND, b"/data/local/tmp/split.bin,33188")
+        for i in range(0, len(content), 4000):
+            piece = content[i : i + 4000]
+            stream += SYNC_HEADER.pack(ID_DATA, len(piece)) + piece
+        stream += SYNC_HEADER.pack(ID_DONE, 1700000000)
+        # cut at awkward places: inside headers, inside data, several frames per write
+        cuts = [0, 3, 5, 11, 4000, 4001, 9000, len(stream)]
+        for start, end in zip(cuts, cuts[1:], strict=False):
+            host.send(A_WRTE, 7, local_id, stream[start:end])
+            command, arg0, arg1, _ = host.read()
+            assert (command, arg0, arg1) == (A_OKAY, local_id, 7), "every WRTE gets an OKAY"
+        command, _arg0, _arg1, reply = host.read()
+        assert command == A_WRTE and reply == b"OKAY" + struct.pack("<I", 0)
+        host.send(A_OKAY, 7, local_id)
+        assert device.host_path("/data/local/tmp/split.bin").read_bytes() == content
+
+        host.send(A_CLSE, 7, local_id)
+        command, _arg0, arg1, _ = host.read()
+        assert (command, arg1) == (A_CLSE, 7)
+        host.send(A_OPEN, 8, 0, b"no-such-service:\0")
+        command, arg0, arg1, _ = host.read()
+        assert (command, arg0, arg1) == (A_CLSE, 0, 8)
+        host.sock.close()
+    finally:
+        device.stop()
+
+
+def test_emulator_ports_are_refused(tmp_path):
+    from studio.errors import InputError
+
+    with pytest.raises(InputError, match="5555-5585"):
+        VirtualDevice(sandbox=tmp_path / "phone", port=5555)
