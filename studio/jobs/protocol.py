@@ -1,0 +1,67 @@
+"""The worker's JSON-lines protocol: one object per line in each direction.
+
+Requests (GUI → worker)::
+
+    {"id": 7, "job": "inspect", "params": {...}}
+    {"cancel": 7}                      ask job 7 to stop at its next safe point
+
+Replies (worker → GUI)::
+
+    {"id": 7, "event": "progress", "stage": "...", "fraction": 0.5, "message": "...", ...}
+    {"id": 7, "event": "result", "result": {...}}
+    {"id": 7, "event": "error", "error": StudioError.to_dict()}
+    {"event": "ready", "pid": 1234}    once, when the worker can take requests
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from studio.errors import InternalError, StudioError
+
+PROGRESS = "progress"
+RESULT = "result"
+ERROR = "error"
+READY = "ready"
+
+
+def encode(message: dict) -> bytes:
+    """One message as a UTF-8 line."""
+    return (json.dumps(message, default=str, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def decode(line: bytes | str) -> dict:
+    """Parse one line; raise ValueError when it is not a JSON object."""
+    if isinstance(line, bytes):
+        line = line.decode("utf-8", errors="replace")
+    value = json.loads(line)
+    if not isinstance(value, dict):
+        raise ValueError("a message must be a JSON object")
+    return value
+
+
+def request(job_id: int, job: str, params: dict | None = None) -> dict:
+    return {"id": job_id, "job": job, "params": params or {}}
+
+
+def error_dict(exc: BaseException) -> dict:
+    """A StudioError as it is, anything else as an internal error with the exception named."""
+    if isinstance(exc, StudioError):
+        return exc.to_dict()
+    wrapped = InternalError(
+        f"internal error ({type(exc).__name__}: {exc})",
+        hint="the details below and the log say where it happened",
+    )
+    return wrapped.to_dict()
+
+
+def error_from_dict(data: dict[str, Any]) -> StudioError:
+    """Rebuild a StudioError (of the named class when known) from its dict."""
+    import studio.errors as errors
+
+    cls = getattr(errors, str(data.get("type", "")), None)
+    if not (isinstance(cls, type) and issubclass(cls, StudioError)):
+        cls = StudioError
+    exc = cls(data.get("message") or "unknown error", data.get("hint"), data.get("details"))
+    return exc

@@ -1,0 +1,36 @@
+"""Start the desktop application."""
+
+from __future__ import annotations
+
+import sys
+
+from studio import __version__
+
+
+def create_app(language: str | None = None):
+    """The QApplication, styled and translated (an existing one is reused)."""
+    from PySide6.QtWidgets import QApplication
+
+    from studio.ui.i18n import install_translation
+    from studio.ui.settings import Settings
+    from studio.ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Model Studio")
+    app.setOrganizationName("model-studio")
+    app.setApplicationVersion(__version__)
+    apply_theme(app)
+    install_translation(app, language if language is not None else Settings().language)
+    return app
+
+
+def run_gui(model: str | None = None, language: str | None = None) -> int:
+    app = create_app(language)
+    from studio.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    window.worker.start()
+    if model:
+        window.open_model(model)
+    return app.exec()

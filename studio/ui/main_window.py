@@ -1,0 +1,305 @@
+"""The main window: five tabs in the order of the work, menus, status bar, drops."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio import __version__
+from studio.ui.settings import Settings
+from studio.ui.state import AppState
+from studio.ui.widgets.errors import show_error
+from studio.ui.worker_client import WorkerClient
+
+log = logging.getLogger("studio.ui")
+
+TAB_KEYS = ("model", "convert", "compat", "devices", "latency")
+LANGUAGES = (("", "English"), ("zh_CN", "简体中文"))
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings | None = None, worker: WorkerClient | None = None):
+        super().__init__()
+        self.settings = settings or Settings()
+        self.state = AppState()
+        self.worker = worker or WorkerClient(self)
+        self.worker.crashed.connect(self._worker_crashed)
+        self.last_error = None
+        self.about_box: QMessageBox | None = None
+        self.setWindowTitle(self.tr("Model Studio"))
+        self.setAcceptDrops(True)
+
+        from studio.ui.tabs.compat_tab import CompatTab
+        from studio.ui.tabs.convert_tab import ConvertTab
+        from studio.ui.tabs.devices_tab import DevicesTab
+        from studio.ui.tabs.latency_tab import LatencyTab
+        from studio.ui.tabs.model_tab import ModelTab
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(6, 6, 6, 0)
+        self.welcome = self._welcome_banner()
+        outer.addWidget(self.welcome)
+        self.tabs = QTabWidget()
+        self.model_tab = ModelTab(self)
+        self.convert_tab = ConvertTab(self)
+        self.compat_tab = CompatTab(self)
+        self.devices_tab = DevicesTab(self)
+        self.latency_tab = LatencyTab(self)
+        self.tabs.addTab(self.model_tab, self.tr("1 · Model"))
+        self.tabs.addTab(self.convert_tab, self.tr("2 · Convert"))
+        self.tabs.addTab(self.compat_tab, self.tr("3 · Compatibility"))
+        self.tabs.addTab(self.devices_tab, self.tr("4 · Devices"))
+        self.tabs.addTab(self.latency_tab, self.tr("5 · Latency"))
+        outer.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self.status_model = QLabel()
+        self.status_artifacts = QLabel()
+        self.status_devices = QLabel()
+        for label in (self.status_model, self.status_artifacts, self.status_devices):
+            label.setContentsMargins(6, 0, 6, 0)
+            self.statusBar().addPermanentWidget(label)
+
+        self._build_menus()
+        for event in (
+            self.state.model_changed,
+            self.state.artifacts_changed,
+            self.state.devices_changed,
+            self.state.compat_changed,
+        ):
+            event.connect(self.refresh)
+        self.state.model_changed.connect(self.model_tab.update_state)
+        self.state.model_changed.connect(self.convert_tab.model_changed)
+        self.state.artifacts_changed.connect(self.convert_tab.artifacts_changed)
+        self.state.artifacts_changed.connect(self.compat_tab.artifacts_changed)
+        self.state.artifacts_changed.connect(self.devices_tab.artifacts_changed)
+        self.state.artifacts_changed.connect(self.latency_tab.refresh_choices)
+        self.state.devices_changed.connect(self.latency_tab.refresh_choices)
+        self.state.devices_changed.connect(self.compat_tab.devices_changed)
+        self.refresh()
+        self._restore_layout()
+
+    # --- building ------------------------------------------------------------------------
+
+    def _welcome_banner(self) -> QFrame:
+        frame = QFrame()
+        frame.setObjectName("welcome")
+        frame.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QHBoxLayout(frame)
+        text = QLabel(
+            self.tr(
+                "<b>Welcome to Model Studio.</b> New here? Try the whole flow with the bundled "
+                "sample model (it reads handwritten digits) and a virtual phone on this computer."
+            )
+        )
+        text.setWordWrap(True)
+        layout.addWidget(text, 1)
+        self.try_sample_button = QPushButton(self.tr("Try it with the sample"))
+        self.try_sample_button.clicked.connect(self.try_sample)
+        layout.addWidget(self.try_sample_button)
+        close = QPushButton(self.tr("Dismiss"))
+        close.clicked.connect(self.dismiss_welcome)
+        layout.addWidget(close)
+        frame.setVisible(self.settings.first_run)
+        return frame
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.open_action = QAction(self.tr("&Open model…"), self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self._open_from_menu)
+        file_menu.addAction(self.open_action)
+        sample = QAction(self.tr("Open the &sample model"), self)
+        sample.triggered.connect(self.open_sample)
+        file_menu.addAction(sample)
+        self.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view = self.menuBar().addMenu(self.tr("&View"))
+        for index, key in enumerate(TAB_KEYS):
+            action = QAction(self.tabs.tabText(index), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _=False, k=key: self.go_to(k))
+            view.addAction(action)
+        view.addSeparator()
+        language_menu = view.addMenu(self.tr("&Language"))
+        group = QActionGroup(self)
+        current = self.settings.language
+        for code, name in LANGUAGES:
+            action = QAction(name, self, checkable=True)
+            action.setChecked(code == current)
+            action.triggered.connect(lambda _=False, c=code: self.set_language(c))
+            group.addAction(action)
+            language_menu.addAction(action)
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About Model Studio"), self)
+        about.setShortcut(QKeySequence.StandardKey.HelpContents)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    # --- actions -------------------------------------------------------------------------
+
+    def go_to(self, key: str) -> None:
+        index = TAB_KEYS.index(key)
+        if self.tabs.isTabEnabled(index):
+            self.tabs.setCurrentIndex(index)
+
+    def show_error(self, error: dict, title: str | None = None):
+        self.last_error = show_error(self, error, title)
+        return self.last_error
+
+    def open_model(self, path: str) -> None:
+        self.go_to("model")
+        self.model_tab.open_path(path)
+
+    def open_sample(self) -> None:
+        self.go_to("model")
+        self.model_tab.open_sample()
+
+    def _open_from_menu(self) -> None:
+        self.go_to("model")
+        self.model_tab.browse()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = self.settings.recent_files()
+        for path in files:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_model(p))
+        if not files:
+            self.recent_menu.addAction(self.tr("(none yet)")).setEnabled(False)
+
+    def try_sample(self) -> None:
+        self.dismiss_welcome()
+        self.open_sample()
+        self.devices_tab.start_virtual_device()
+
+    def dismiss_welcome(self) -> None:
+        self.welcome.setVisible(False)
+        self.settings.mark_welcomed()
+
+    def set_language(self, code: str) -> None:
+        self.settings.set_language(code)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.tr("Language"),
+            self.tr("The language changes when Model Studio starts next time."),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.open()
+
+    def show_about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("About Model Studio"))
+        box.setText(self.tr("<b>Model Studio %1</b>").replace("%1", __version__))
+        box.setInformativeText(self.tr("Asking the worker for the toolchain versions…"))
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        self.about_box = box
+        job = self.worker.submit("versions")
+
+        def show(versions: dict) -> None:
+            lines = [
+                f"{name}: {versions.get(name) or self.tr('not installed')}"
+                for name in ("torch", "executorch", "onnxruntime", "onnx", "torchvision", "python")
+            ]
+            lines.append(f"adb: {versions.get('adb') or self.tr('not available')}")
+            box.setInformativeText("\n".join(lines))
+
+        job.succeeded.connect(show)
+        job.failed.connect(lambda error: box.setInformativeText(error.get("message", "")))
+        box.open()
+
+    def _worker_crashed(self, message: str) -> None:
+        self.statusBar().showMessage(message + " " + self.tr("A new worker was started."), 10000)
+
+    # --- status --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        state = self.state
+        self.status_model.setText(
+            self.tr("Model: %1").replace("%1", state.model_name)
+            if state.model_name
+            else self.tr("No model")
+        )
+        if state.artifacts:
+            names = ", ".join(a.name for a in state.artifacts[:3])
+            more = len(state.artifacts) - 3
+            self.status_artifacts.setText(
+                self.tr("Artifacts: %1").replace("%1", names + (f" +{more}" if more > 0 else ""))
+            )
+        else:
+            self.status_artifacts.setText(self.tr("No artifacts"))
+        ready = state.ready_devices
+        self.status_devices.setText(
+            self.tr("Devices: %1").replace("%1", ", ".join(d.name for d in ready))
+            if ready
+            else self.tr("No device")
+        )
+        self.tabs.setTabEnabled(1, state.model_ready)
+        self.tabs.setTabEnabled(2, bool(state.artifacts))
+        self.tabs.setTabEnabled(4, bool(state.artifacts) and bool(ready))
+        tips = {
+            1: self.tr("Open a model that runs here first (Model tab)."),
+            2: self.tr("Convert the model first (Convert tab)."),
+            4: self.tr("Needs an artifact and a connected device."),
+        }
+        for index, tip in tips.items():
+            self.tabs.setTabToolTip(index, "" if self.tabs.isTabEnabled(index) else tip)
+
+    # --- window --------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1180, 800)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.open_model(files[0])
+
+    def shutdown(self) -> None:
+        """Stop everything this window started: streams, virtual devices, the worker."""
+        self.settings.set_value("window/geometry", self.saveGeometry())
+        self.settings.set_value("window/state", self.saveState())
+        self.settings.sync()
+        self.latency_tab.shutdown()
+        self.devices_tab.shutdown()
+        self.worker.stop()
+
+    def closeEvent(self, event) -> None:
+        self.shutdown()
+        super().closeEvent(event)

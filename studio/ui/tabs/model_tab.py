@@ -1,0 +1,525 @@
+"""The Model tab: open a file, pick its architecture, read its description, try it on an image."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.cli.inspect import _human_bytes, _human_count
+from studio.model.inputs import parse_shape
+
+MODEL_FILTER = (
+    "Models (*.pt *.pth *.pt2 *.ckpt *.bin *.safetensors *.onnx *.pte *.ptl *.tar);;All files (*)"
+)
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp);;All files (*)"
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class ModelTab(QWidget):
+    model_opened = Signal()
+
+    def __init__(self, app, parent=None):
+        super().__init__(parent)
+        self.app = app
+        self.inspect_job = None
+        self.classify_job = None
+        self.trust_box: QMessageBox | None = None
+        self._pending_params: dict = {}
+
+        layout = QVBoxLayout(self)
+        self.guide = QLabel()
+        self.guide.setWordWrap(True)
+        self.guide.setObjectName("guide")
+        layout.addWidget(self.guide)
+
+        # --- opening ---------------------------------------------------------------------
+        open_box = QGroupBox(self.tr("Model file"))
+        open_layout = QVBoxLayout(open_box)
+        row = QHBoxLayout()
+        self.path_edit = QLineEdit()
+        self.path_edit.setPlaceholderText(
+            self.tr(
+                "A checkpoint, state dict, safetensors, TorchScript, .pt2, ONNX, .pte or .ptl file"
+            )
+        )
+        self.path_edit.returnPressed.connect(self.open_clicked)
+        row.addWidget(self.path_edit, 1)
+        self.browse_button = QPushButton(self.tr("Browse…"))
+        self.browse_button.clicked.connect(self.browse)
+        row.addWidget(self.browse_button)
+        self.open_button = QPushButton(self.tr("Open"))
+        self.open_button.setDefault(True)
+        self.open_button.clicked.connect(self.open_clicked)
+        row.addWidget(self.open_button)
+        self.sample_button = QPushButton(self.tr("Open the sample model"))
+        self.sample_button.clicked.connect(self.open_sample)
+        row.addWidget(self.sample_button)
+        open_layout.addLayout(row)
+
+        form = QFormLayout()
+        self.arch_edit = QLineEdit()
+        self.arch_edit.setPlaceholderText(
+            self.tr(
+                "detected when empty; e.g. resnet18, or package.module:factory, or file.py:Class"
+            )
+        )
+        form.addRow(self.tr("Architecture:"), self.arch_edit)
+        args_row = QHBoxLayout()
+        self.args_edit = QLineEdit()
+        self.args_edit.setPlaceholderText(self.tr("positional, JSON list: [10]"))
+        self.kwargs_edit = QLineEdit()
+        self.kwargs_edit.setPlaceholderText(self.tr('keyword, JSON object: {"num_classes": 10}'))
+        args_row.addWidget(self.args_edit)
+        args_row.addWidget(self.kwargs_edit)
+        form.addRow(self.tr("Arguments:"), args_row)
+        self.shape_edit = QLineEdit()
+        self.shape_edit.setPlaceholderText(self.tr("from the model when empty; e.g. 1,3,224,224"))
+        form.addRow(self.tr("Input shape:"), self.shape_edit)
+        open_layout.addLayout(form)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setVisible(False)
+        self.busy.setMaximumHeight(8)
+        self.busy.setTextVisible(False)
+        open_layout.addWidget(self.busy)
+        layout.addWidget(open_box)
+
+        # --- candidates ------------------------------------------------------------------
+        self.candidates_box = QGroupBox(self.tr("Which architecture is it?"))
+        cand_layout = QVBoxLayout(self.candidates_box)
+        self.candidates_label = QLabel(
+            self.tr(
+                "This file holds weights only. These architectures fit them best; pick one "
+                "and press Use, or type a factory spec above."
+            )
+        )
+        self.candidates_label.setWordWrap(True)
+        cand_layout.addWidget(self.candidates_label)
+        self.candidates_table = _table(
+            [self.tr("Architecture"), self.tr("Score"), self.tr("Arguments")]
+        )
+        self.candidates_table.setMaximumHeight(150)
+        self.candidates_table.itemDoubleClicked.connect(lambda _item: self.use_candidate())
+        cand_layout.addWidget(self.candidates_table)
+        self.use_button = QPushButton(self.tr("Use this architecture"))
+        self.use_button.clicked.connect(self.use_candidate)
+        cand_layout.addWidget(self.use_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.candidates_box.setVisible(False)
+        layout.addWidget(self.candidates_box)
+
+        # --- description and try-it ------------------------------------------------------
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        desc_box = QGroupBox(self.tr("Description"))
+        desc_layout = QVBoxLayout(desc_box)
+        self.summary = QFormLayout()
+        self.summary_labels: dict[str, QLabel] = {}
+        for key, title in (
+            ("format", self.tr("Format")),
+            ("architecture", self.tr("Architecture")),
+            ("parameters", self.tr("Parameters")),
+            ("size", self.tr("Size on disk")),
+            ("memory", self.tr("Size in memory")),
+            ("flops", self.tr("FLOPs")),
+            ("inputs", self.tr("Inputs")),
+            ("outputs", self.tr("Outputs")),
+            ("classes", self.tr("Classes")),
+        ):
+            label = QLabel("–")
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setWordWrap(True)
+            self.summary_labels[key] = label
+            self.summary.addRow(title + ":", label)
+        desc_layout.addLayout(self.summary)
+        self.notes_label = QLabel()
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setVisible(False)
+        desc_layout.addWidget(self.notes_label)
+        self.layers_table = _table([self.tr("Layer"), self.tr("Type"), self.tr("Parameters")])
+        desc_layout.addWidget(self.layers_table, 1)
+        splitter.addWidget(desc_box)
+
+        try_box = QGroupBox(self.tr("Try it"))
+        try_layout = QVBoxLayout(try_box)
+        self.try_hint = QLabel(self.tr("Pick an image to see what the model makes of it."))
+        self.try_hint.setWordWrap(True)
+        try_layout.addWidget(self.try_hint)
+        image_row = QHBoxLayout()
+        self.image_edit = QLineEdit()
+        self.image_edit.setPlaceholderText(self.tr("an image file"))
+        self.image_edit.returnPressed.connect(self.classify)
+        image_row.addWidget(self.image_edit, 1)
+        self.image_browse = QPushButton(self.tr("Choose…"))
+        self.image_browse.clicked.connect(self.browse_image)
+        image_row.addWidget(self.image_browse)
+        self.classify_button = QPushButton(self.tr("Classify"))
+        self.classify_button.clicked.connect(self.classify)
+        image_row.addWidget(self.classify_button)
+        try_layout.addLayout(image_row)
+        self.image_view = QLabel()
+        self.image_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image_view.setMinimumSize(128, 128)
+        try_layout.addWidget(self.image_view)
+        self.top_table = _table([self.tr("Class"), self.tr("Probability")])
+        self.top_table.setMaximumHeight(190)
+        try_layout.addWidget(self.top_table)
+        try_layout.addStretch(1)
+        splitter.addWidget(try_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+
+        next_row = QHBoxLayout()
+        next_row.addStretch(1)
+        self.next_button = QPushButton(self.tr("Next: convert it →"))
+        self.next_button.clicked.connect(lambda: self.app.go_to("convert"))
+        next_row.addWidget(self.next_button)
+        layout.addLayout(next_row)
+        self.update_state()
+
+    # --- opening -------------------------------------------------------------------------
+
+    def browse(self) -> None:
+        start = self.app.settings.folder("models")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a model"), start, MODEL_FILTER)
+        if path:
+            self.path_edit.setText(path)
+            self.open_clicked()
+
+    def open_sample(self) -> None:
+        from studio.paths import resource
+
+        self.arch_edit.clear()
+        self.args_edit.clear()
+        self.kwargs_edit.clear()
+        self.shape_edit.clear()
+        self.path_edit.setText(str(resource("samples", "digits_cnn.safetensors")))
+        self.open_clicked()
+        sample_image = resource("samples", "digits", "3", "digit3_0.png")
+        if sample_image.exists() and not self.image_edit.text():
+            self.image_edit.setText(str(sample_image))
+
+    def _params(self) -> dict | None:
+        """The opening settings from the form, or None after showing what is wrong."""
+        params: dict = {"path": self.path_edit.text().strip()}
+        if not params["path"]:
+            self.app.show_error(
+                {
+                    "message": self.tr("No model file is chosen"),
+                    "hint": self.tr("Browse for a file, or open the sample model."),
+                }
+            )
+            return None
+        if self.arch_edit.text().strip():
+            params["arch"] = self.arch_edit.text().strip()
+        for key, edit, kind in (
+            ("arch_args", self.args_edit, list),
+            ("arch_kwargs", self.kwargs_edit, dict),
+        ):
+            text = edit.text().strip()
+            if not text:
+                continue
+            try:
+                value = json.loads(text)
+            except ValueError as exc:
+                value = exc
+            if not isinstance(value, kind):
+                what = self.tr("a JSON list") if kind is list else self.tr("a JSON object")
+                self.app.show_error(
+                    {
+                        "message": self.tr("The architecture arguments are not %1").replace(
+                            "%1", what
+                        ),
+                        "hint": self.tr('Write them like [10] or {"num_classes": 10}.'),
+                        "details": str(value) if isinstance(value, Exception) else None,
+                    }
+                )
+                return None
+            params[key] = value
+        shape = self.shape_edit.text().strip()
+        if shape:
+            try:
+                params["input_shape"] = list(parse_shape(shape))
+            except Exception as exc:  # an InputError with a plain message
+                from studio.jobs.protocol import error_dict
+
+                self.app.show_error(error_dict(exc))
+                return None
+        return params
+
+    def open_clicked(self) -> None:
+        params = self._params()
+        if params is not None:
+            self.open_model(params)
+
+    def open_path(self, path: str) -> None:
+        """Open ``path`` with default settings (menu, drop, recent files)."""
+        self.path_edit.setText(str(path))
+        self.arch_edit.clear()
+        self.args_edit.clear()
+        self.kwargs_edit.clear()
+        self.shape_edit.clear()
+        self.open_clicked()
+
+    def open_model(self, params: dict) -> None:
+        if self.inspect_job is not None and not self.inspect_job.done:
+            self.app.worker.cancel(self.inspect_job)
+        self._pending_params = params
+        self.busy.setVisible(True)
+        self.open_button.setEnabled(False)
+        self.guide.setText(self.tr("Opening %1…").replace("%1", Path(params["path"]).name))
+        job = self.app.worker.submit("inspect", params)
+        job.succeeded.connect(lambda result, p=params: self._opened(result, p))
+        job.failed.connect(lambda error, p=params: self._open_failed(error, p))
+        self.inspect_job = job
+
+    def _opened(self, description: dict, params: dict) -> None:
+        self.busy.setVisible(False)
+        self.open_button.setEnabled(True)
+        self.app.settings.add_recent(params["path"])
+        self.app.settings.set_folder("models", params["path"])
+        self.app.state.set_model(description, params)
+        self.model_opened.emit()
+
+    def _open_failed(self, error: dict, params: dict) -> None:
+        self.busy.setVisible(False)
+        self.open_button.setEnabled(True)
+        if error.get("type") == "TrustRequired" and not params.get("trust"):
+            self.ask_trust(error, params)
+            return
+        self.update_state()
+        if error.get("type") != "Cancelled":
+            self.app.show_error(error, self.tr("The model could not be opened"))
+
+    def ask_trust(self, error: dict, params: dict) -> None:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Run code from this file?"))
+        box.setText(
+            self.tr("Opening %1 runs Python code stored in it.").replace(
+                "%1", Path(params["path"]).name
+            )
+        )
+        box.setInformativeText(
+            self.tr(
+                "Pickled models and .py architecture files can do anything a program on this "
+                "computer can: read your files, install software, send data away. Open it only "
+                "if it comes from someone you trust, such as your own team.\n\n"
+                "Safer: ask for a state dict or .safetensors file, which holds numbers only."
+            )
+        )
+        box.setDetailedText(error.get("message", "") + "\n" + (error.get("hint") or ""))
+        self.trust_button = box.addButton(
+            self.tr("I trust it, open it"), QMessageBox.ButtonRole.AcceptRole
+        )
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def done(_result: int) -> None:
+            if box.clickedButton() is self.trust_button:
+                self.open_model({**params, "trust": True})
+            else:
+                self.guide.setText(
+                    self.tr("Not opened: you did not confirm that you trust the file.")
+                )
+            self.trust_box = None
+
+        box.finished.connect(done)
+        self.trust_box = box
+        box.open()
+
+    def use_candidate(self) -> None:
+        row = self.candidates_table.currentRow()
+        model = self.app.state.model or {}
+        candidates = model.get("candidates") or []
+        if not candidates:
+            return
+        candidate = candidates[max(row, 0)]
+        self.arch_edit.setText(candidate["name"])
+        self.kwargs_edit.setText(json.dumps(candidate["kwargs"]) if candidate.get("kwargs") else "")
+        self.args_edit.clear()
+        self.open_clicked()
+
+    # --- try it --------------------------------------------------------------------------
+
+    def browse_image(self) -> None:
+        start = self.app.settings.folder("images")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose an image"), start, IMAGE_FILTER)
+        if path:
+            self.app.settings.set_folder("images", path)
+            self.image_edit.setText(path)
+            self.classify()
+
+    def classify(self) -> None:
+        image = self.image_edit.text().strip()
+        if not self.app.state.model_ready:
+            self.app.show_error({"message": self.tr("Open a runnable model first")})
+            return
+        if not image:
+            self.app.show_error({"message": self.tr("Choose an image first")})
+            return
+        pixmap = QPixmap(image)
+        self.image_view.setPixmap(
+            pixmap.scaled(128, 128, Qt.AspectRatioMode.KeepAspectRatio)
+            if not pixmap.isNull()
+            else QPixmap()
+        )
+        self.classify_button.setEnabled(False)
+        job = self.app.worker.submit(
+            "classify", {"model": self.app.state.model_params, "image": image, "top": 5}
+        )
+        job.succeeded.connect(self._classified)
+        job.failed.connect(self._classify_failed)
+        self.classify_job = job
+
+    def _classified(self, result: dict) -> None:
+        self.classify_button.setEnabled(True)
+        rows = result.get("top", [])
+        self.top_table.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            self.top_table.setItem(i, 0, QTableWidgetItem(row["label"]))
+            bar = QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setValue(int(row["probability"] * 1000))
+            bar.setFormat(f"{row['probability']:.1%}")
+            self.top_table.setCellWidget(i, 1, bar)
+
+    def _classify_failed(self, error: dict) -> None:
+        self.classify_button.setEnabled(True)
+        self.app.show_error(error, self.tr("Try it failed"))
+
+    # --- state ---------------------------------------------------------------------------
+
+    def update_state(self) -> None:
+        state = self.app.state
+        desc = state.model
+        self.next_button.setEnabled(state.model_ready)
+        self.classify_button.setEnabled(state.model_ready)
+        if desc is None:
+            self.guide.setText(
+                self.tr(
+                    "Step 1: open a model — a checkpoint from training, a state dict, or a "
+                    "converted file. No model at hand? Open the sample model."
+                )
+            )
+            for label in self.summary_labels.values():
+                label.setText("–")
+            self.layers_table.setRowCount(0)
+            self.candidates_box.setVisible(False)
+            return
+        self.path_edit.setText(state.model_params.get("path", ""))
+        labels = self.summary_labels
+        labels["format"].setText(desc["format"].replace("_", " "))
+        labels["architecture"].setText(desc.get("architecture") or self.tr("unknown"))
+        params = desc.get("parameters")
+        labels["parameters"].setText(
+            f"{_human_count(params)} ({params:,})" if params else self.tr("unknown")
+        )
+        labels["size"].setText(_human_bytes(desc.get("size_bytes")))
+        labels["memory"].setText(_human_bytes(desc.get("memory_bytes")))
+        labels["flops"].setText(
+            _human_count(desc["flops"]) if desc.get("flops") else self.tr("unknown")
+        )
+        labels["inputs"].setText(
+            "\n".join(f"{t['name']}: {t['shape']} {t['dtype']}" for t in desc.get("inputs", []))
+            or "–"
+        )
+        labels["outputs"].setText(
+            "\n".join(f"{t['name']}: {t['shape']} {t['dtype']}" for t in desc.get("outputs", []))
+            or "–"
+        )
+        names = desc.get("labels")
+        if desc.get("imagenet_classifier"):
+            labels["classes"].setText(self.tr("1000 ImageNet classes"))
+        elif names:
+            labels["classes"].setText(f"{len(names)}: {', '.join(names[:10])}")
+        else:
+            labels["classes"].setText("–")
+        notes = desc.get("notes") or []
+        self.notes_label.setVisible(bool(notes))
+        self.notes_label.setText("\n".join("• " + n[:1].upper() + n[1:] for n in notes))
+
+        layers = desc.get("layers") or []
+        if layers:
+            self.layers_table.setHorizontalHeaderLabels(
+                [self.tr("Layer"), self.tr("Type"), self.tr("Parameters")]
+            )
+            self.layers_table.setRowCount(len(layers))
+            for i, layer in enumerate(layers):
+                self.layers_table.setItem(i, 0, QTableWidgetItem(layer["name"]))
+                self.layers_table.setItem(i, 1, QTableWidgetItem(layer["type"]))
+                self.layers_table.setItem(i, 2, QTableWidgetItem(_human_count(layer["parameters"])))
+        else:
+            types = list((desc.get("layer_types") or {}).items())
+            self.layers_table.setHorizontalHeaderLabels([self.tr("Operator"), self.tr("Count"), ""])
+            self.layers_table.setRowCount(len(types))
+            for i, (name, count) in enumerate(types):
+                self.layers_table.setItem(i, 0, QTableWidgetItem(name))
+                self.layers_table.setItem(i, 1, QTableWidgetItem(str(count)))
+                self.layers_table.setItem(i, 2, QTableWidgetItem(""))
+
+        candidates = desc.get("candidates") or []
+        show_candidates = bool(candidates) and not desc.get("runnable")
+        self.candidates_box.setVisible(show_candidates)
+        self.candidates_table.setRowCount(len(candidates))
+        for i, c in enumerate(candidates):
+            self.candidates_table.setItem(i, 0, QTableWidgetItem(c["name"]))
+            self.candidates_table.setItem(i, 1, QTableWidgetItem(f"{c['score']:.0%}"))
+            self.candidates_table.setItem(
+                i, 2, QTableWidgetItem(json.dumps(c["kwargs"]) if c.get("kwargs") else "")
+            )
+        if candidates:
+            self.candidates_table.selectRow(0)
+
+        name = Path(desc["path"]).name
+        if state.model_ready:
+            self.guide.setText(
+                self.tr("%1 is open. Next: convert it for a phone on the Convert tab.").replace(
+                    "%1", name
+                )
+            )
+            self.try_hint.setText(self.tr("Pick an image to see what the model makes of it."))
+        elif show_candidates:
+            self.guide.setText(
+                self.tr("%1 holds weights only: choose its architecture below.").replace("%1", name)
+            )
+        else:
+            self.guide.setText(
+                self.tr(
+                    "%1 is described below. It is already converted: check it on the "
+                    "Compatibility tab, or push it from the Devices tab."
+                ).replace("%1", name)
+            )
+            self.try_hint.setText(
+                self.tr("Try it needs a model that runs here (not a converted file).")
+            )

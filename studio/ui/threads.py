@@ -1,0 +1,93 @@
+"""Running device and agent I/O off the UI thread.
+
+:func:`run_task` runs ``fn(*args, progress=..., cancel=...)`` on a background thread and
+returns a :class:`Task` whose signals arrive on the UI thread. Errors arrive as a
+StudioError's dict, like the worker's.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import traceback
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from studio.jobs.protocol import error_dict
+from studio.progress import CancelToken, ProgressEvent
+
+log = logging.getLogger("studio.ui")
+
+_pool: QThreadPool | None = None
+_live: set = set()  # tasks kept alive until they finish
+
+
+def pool() -> QThreadPool:
+    """A pool of its own: long streams must not starve Qt's global pool (2 threads on 2 cores)."""
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool()
+        _pool.setMaxThreadCount(16)
+    return _pool
+
+
+class Task(QObject):
+    progress = Signal(dict)
+    succeeded = Signal(object)
+    failed = Signal(dict)
+    finished = Signal()
+
+    def __init__(self, name: str, parent=None):
+        super().__init__(parent)
+        self.name = name
+        self.cancel_token = CancelToken()
+        self.result = None
+        self.error: dict | None = None
+        self.done = False
+        self.finished.connect(self._mark_done)
+
+    def cancel(self) -> None:
+        self.cancel_token.cancel()
+
+    def _mark_done(self) -> None:
+        self.done = True
+
+
+class _Runnable(QRunnable):
+    def __init__(self, task: Task, fn: Callable, args: tuple, kwargs: dict):
+        super().__init__()
+        self.task, self.fn, self.args, self.kwargs = task, fn, args, kwargs
+
+    def run(self) -> None:
+        task = self.task
+        kwargs = dict(self.kwargs)
+        params = inspect.signature(self.fn).parameters
+        if "progress" in params:
+            kwargs["progress"] = lambda event: task.progress.emit(
+                event.to_dict() if isinstance(event, ProgressEvent) else dict(event)
+            )
+        if "cancel" in params:
+            kwargs["cancel"] = task.cancel_token
+        try:
+            result = self.fn(*self.args, **kwargs)
+        except Exception as exc:
+            log.info("task %s failed", task.name, exc_info=True)
+            error = error_dict(exc)
+            if error.get("type") == "InternalError":
+                error["details"] = "".join(traceback.format_exception(exc))
+            task.error = error
+            task.failed.emit(error)
+        else:
+            task.result = result
+            task.succeeded.emit(result)
+        task.finished.emit()
+
+
+def run_task(name: str, fn: Callable, *args, **kwargs) -> Task:
+    """Run ``fn`` on a background thread; it gets ``progress``/``cancel`` if it takes them."""
+    task = Task(name)
+    _live.add(task)
+    task.finished.connect(lambda: _live.discard(task))
+    pool().start(_Runnable(task, fn, args, kwargs))
+    return task

@@ -1,0 +1,96 @@
+"""Errors as plain messages with the hint beneath and the details in an expander."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.logs import log_file
+
+
+class ErrorDialog(QDialog):
+    """A non-blocking dialog: message, hint, and a Details button that shows the rest."""
+
+    def __init__(self, error: dict, title: str | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.error = error
+        self.setWindowTitle(title or self.tr("Something went wrong"))
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        icon = QLabel()
+        icon.setPixmap(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(40, 40)
+        )
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        top.addWidget(icon)
+        texts = QVBoxLayout()
+        message = (error.get("message") or self.tr("Unknown error")).rstrip(".") + "."
+        self.message_label = QLabel(message[:1].upper() + message[1:])
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.message_label.font()
+        font.setBold(True)
+        self.message_label.setFont(font)
+        texts.addWidget(self.message_label)
+        hint = error.get("hint")
+        self.hint_label = QLabel((hint[:1].upper() + hint[1:]) if hint else "")
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setVisible(bool(hint))
+        texts.addWidget(self.hint_label)
+        top.addLayout(texts, 1)
+        layout.addLayout(top)
+
+        details = error.get("details") or ""
+        if error.get("type") == "InternalError":
+            details = (details + "\n\n" if details else "") + self.tr("Log file: %1").replace(
+                "%1", str(log_file())
+            )
+        self.details_text = QPlainTextEdit(details)
+        self.details_text.setReadOnly(True)
+        self.details_text.setVisible(False)
+        self.details_text.setMinimumHeight(160)
+        layout.addWidget(self.details_text)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        self.details_button = QPushButton(self.tr("Show details"))
+        self.details_button.setCheckable(True)
+        self.details_button.setEnabled(bool(details))
+        self.details_button.toggled.connect(self._toggle_details)
+        buttons.addButton(self.details_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+
+    def _toggle_details(self, shown: bool) -> None:
+        self.details_text.setVisible(shown)
+        self.details_button.setText(self.tr("Hide details") if shown else self.tr("Show details"))
+        self.adjustSize()
+
+
+_open_dialogs: list[ErrorDialog] = []
+
+
+def show_error(parent: QWidget | None, error: dict, title: str | None = None) -> ErrorDialog:
+    """Show ``error`` without blocking; the dialog is returned (tests read it)."""
+    dialog = ErrorDialog(error, title, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    _open_dialogs.append(dialog)
+    dialog.finished.connect(
+        lambda _=0: _open_dialogs.remove(dialog) if dialog in _open_dialogs else None
+    )
+    dialog.open()
+    return dialog
+
+
+def open_error_dialogs() -> list[ErrorDialog]:
+    return list(_open_dialogs)

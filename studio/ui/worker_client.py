@@ -1,0 +1,248 @@
+"""The window's side of the worker process: start it, send jobs, route replies to handles.
+
+Each :meth:`WorkerClient.submit` returns a :class:`JobHandle` whose signals say how the
+job goes. A worker that dies is reported (``crashed``) and replaced; its running job
+fails with a plain message, the jobs queued behind it are sent again. Cancel asks the
+job to stop; if it has not stopped after a grace period, the process is killed and a
+fresh one started.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections import deque
+
+from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+
+from studio.errors import Cancelled, InternalError
+from studio.jobs import protocol
+
+log = logging.getLogger("studio.ui")
+
+CANCEL_GRACE_MS = 3000
+MAX_FAILED_STARTS = 3  # workers that die before saying "ready", in a row, before giving up
+
+
+def worker_command() -> tuple[str, list[str]]:
+    """How to start ``model-studio worker`` with this interpreter or this frozen bundle."""
+    if getattr(sys, "frozen", False):
+        return sys.executable, ["worker"]
+    return sys.executable, ["-m", "studio", "worker"]
+
+
+class JobHandle(QObject):
+    progress = Signal(dict)  # a ProgressEvent's fields
+    succeeded = Signal(dict)
+    failed = Signal(dict)  # a StudioError's to_dict()
+    finished = Signal()
+
+    def __init__(self, job_id: int, job: str, params: dict, parent=None):
+        super().__init__(parent)
+        self.id = job_id
+        self.job = job
+        self.params = params
+        self.result: dict | None = None
+        self.error: dict | None = None
+        self.done = False
+        self.cancel_requested = False
+
+    def _finish(self, result: dict | None = None, error: dict | None = None) -> None:
+        if self.done:
+            return
+        self.done = True
+        self.result, self.error = result, error
+        if error is not None:
+            self.failed.emit(error)
+        else:
+            self.succeeded.emit(result or {})
+        self.finished.emit()
+
+
+class WorkerClient(QObject):
+    started = Signal(int)  # pid of a worker ready for requests
+    crashed = Signal(str)  # a plain message about a worker that died
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._process: QProcess | None = None
+        self._buffer = b""
+        self._stderr_tail: deque[str] = deque(maxlen=40)
+        self._pending: dict[int, JobHandle] = {}  # in the order they were sent
+        self._next_id = 1
+        self._started = False
+        self._stopping = False
+        self._expected_exit = False
+        self.restarts = 0
+        self.failed_starts = 0
+        self._ready = False
+        self.pid: int | None = None
+
+    # --- process -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        program, args = worker_command()
+        process = QProcess(self)
+        process.setProgram(program)
+        process.setArguments(args)
+        process.readyReadStandardOutput.connect(self._read_stdout)
+        process.readyReadStandardError.connect(self._read_stderr)
+        process.started.connect(self._on_started)
+        process.finished.connect(self._on_finished)
+        process.errorOccurred.connect(self._on_error)
+        self._process = process
+        self._buffer = b""
+        self._started = False
+        self._ready = False
+        self._expected_exit = False
+        process.start()
+
+    @property
+    def process(self) -> QProcess | None:
+        return self._process
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending)
+
+    def stop(self, timeout_ms: int = 2000) -> None:
+        """End the worker: close its input, then kill it if it does not leave."""
+        self._stopping = True
+        process = self._process
+        if process is None:
+            return
+        self._expected_exit = True
+        if process.state() != QProcess.ProcessState.NotRunning:
+            process.closeWriteChannel()
+            if not process.waitForFinished(timeout_ms if not self._pending else 0):
+                process.kill()
+                process.waitForFinished(1000)
+
+    def _on_started(self) -> None:
+        self._started = True
+        self.pid = int(self._process.processId())
+        for handle in self._pending.values():
+            self._write(protocol.request(handle.id, handle.job, handle.params))
+        self.started.emit(self.pid)
+
+    def _on_error(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart and not self._stopping:
+            message = self.tr("The worker process could not be started: %1").replace(
+                "%1", self._process.errorString()
+            )
+            self._fail_all(InternalError(message).to_dict())
+            self.crashed.emit(message)
+
+    def _on_finished(self, code: int, status: QProcess.ExitStatus) -> None:
+        if self._stopping:
+            return
+        expected = self._expected_exit
+        self._expected_exit = False
+        tail = "".join(self._stderr_tail)
+        if not expected:
+            message = self.tr("The worker process stopped unexpectedly (exit code %1).").replace(
+                "%1", str(code)
+            )
+            log.warning("worker died (code %s): %s", code, tail[-2000:])
+            running = next(iter(self._pending.values()), None)
+            if running is not None:
+                error = InternalError(
+                    message,
+                    hint=self.tr(
+                        "A native library may have crashed on this model. A new worker was started."
+                    ),
+                    details=tail,
+                ).to_dict()
+                self._pending.pop(running.id)
+                running._finish(error=error)
+            self.crashed.emit(message)
+        self.failed_starts = 0 if self._ready else self.failed_starts + 1
+        if self.failed_starts >= MAX_FAILED_STARTS:
+            message = self.tr("The worker process cannot start; model work is unavailable.")
+            self._fail_all(InternalError(message, details=tail).to_dict())
+            self.crashed.emit(message)
+            self._process = None
+            self.busy_changed.emit(False)
+            return
+        self.restarts += 1
+        self.start()
+        self.busy_changed.emit(self.busy)
+
+    # --- jobs ----------------------------------------------------------------------------
+
+    def submit(self, job: str, params: dict | None = None) -> JobHandle:
+        handle = JobHandle(self._next_id, job, params or {}, self)
+        self._next_id += 1
+        self._pending[handle.id] = handle
+        if self._process is None:
+            self.start()
+        elif self._started:
+            self._write(protocol.request(handle.id, job, handle.params))
+        self.busy_changed.emit(True)
+        return handle
+
+    def cancel(self, handle: JobHandle) -> None:
+        """Ask the job to stop; kill the worker if it has not stopped after a grace period."""
+        if handle.done or handle.cancel_requested:
+            return
+        handle.cancel_requested = True
+        self._write({"cancel": handle.id})
+        QTimer.singleShot(CANCEL_GRACE_MS, lambda: self._kill_if_running(handle))
+
+    def _kill_if_running(self, handle: JobHandle) -> None:
+        if handle.done or self._process is None:
+            return
+        log.info("job %s did not stop; restarting the worker", handle.id)
+        self._pending.pop(handle.id, None)
+        handle._finish(error=Cancelled(self.tr("Cancelled")).to_dict())
+        self._expected_exit = True
+        self._process.kill()  # _on_finished starts a new one and sends the queued jobs
+
+    def _write(self, message: dict) -> None:
+        if self._process is not None and self._started:
+            self._process.write(protocol.encode(message))
+
+    def _fail_all(self, error: dict) -> None:
+        for handle in list(self._pending.values()):
+            handle._finish(error=error)
+        self._pending.clear()
+
+    # --- replies -------------------------------------------------------------------------
+
+    def _read_stderr(self) -> None:
+        text = bytes(self._process.readAllStandardError()).decode("utf-8", errors="replace")
+        self._stderr_tail.append(text)
+
+    def _read_stdout(self) -> None:
+        self._buffer += bytes(self._process.readAllStandardOutput())
+        *lines, self._buffer = self._buffer.split(b"\n")
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                message = protocol.decode(line)
+            except ValueError:
+                log.warning("worker wrote a line that is not a message: %r", line[:200])
+                continue
+            self._dispatch(message)
+
+    def _dispatch(self, message: dict) -> None:
+        event = message.get("event")
+        if event == protocol.READY:
+            self._ready = True
+            self.failed_starts = 0
+            return
+        handle = self._pending.get(message.get("id"))
+        if handle is None:
+            return
+        if event == protocol.PROGRESS:
+            handle.progress.emit(message)
+        elif event == protocol.RESULT:
+            self._pending.pop(handle.id, None)
+            handle._finish(result=message.get("result") or {})
+        elif event == protocol.ERROR:
+            self._pending.pop(handle.id, None)
+            handle._finish(error=message.get("error") or {})
+        if not self._pending:
+            self.busy_changed.emit(False)
