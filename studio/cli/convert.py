@@ -129,9 +129,16 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from studio.convert import convert
+    from studio.errors import RecipeError
     from studio.progress import CancelToken, TerminalProgress
 
-    recipe = build_recipe(args).validate()
+    recipe = build_recipe(args)
+    try:
+        recipe.validate()
+    except RecipeError as exc:
+        if Path(args.model).suffix.lower() == ".toml":
+            raise RecipeError(f"{Path(args.model).name}: {exc.message}", hint=exc.hint) from None
+        raise
     if args.save_recipe:
         recipe.save(args.save_recipe)
     report = convert(recipe, progress=TerminalProgress(), cancel=CancelToken())

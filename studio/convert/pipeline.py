@@ -60,7 +60,7 @@ def convert(
     StudioError for bad input and unconvertible models, Cancelled when cancelled.
     """
     cancel = cancel or CancelToken()
-    recipe.validate(check_files=model is None)
+    recipe.validate(model_in_memory=model is not None)
     stages = _Stages(progress)
 
     with stages.stage("load", recipe.model.path or recipe.model.arch or ""):

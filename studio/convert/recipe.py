@@ -223,8 +223,12 @@ class Recipe:
 
     # --- validation --------------------------------------------------------------------------
 
-    def validate(self, check_files: bool = True) -> Recipe:
-        """Raise RecipeError naming the first problem; return self when the recipe is sound."""
+    def validate(self, check_files: bool = True, model_in_memory: bool = False) -> Recipe:
+        """Raise RecipeError naming the first problem; return self when the recipe is sound.
+
+        ``check_files`` checks that the files and folders it names exist;
+        ``model_in_memory`` skips the model file (the caller supplies the model).
+        """
         if not self.model.path and not self.model.arch:
             raise RecipeError(
                 "the recipe names no model", hint="set [model] path (and arch for a state dict)"
@@ -309,7 +313,7 @@ class Recipe:
             if value is not None and not 0.0 <= value <= 1.0:
                 raise RecipeError(f"verify {key} must be between 0 and 1, not {value}")
         if check_files:
-            if self.model.path and not self.model_path.exists():
+            if self.model.path and not model_in_memory and not self.model_path.exists():
                 raise RecipeError(f"the model file {self.model_path} does not exist")
             for key in ("data", "labelled"):
                 value = getattr(self.verify, key)
