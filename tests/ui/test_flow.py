@@ -1,0 +1,145 @@
+"""The whole flow through the widgets: sample model → int8 pte and ptl → compatibility →
+virtual phone → push → live latency → export."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from ui_helpers import click, open_sample, wait_done
+
+CONVERT_TIMEOUT_MS = 240_000
+BENCH_TIMEOUT_MS = 180_000
+
+
+def plotted(latency, run) -> int:
+    """How many samples the scrolling series of ``run`` shows."""
+    curves = latency.curves.get(run.key)
+    if curves is None:
+        return 0
+    _x, y = curves[0].getData()
+    return 0 if y is None else len(y)
+
+
+@pytest.mark.slow
+def test_checkpoint_to_latency_plot_with_clicks(qtbot, window, tmp_path):
+    # 1. Model: the sample, described, and tried on a scan of a 3.
+    open_sample(qtbot, window)
+    model = window.model_tab
+    assert model.summary_labels["architecture"].text() == "digits_cnn"
+    assert "[1, 1, 32, 32]" in model.summary_labels["inputs"].text()
+    assert model.layers_table.rowCount() >= 2
+    assert window.tabs.isTabEnabled(1) and not window.tabs.isTabEnabled(2)
+    click(qtbot, model.classify_button)
+    wait_done(qtbot, model.classify_job)
+    assert model.top_table.rowCount() == 5
+    assert model.top_table.item(0, 0).text() == "3"
+
+    # 2. Convert: pte and ptl, static int8 calibrated on the sample's digits.
+    click(qtbot, model.next_button)
+    convert = window.convert_tab
+    assert window.tabs.currentWidget() is convert
+    convert.target_boxes["ptl"].setChecked(True)
+    convert.target_boxes["pte"].setChecked(True)
+    convert.quantize_combo.setCurrentIndex(convert.quantize_combo.findData("static"))
+    assert convert.calibration_edit.isEnabled()
+    assert Path(convert.calibration_edit.text()).is_dir()  # the sample's digits, filled in
+    out = tmp_path / "artifacts"
+    convert.output_edit.setText(str(out))
+    assert convert.problem_label.text() == ""
+    click(qtbot, convert.convert_button)
+    assert not convert.convert_button.isEnabled()  # one conversion at a time
+    job = wait_done(qtbot, convert.job, CONVERT_TIMEOUT_MS)
+    assert job.error is None, job.error
+    assert {a.target for a in window.state.artifacts} == {"pte", "ptl"}
+    assert all(a.path.parent == out and a.path.is_file() for a in window.state.artifacts)
+    assert all("-int8" in a.name for a in window.state.artifacts)
+    assert convert.results.topLevelItemCount() == 2
+    verdicts = {a.verdict for a in window.state.artifacts}
+    assert verdicts <= {"pass", "warn", "fail"} and verdicts  # verified, with a verdict each
+    first = convert.results.topLevelItem(0)
+    assert first.childCount() > 0  # the numbers behind the badge
+    assert any(first.child(i).text(0) == "cosine similarity" for i in range(first.childCount()))
+    assert convert.folder_button.isEnabled()
+    assert window.tabs.isTabEnabled(2)
+
+    # 3. Compatibility: a verdict per artifact and runtime, operators, an export.
+    click(qtbot, convert.next_button)
+    compat = window.compat_tab
+    wait_done(qtbot, compat.job)
+    assert compat.job.error is None, compat.job.error
+    assert compat.grid.rowCount() == 2
+    assert compat.grid.columnCount() > 2
+    cells = [
+        compat.grid.item(r, c).text()
+        for r in range(compat.grid.rowCount())
+        for c in range(1, compat.grid.columnCount())
+    ]
+    assert any("ready" in c or "fallback" in c for c in cells)
+    assert compat.ops_table.rowCount() > 0
+    compat.filter_edit.setText("conv")
+    visible = compat.visible_operators()
+    assert visible and all("conv" in name.lower() for name in visible)
+    html = tmp_path / "compat.html"
+    wait_done(qtbot, compat.export_report(str(html), "html"))
+    assert html.read_text().lstrip().lower().startswith("<!doctype html")
+
+    # 4. Devices: a virtual phone, push with a checksum.
+    window.go_to("devices")
+    devices = window.devices_tab
+    click(qtbot, devices.virtual_button)
+    wait_done(qtbot, devices.virtual_task, 60_000)
+    assert devices.virtual_task.error is None, devices.virtual_task.error
+    virtual = next(iter(devices.virtual_devices.values()))
+    qtbot.waitUntil(
+        lambda: any(d.serial == virtual.serial and d.ready for d in window.state.devices),
+        timeout=30_000,
+    )
+    devices.select_device(virtual.serial)
+    assert "Pixel 7" in devices.facts_label.text()
+    click(qtbot, devices.push_button)
+    wait_done(qtbot, devices.push_task, 60_000)
+    assert devices.push_task.error is None, devices.push_task.error
+    assert len(devices.last_push) == 2
+    for pushed in devices.last_push:
+        on_phone = virtual.host_path(pushed["remote_path"])
+        assert on_phone.read_bytes() == Path(pushed["local_path"]).read_bytes()
+    assert "SHA-256" in devices.push_result.text()
+    assert window.tabs.isTabEnabled(4)
+
+    # 5. Latency: the int8 pte on the virtual phone, live, with a budget.
+    click(qtbot, devices.next_button)
+    latency = window.latency_tab
+    pte = next(str(a.path) for a in window.state.artifacts if a.target == "pte")
+    latency.set_checked(latency.artifact_list, [pte])
+    latency.set_checked(latency.device_list, [virtual.serial])
+    latency.iterations_spin.setValue(300)
+    latency.warmup_spin.setValue(5)
+    latency.budget_edit.setText("p90=2000ms")
+    click(qtbot, latency.start_button)
+    assert latency.stop_button.isEnabled()
+    run = latency.runs[0]
+    # The plot receives samples while the run goes on.
+    qtbot.waitUntil(lambda: plotted(latency, run) > 0, timeout=BENCH_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not latency.running, timeout=BENCH_TIMEOUT_MS)
+    assert run.result is not None and run.result.error is None, run.result and run.result.error
+    assert run.received == 300
+    xs, ys = latency.curves[run.key][0].getData()
+    assert len(ys) == 300
+    assert latency.stats_table.item(0, 3).text() == "300"
+    assert latency.budget_badge.verdict == "pass"
+    cdf_x, cdf_y = latency.curves[run.key][1].getData()
+    assert cdf_y[-1] == pytest.approx(1.0)
+
+    # 6. Export the run.
+    assert latency.export(str(tmp_path / "latency.csv"), "csv")
+    rows = list(csv.DictReader((tmp_path / "latency.csv").open()))
+    assert len(rows) == 300 and rows[0]["device"] == virtual.serial
+    assert latency.export(str(tmp_path / "latency.json"), "json")
+    doc = json.loads((tmp_path / "latency.json").read_text())
+    assert len(doc["runs"][0]["latencies_us"]) == 300
+    assert latency.export(str(tmp_path / "plots.png"), "png")
+    assert (tmp_path / "plots.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert window.status_devices.text().startswith("Devices:")
