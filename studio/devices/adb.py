@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from studio.errors import DeviceError, InputError
+from studio.errors import DeviceError, InputError, StudioError
 
 log = logging.getLogger("studio.devices")
 
@@ -235,39 +235,57 @@ def guidance_for(state: str) -> str:
     return STATE_GUIDANCE.get(state, "the phone is not ready; reconnect it")
 
 
+class AdbRefusal(Exception):
+    """The adb server answered FAIL to a request; the text is the server's."""
+
+
 @contextlib.contextmanager
 def adb_errors(serial: str | None, server: AdbServer) -> Iterator[None]:
-    """Turn adbutils and socket errors into :class:`DeviceError` with a plain message."""
-    from adbutils import AdbError, AdbTimeout
-
-    who = f"The phone {serial}" if serial else "The adb server"
+    """Turn adb, adbutils and socket errors into :class:`DeviceError` with a plain message."""
     try:
         yield
-    except AdbTimeout as exc:
-        raise DeviceError(
-            f"{who} did not answer in time", hint="reconnect it and try again", details=str(exc)
-        ) from None
-    except AdbError as exc:
-        text = str(exc)
-        lowered = text.lower()
+    except StudioError:
+        raise
+    except Exception as exc:
+        plain = _plain_error(exc, serial, server)
+        if plain is None:
+            raise
+        raise plain from None
+
+
+def _plain_error(exc: Exception, serial: str | None, server: AdbServer) -> DeviceError | None:
+    who = f"The phone {serial}" if serial else "The adb server"
+    text = str(exc)
+    lowered = text.lower()
+    adbutils_error = type(exc).__module__.startswith("adbutils")
+    if isinstance(exc, TimeoutError) or type(exc).__name__ == "AdbTimeout":
+        return DeviceError(
+            f"{who} did not answer in time", hint="reconnect it and try again", details=text
+        )
+    if isinstance(exc, AdbRefusal) or adbutils_error:
+        if "no adb server" in lowered or "connect to adb server" in lowered:
+            return DeviceError(
+                f"No adb server answers at {server.address}",
+                hint="start it, or check the address",
+                details=text,
+            )
         if "not found" in lowered:
-            raise DeviceError(
+            return DeviceError(
                 f"There is no phone {serial} on the adb server {server.address}",
                 hint="check the cable or run `model-studio devices` to see the serials",
                 details=text,
-            ) from None
+            )
         for state in ("unauthorized", "offline", "no permissions", "authorizing"):
             if state in lowered:
-                raise DeviceError(
-                    f"{who} is {state}", hint=guidance_for(state), details=text
-                ) from None
-        raise DeviceError(f"{who} refused the request: {text}", details=text) from None
-    except (ConnectionError, EOFError, OSError) as exc:
-        raise DeviceError(
+                return DeviceError(f"{who} is {state}", hint=guidance_for(state), details=text)
+        return DeviceError(f"{who} refused the request: {text}", details=text)
+    if isinstance(exc, (EOFError, OSError)):
+        return DeviceError(
             f"The connection to {serial or server.address} was lost",
             hint="check the cable or network and try again",
             details=repr(exc),
-        ) from None
+        )
+    return None
 
 
 def connect_device(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,13 +18,13 @@ from dataclasses import dataclass, field
 from studio.devices.adb import (
     AdbServer,
     adb_errors,
-    client,
     default_server,
+    ensure_server,
     guidance_for,
     resolve_server,
 )
 from studio.devices.facts import DeviceFacts, collect_facts
-from studio.devices.link import DeviceLink
+from studio.devices.link import DeviceLink, list_devices, open_host_stream, read_block
 from studio.errors import DeviceError
 
 log = logging.getLogger("studio.devices")
@@ -109,9 +110,9 @@ def list_server(
 ) -> list[DeviceEntry]:
     """The devices on one adb server (a local one is started when none runs)."""
     server = resolve_server(server)
-    c = client(server)
+    ensure_server(server)
     with adb_errors(None, server):
-        infos = c.list(extended=True)
+        infos = list_devices(server)
     entries = []
     for info in infos:
         entry = DeviceEntry(
@@ -126,8 +127,7 @@ def list_server(
         if with_facts and entry.ready:
             try:
                 with adb_errors(info.serial, server):
-                    link = DeviceLink(server, info.serial, info.transport_id)
-                    entry.facts = collect_facts(link)
+                    entry.facts = collect_facts(DeviceLink(server, info.serial, info.transport_id))
             except DeviceError as exc:
                 entry.facts_error = exc.one_line()
         entries.append(entry)
@@ -158,9 +158,9 @@ def scan(
 def find_device(serial: str, server: AdbServer | str | None = None) -> DeviceLink:
     """The ready device ``serial`` on ``server``, or a DeviceError that says why not."""
     server = resolve_server(server)
-    c = client(server)
+    ensure_server(server)
     with adb_errors(serial, server):
-        infos = c.list(extended=True)
+        infos = list_devices(server)
     info = next((i for i in infos if i.serial == serial), None)
     state = info.state if info else None
     if state is None:
@@ -206,12 +206,9 @@ class DeviceWatcher:
         self.error: str | None = None
 
     def start(self) -> DeviceWatcher:
-        c = client(self.server)  # starts a local server; fails early when unreachable
+        ensure_server(self.server)  # starts the local server; fails early when unreachable
         with adb_errors(None, self.server):
-            conn = c.make_connection()
-            conn.send_command("host:track-devices")
-            conn.check_okay()
-        self._conn = conn
+            self._sock = open_host_stream(self.server, "host:track-devices")
         self._thread = threading.Thread(target=self._run, daemon=True, name="device-watcher")
         self._thread.start()
         return self
@@ -220,7 +217,7 @@ class DeviceWatcher:
         known: dict[str, str] = {}
         try:
             while not self._stop.is_set():
-                text = self._conn.read_string_block()
+                text = read_block(self._sock)
                 current = {}
                 for line in text.splitlines():
                     serial, _, state = line.strip().partition("\t")
@@ -239,7 +236,9 @@ class DeviceWatcher:
 
     def stop(self) -> None:
         self._stop.set()
-        with contextlib.suppress(Exception):
-            self._conn.close()
+        with contextlib.suppress(OSError):
+            self._sock.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(OSError):
+            self._sock.close()
         if self._thread is not None:
             self._thread.join(timeout=5)

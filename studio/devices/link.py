@@ -12,7 +12,7 @@ import contextlib
 import socket
 from dataclasses import dataclass
 
-from studio.devices.adb import AdbServer
+from studio.devices.adb import AdbRefusal, AdbServer
 from studio.devices.adbproto import (
     ID_STAT,
     SHELL_EXIT,
@@ -63,9 +63,66 @@ def _request(sock: socket.socket, text: str) -> None:
     if status == b"OKAY":
         return
     if status == b"FAIL":
-        length = int(recv_exact(sock, 4), 16)
-        raise DeviceError(recv_exact(sock, length).decode("utf-8", "replace"))
+        raise AdbRefusal(read_block(sock))
     raise DeviceError(f"unexpected answer from the adb server: {status!r}")
+
+
+def read_block(sock: socket.socket) -> str:
+    length = int(recv_exact(sock, 4), 16)
+    return recv_exact(sock, length).decode("utf-8", "replace")
+
+
+def open_host_stream(server: AdbServer, service: str, timeout: float = 30.0) -> socket.socket:
+    """A socket on which the server answered OKAY to ``service`` (``host:track-devices``)."""
+    sock = socket.create_connection((server.host, server.port), timeout=timeout)
+    try:
+        _request(sock, service)
+    except BaseException:
+        sock.close()
+        raise
+    sock.settimeout(None)
+    return sock
+
+
+def host_request(server: AdbServer, service: str, timeout: float = 30.0) -> str:
+    """A ``host:`` request answered with one length-prefixed text (``host:devices-l``)."""
+    with socket.create_connection((server.host, server.port), timeout=timeout) as sock:
+        _request(sock, service)
+        return read_block(sock)
+
+
+@dataclass
+class DeviceLine:
+    serial: str
+    state: str
+    tags: dict[str, str]
+
+    @property
+    def transport_id(self) -> int | None:
+        value = self.tags.get("transport_id", "")
+        return int(value) if value.isdigit() else None
+
+
+def list_devices(server: AdbServer) -> list[DeviceLine]:
+    """The server's ``devices -l`` list: serial, state and tags (model, transport_id...)."""
+    lines = []
+    for line in host_request(server, "host:devices-l").splitlines():
+        serial, _, rest = line.partition(" ")
+        parts = rest.split()
+        if not serial or not parts:
+            continue
+        # states may contain a space ("no permissions (...)"): tags are the key:value words
+        tags = dict(p.split(":", 1) for p in parts if ":" in p and not p.startswith("("))
+        state_words = []
+        for p in parts:
+            if ":" in p and not p.startswith("("):
+                break
+            state_words.append(p)
+        state = " ".join(state_words)
+        if state.startswith("no permissions"):
+            state = "no permissions"
+        lines.append(DeviceLine(serial, state, tags))
+    return lines
 
 
 class DeviceLink:
@@ -103,10 +160,7 @@ class DeviceLink:
                 if self.transport_id is not None
                 else f"host-serial:{self.serial}"
             )
-            with contextlib.closing(self._connect(30)) as sock:
-                _request(sock, f"{prefix}:features")
-                length = int(recv_exact(sock, 4), 16)
-                text = recv_exact(sock, length).decode("utf-8", "replace")
+            text = host_request(self.server, f"{prefix}:features")
             self._features = {f.strip() for f in text.split(",") if f.strip()}
         return self._features
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 
@@ -85,10 +86,10 @@ def test_connect_and_disconnect(adb_server, tmp_path, capsys):
         assert f"disconnected {address}" in capsys.readouterr().out
         code, doc = run_json(capsys, "devices", "--json", "--no-facts")
         assert address not in [d["serial"] for d in doc["devices"]]
-        closed = VirtualDevice(sandbox=tmp_path / "gone", register=False)
-        gone = closed.listen()
-        closed.stop()
-        assert main(["connect", gone]) == EXIT_UNREACHABLE
+        with socket.socket() as held:  # bound, never listening: connections are refused
+            held.bind(("127.0.0.1", 0))
+            gone = f"127.0.0.1:{held.getsockname()[1]}"
+            assert main(["connect", gone]) == EXIT_UNREACHABLE
         assert "Could not connect" in capsys.readouterr().err
     finally:
         device.stop()

@@ -219,6 +219,10 @@ class VirtualDevice:
             with contextlib.suppress(Exception):
                 disconnect_device(self.serial, resolve_server(self.adb_server))
         if self._listener is not None:
+            # shutdown wakes the thread blocked in accept(); close alone would leave the
+            # port listening until the next connection arrives
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
             with contextlib.suppress(OSError):
                 self._listener.close()
         self.shell.kill_all()
