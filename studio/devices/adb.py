@@ -300,6 +300,10 @@ def connect_device(
     with adb_errors(None, server):
         reply = c.connect(address, timeout=timeout)
     lowered = reply.lower()
+    if "authenticate" in lowered:  # reached, but the phone has not accepted this computer
+        if not wait:
+            return address
+        raise DeviceError(f"{address} is unauthorized", hint=guidance_for("unauthorized"))
     if "connected to" not in lowered:
         raise DeviceError(
             f"Could not connect to {address}: {reply.strip()}",

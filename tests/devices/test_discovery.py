@@ -135,3 +135,26 @@ def test_facts_tolerate_missing_and_garbled_output():
     assert partial.battery_level == 55 and partial.battery_temperature_c is None
     assert partial.cpu_cores == 4 and partial.cpu_max_freq_khz == [1800000]
     assert DeviceFacts.from_dict(partial.to_dict()) == partial
+
+
+def test_unauthorized_phone_is_listed_with_guidance_until_accepted(make_virtual_device):
+    import time
+
+    device = make_virtual_device(authorized=False)
+    deadline = time.monotonic() + 10
+    entry = None
+    while time.monotonic() < deadline:
+        entry = entry_for(scan(), device.serial)
+        if entry.state == "unauthorized":
+            break
+        time.sleep(0.1)
+    assert entry.state == "unauthorized" and entry.facts is None
+    assert entry.guidance == "unauthorized: unlock the phone and accept the USB debugging prompt"
+    with pytest.raises(DeviceError) as info:
+        find_device(device.serial)
+    assert info.value.hint == "unlock the phone and accept the USB debugging prompt"
+    device.authorize()
+    while time.monotonic() < deadline and entry.state != "device":
+        time.sleep(0.1)
+        entry = entry_for(scan(), device.serial)
+    assert entry.state == "device" and entry.facts.model == "Pixel 7"

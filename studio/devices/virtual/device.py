@@ -55,6 +55,7 @@ class VirtualDevice:
         data_free_bytes: int | None = None,
         adb_server=None,
         register: bool = True,
+        authorized: bool = True,
     ):
         """
         profile: a profile name, a .json path, or a :class:`DeviceProfile`.
@@ -65,6 +66,8 @@ class VirtualDevice:
         adb_server: the adb server to register with (an ``AdbServer`` or "HOST:PORT";
             default: the local one, honouring ANDROID_ADB_SERVER_PORT).
         register: run ``adb connect`` on start and ``adb disconnect`` on stop.
+        authorized: False to start as a phone whose user has not accepted the USB
+            debugging prompt yet (adb shows it "unauthorized"); see :meth:`authorize`.
         """
         if port in EMULATOR_PORTS:
             raise InputError(
@@ -92,6 +95,7 @@ class VirtualDevice:
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self.port: int | None = None
+        self.authorized = authorized
 
     # ----- identity -----------------------------------------------------------------
 
@@ -176,7 +180,7 @@ class VirtualDevice:
             from studio.devices.adb import connect_device, resolve_server
 
             try:
-                connect_device(self.serial, resolve_server(self.adb_server), wait=True)
+                connect_device(self.serial, resolve_server(self.adb_server), wait=self.authorized)
             except Exception:
                 self.stop()
                 raise
@@ -190,7 +194,7 @@ class VirtualDevice:
                 sock, _addr = listener.accept()
             except OSError:
                 break
-            conn = Connection(sock, self.banner(), self.open_service)
+            conn = Connection(sock, self.banner(), self.open_service, lambda: self.authorized)
             with self._lock:
                 self._connections.add(conn)
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
@@ -201,6 +205,15 @@ class VirtualDevice:
         finally:
             with self._lock:
                 self._connections.discard(conn)
+
+    def authorize(self) -> None:
+        """The user accepts the debugging prompt: waiting hosts see the device come online."""
+        self.authorized = True
+        with self._lock:
+            waiting = [c for c in self._connections if c.awaiting_user]
+        for conn in waiting:
+            with contextlib.suppress(Exception):
+                conn.accept()
 
     def drop_connections(self) -> None:
         """Cut every adb connection at once, as a pulled cable would."""

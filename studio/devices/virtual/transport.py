@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
+import os
 import queue
 import socket
 import threading
@@ -32,6 +33,10 @@ from studio.devices.adbproto import (
 )
 
 log = logging.getLogger("studio.devices.virtual")
+
+AUTH_TOKEN = 1
+AUTH_SIGNATURE = 2
+AUTH_RSAPUBLICKEY = 3
 
 # A service: given the name the host opened, either None (refused) or a function run
 # with the accepted stream. The opener may do blocking work (a tcp: connect) first.
@@ -143,10 +148,18 @@ class Stream:
 class Connection:
     """One TCP connection from an adb server, served on its own thread."""
 
-    def __init__(self, sock: socket.socket, banner: bytes, opener: ServiceOpener):
+    def __init__(
+        self,
+        sock: socket.socket,
+        banner: bytes,
+        opener: ServiceOpener,
+        authorized: Callable[[], bool] = lambda: True,
+    ):
         self.sock = sock
         self.banner = banner
         self.opener = opener
+        self.authorized = authorized
+        self.awaiting_user = False  # the host asked; the "user" has not accepted yet
         self.max_payload = 4096
         self._send_lock = threading.Lock()
         self._streams: dict[int, Stream] = {}
@@ -211,7 +224,17 @@ class Connection:
     def _dispatch(self, command: int, arg0: int, arg1: int, data: bytes) -> None:
         if command == A_CNXN:
             self.max_payload = max(4096, min(arg1 or 4096, MAX_PAYLOAD))
-            self.send(A_CNXN, A_VERSION, MAX_PAYLOAD, self.banner)
+            if self.authorized():
+                self.accept()
+            else:  # ask for a signature we will not accept: the host shows "unauthorized"
+                self.send(A_AUTH, AUTH_TOKEN, 0, os.urandom(20))
+        elif command == A_AUTH:
+            if self.authorized():
+                self.accept()
+            elif arg0 == AUTH_SIGNATURE:
+                self.send(A_AUTH, AUTH_TOKEN, 0, os.urandom(20))
+            else:  # the host's public key: the phone now shows the prompt
+                self.awaiting_user = True
         elif command == A_OPEN:
             service = data.rstrip(b"\0").decode("utf-8", "replace")
             threading.Thread(
@@ -231,8 +254,13 @@ class Connection:
                 stream._okay()
             else:
                 stream._remote_closed(reply=True)
-        elif command in (A_AUTH, A_STLS):
-            log.debug("ignoring %s from host", "AUTH" if command == A_AUTH else "STLS")
+        elif command == A_STLS:
+            log.debug("ignoring STLS from host")
+
+    def accept(self) -> None:
+        """Answer the host's CNXN: the device is online."""
+        self.awaiting_user = False
+        self.send(A_CNXN, A_VERSION, MAX_PAYLOAD, self.banner)
 
     def _open(self, remote_id: int, service: str) -> None:
         try:
