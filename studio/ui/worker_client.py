@@ -10,13 +10,13 @@ fresh one started.
 from __future__ import annotations
 
 import logging
-import sys
 from collections import deque
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
 from studio.errors import Cancelled, InternalError
 from studio.jobs import protocol
+from studio.launcher import studio_command
 
 log = logging.getLogger("studio.ui")
 
@@ -26,9 +26,8 @@ MAX_FAILED_STARTS = 3  # workers that die before saying "ready", in a row, befor
 
 def worker_command() -> tuple[str, list[str]]:
     """How to start ``model-studio worker`` with this interpreter or this frozen bundle."""
-    if getattr(sys, "frozen", False):
-        return sys.executable, ["worker"]
-    return sys.executable, ["-m", "studio", "worker"]
+    program, *args = studio_command("worker")
+    return program, args
 
 
 class JobHandle(QObject):

@@ -5,7 +5,7 @@ On a phone the studio starts its agent through the shell::
     /data/local/tmp/model-studio/model-studio-agent --port N --token T \\
         --root /data/local/tmp/model-studio
 
-On the virtual device that command starts ``python -m studio agent`` on this computer
+On the virtual device that command starts ``model-studio agent`` on this computer
 with its root inside the device's sandbox, its device facts from the device's own
 profile, and its life tied to the device (killed when the device stops or exits).
 The command returns once the agent listens (its first line of output), as a phone's
@@ -18,11 +18,11 @@ import io
 import json
 import os
 import subprocess
-import sys
 import threading
 
 from studio.devices.facts import facts_script, parse_facts
 from studio.devices.virtual.shell import Invocation, Output
+from studio.launcher import studio_command
 
 NAME = "model-studio-agent"
 READY_TIMEOUT = 120.0  # the agent imports numpy and the runtimes' glue before it listens
@@ -75,10 +75,7 @@ def cmd_agent(inv: Invocation) -> int:
     env["MODEL_STUDIO_DEVICE_FACTS"] = json.dumps(_device_facts(inv))
     env["MODEL_STUDIO_DEVICE_ROOT"] = str(inv.fs.root)
     command = [
-        sys.executable,
-        "-m",
-        "studio",
-        "agent",
+        *studio_command("agent"),
         "--port",
         options["port"],
         "--token",
