@@ -29,6 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"model-studio {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to the terminal")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation headless (sample model, virtual phone); print JSON",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"studio.cli.{name}").register(sub)
@@ -40,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(verbose=args.verbose)
+    if args.self_test:
+        from studio.selftest import main as self_test
+
+        return self_test()
     if args.command is None:
         if "gui" in COMMAND_MODULES:
             args = parser.parse_args(["gui", *argv])
