@@ -59,6 +59,7 @@ class Worker:
         self._jobs.put((job_id, message.get("job"), message.get("params") or {}, token))
 
     def run_jobs(self) -> None:
+        warm_up()
         while True:
             item = self._jobs.get()
             if item is None:
@@ -100,6 +101,14 @@ class Worker:
             self.handle_line(line)
         self._jobs.put(None)  # stdin closed: the window is gone; finish the current job
         runner.join()
+
+
+def warm_up() -> None:
+    """Import the model stack before the first request needs it (the window is already up)."""
+    try:
+        import studio.model.loader  # noqa: F401  (imports torch)
+    except Exception:  # a broken install is reported by the job that needs it
+        log.info("warm-up import failed", exc_info=True)
 
 
 def protocol_stdout() -> BinaryIO:

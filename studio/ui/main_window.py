@@ -36,6 +36,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or Settings()
         self.state = AppState()
+        self._owns_worker = worker is None
         self.worker = worker or WorkerClient(self)
         self.worker.crashed.connect(self._worker_crashed)
         self.last_error = None
@@ -298,7 +299,8 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.latency_tab.shutdown()
         self.devices_tab.shutdown()
-        self.worker.stop()
+        if self._owns_worker:
+            self.worker.stop()
 
     def closeEvent(self, event) -> None:
         self.shutdown()

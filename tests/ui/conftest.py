@@ -5,17 +5,27 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.fixture
-def window(qtbot, adb_server, tmp_path):
+@pytest.fixture(scope="session")
+def worker(qapp):
+    """One worker process for the UI tests: starting one costs seconds (it imports torch)."""
     from studio.ui.app import create_app
+    from studio.ui.worker_client import WorkerClient
+
+    create_app("")
+    client = WorkerClient()
+    client.start()
+    yield client
+    client.stop()
+
+
+@pytest.fixture
+def window(qtbot, adb_server, worker, tmp_path):
     from studio.ui.main_window import MainWindow
     from studio.ui.settings import Settings
 
-    create_app("")
-    win = MainWindow(settings=Settings(tmp_path / "settings.ini"))
+    win = MainWindow(settings=Settings(tmp_path / "settings.ini"), worker=worker)
     qtbot.addWidget(win)
     win.resize(1280, 860)
     win.show()
-    win.worker.start()
     yield win
     win.shutdown()

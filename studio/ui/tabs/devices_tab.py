@@ -350,6 +350,14 @@ class DevicesTab(QWidget):
 
     def add_server(self) -> None:
         text = self.server_edit.text().strip()
+        if not text:
+            self.app.show_error(
+                {
+                    "message": self.tr("Type the adb server's address first"),
+                    "hint": self.tr("For example lab-pc.local:5037"),
+                }
+            )
+            return
         try:
             from studio.devices.adb import parse_server
 

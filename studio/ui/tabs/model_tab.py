@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from studio.cli.inspect import _human_bytes, _human_count
 from studio.model.inputs import parse_shape
+from studio.ui.widgets.errors import sentence
 
 MODEL_FILTER = (
     "Models (*.pt *.pth *.pt2 *.ckpt *.bin *.safetensors *.onnx *.pte *.ptl *.tar);;All files (*)"
@@ -467,7 +468,7 @@ class ModelTab(QWidget):
             labels["classes"].setText("–")
         notes = desc.get("notes") or []
         self.notes_label.setVisible(bool(notes))
-        self.notes_label.setText("\n".join("• " + n[:1].upper() + n[1:] for n in notes))
+        self.notes_label.setText("\n".join("• " + sentence(n) for n in notes))
 
         layers = desc.get("layers") or []
         if layers:

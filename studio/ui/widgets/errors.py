@@ -18,6 +18,14 @@ from PySide6.QtWidgets import (
 from studio.logs import log_file
 
 
+def sentence(text: str) -> str:
+    """Start with a capital, unless the first word is a name (a file, an identifier)."""
+    first = text.split(" ", 1)[0]
+    if first.isalpha() and first.islower():
+        return text[:1].upper() + text[1:]
+    return text
+
+
 class ErrorDialog(QDialog):
     """A non-blocking dialog: message, hint, and a Details button that shows the rest."""
 
@@ -36,7 +44,7 @@ class ErrorDialog(QDialog):
         top.addWidget(icon)
         texts = QVBoxLayout()
         message = (error.get("message") or self.tr("Unknown error")).rstrip(".") + "."
-        self.message_label = QLabel(message[:1].upper() + message[1:])
+        self.message_label = QLabel(sentence(message))
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.message_label.font()
@@ -44,7 +52,7 @@ class ErrorDialog(QDialog):
         self.message_label.setFont(font)
         texts.addWidget(self.message_label)
         hint = error.get("hint")
-        self.hint_label = QLabel((hint[:1].upper() + hint[1:]) if hint else "")
+        self.hint_label = QLabel(sentence(hint) if hint else "")
         self.hint_label.setWordWrap(True)
         self.hint_label.setVisible(bool(hint))
         texts.addWidget(self.hint_label)

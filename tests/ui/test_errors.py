@@ -1,0 +1,236 @@
+"""Every error a user can reach from the window ends as a plain message, never a freeze."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from ui_helpers import click, close_errors, last_error, open_sample, wait_done
+
+
+def open_file(qtbot, window, path) -> None:
+    window.model_tab.path_edit.setText(str(path))
+    click(qtbot, window.model_tab.open_button)
+    wait_done(qtbot, window.model_tab.inspect_job)
+
+
+def test_a_missing_file_is_a_plain_message(qtbot, window, tmp_path):
+    open_file(qtbot, window, tmp_path / "nowhere.pt")
+    error = last_error(window)
+    assert error["type"] in ("ModelFileError", "InputError")
+    assert "nowhere.pt" in error["message"]
+    assert "Traceback" not in error["message"]
+    assert window.state.model is None
+    assert not window.tabs.isTabEnabled(1)
+    close_errors()
+
+
+def test_a_damaged_file_shows_details_on_demand(qtbot, window, tmp_path):
+    bad = tmp_path / "damaged.pt"
+    bad.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
+    open_file(qtbot, window, bad)
+    dialog = window.last_error
+    assert dialog.error["type"] == "ModelFileError"
+    assert "damaged.pt" in dialog.message_label.text()
+    assert not dialog.details_text.isVisible()
+    if dialog.details_button.isEnabled():
+        click(qtbot, dialog.details_button)
+        assert dialog.details_text.isVisible()
+    close_errors()
+    # The window still works: the sample opens after the failure.
+    open_sample(qtbot, window)
+
+
+@pytest.fixture(scope="module")
+def pickled_module(tmp_path_factory):
+    """A whole pickled nn.Module, written by a separate Python so this process stays torch-free."""
+    path = tmp_path_factory.mktemp("pickle") / "whole_model.pt"
+    code = (
+        "import sys, torch\n"
+        "m = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(12, 3)).eval()\n"
+        "torch.save(m, sys.argv[1])\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True, timeout=120)
+    return path
+
+
+def test_a_pickle_asks_for_trust_and_explains_the_risk(qtbot, window, pickled_module):
+    tab = window.model_tab
+    tab.shape_edit.setText("1,3,2,2")
+    open_file(qtbot, window, pickled_module)
+    qtbot.waitUntil(lambda: tab.trust_box is not None)
+    box = tab.trust_box
+    assert "runs Python code" in box.text()
+    assert "trust" in box.informativeText()
+    click(qtbot, tab.trust_button)
+    qtbot.waitUntil(lambda: tab.inspect_job.params.get("trust") is True)
+    wait_done(qtbot, tab.inspect_job)
+    assert window.state.model_ready
+    assert window.state.model_params["trust"] is True
+
+
+def test_declining_trust_opens_nothing(qtbot, window, pickled_module):
+    tab = window.model_tab
+    open_file(qtbot, window, pickled_module)
+    qtbot.waitUntil(lambda: tab.trust_box is not None)
+    tab.trust_box.reject()
+    qtbot.waitUntil(lambda: tab.trust_box is None)
+    assert window.state.model is None
+    assert "did not confirm" in tab.guide.text()
+
+
+def test_bad_architecture_arguments_are_refused_before_any_work(qtbot, window):
+    tab = window.model_tab
+    tab.path_edit.setText("model.pt")
+    tab.kwargs_edit.setText("{num_classes: 10")
+    click(qtbot, tab.open_button)
+    error = last_error(window)
+    assert "JSON object" in error["message"]
+    assert tab.inspect_job is None
+    close_errors()
+    tab.kwargs_edit.clear()
+    tab.shape_edit.setText("1,three,8")
+    click(qtbot, tab.open_button)
+    assert "whole numbers" in last_error(window)["message"]
+    close_errors()
+
+
+def test_impossible_recipes_are_disabled_and_explained(qtbot, window):
+    open_sample(qtbot, window)
+    convert = window.convert_tab
+    boxes = convert.target_boxes
+    boxes["pte"].setChecked(True)
+    convert.capture_combo.setCurrentIndex(convert.capture_combo.findData("export"))
+    assert not boxes["pt"].isEnabled() and not boxes["ptl"].isEnabled()
+    assert "TorchScript" in boxes["ptl"].toolTip()
+    convert.capture_combo.setCurrentIndex(convert.capture_combo.findData("auto"))
+    assert boxes["ptl"].isEnabled()
+
+    boxes["ptl"].setChecked(True)
+    fp16 = convert.quantize_combo.findData("fp16")
+    assert not convert.quantize_combo.model().item(fp16).isEnabled()
+    assert "float16" in convert.quantize_combo.model().item(fp16).toolTip()
+
+    convert.quantize_combo.setCurrentIndex(convert.quantize_combo.findData("static"))
+    convert.calibration_edit.clear()
+    assert "calibration" in convert.problem_label.text()
+    assert not convert.convert_button.isEnabled()
+    convert.random_calibration.setChecked(True)
+    assert convert.problem_label.text() == ""
+    assert convert.convert_button.isEnabled()
+
+
+def test_recipes_save_load_and_refuse_bad_files(qtbot, window, tmp_path):
+    open_sample(qtbot, window)
+    convert = window.convert_tab
+    convert.target_boxes["onnx"].setChecked(True)
+    convert.opset_spin.setValue(13)
+    convert.quantize_combo.setCurrentIndex(convert.quantize_combo.findData("dynamic"))
+    path = tmp_path / "recipe.toml"
+    assert convert.save_recipe(str(path))
+    convert.target_boxes["onnx"].setChecked(False)
+    convert.opset_spin.setValue(17)
+    assert convert.load_recipe(str(path))
+    assert convert.target_boxes["onnx"].isChecked()
+    assert convert.opset_spin.value() == 13
+    assert convert.quantize_combo.currentData() == "dynamic"
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[convert\ntargets = ")
+    assert not convert.load_recipe(str(bad))
+    assert "TOML" in last_error(window)["message"]
+    close_errors()
+    assert convert.opset_spin.value() == 13  # the form kept what it had
+
+
+def test_cancel_leaves_no_artifact(qtbot, window, tmp_path):
+    open_sample(qtbot, window)
+    convert = window.convert_tab
+    for target, box in convert.target_boxes.items():
+        box.setChecked(target == "pte")
+    out = tmp_path / "cancelled"
+    convert.output_edit.setText(str(out))
+    click(qtbot, convert.convert_button)
+    click(qtbot, convert.progress.cancel_button)
+    job = wait_done(qtbot, convert.job)
+    assert job.error is not None and job.error["type"] == "Cancelled"
+    assert "Cancelled" in convert.progress.status.text()
+    assert not any(p.suffix == ".pte" for p in out.rglob("*")) if out.exists() else True
+    assert window.state.artifacts == []
+    assert convert.convert_button.isEnabled()
+
+
+def test_a_crashed_worker_is_reported_and_replaced(qtbot, window):
+    worker = window.worker
+    qtbot.waitUntil(lambda: worker.pid is not None)
+    first_pid = worker.pid
+    from studio.paths import resource
+
+    job = worker.submit("inspect", {"path": str(resource("samples", "digits_cnn.safetensors"))})
+    with qtbot.waitSignal(worker.crashed, timeout=30_000):
+        worker.process.kill()
+    wait_done(qtbot, job)
+    assert job.error["type"] == "InternalError"
+    assert "stopped unexpectedly" in job.error["message"]
+    qtbot.waitUntil(lambda: worker.pid not in (None, first_pid), timeout=30_000)
+    versions = wait_done(qtbot, worker.submit("versions"))
+    assert versions.error is None and versions.result["torch"]
+    assert "worker" in window.statusBar().currentMessage().lower()
+
+
+def test_device_errors_are_plain(qtbot, window):
+    devices = window.devices_tab
+    devices.wifi_edit.setText("127.0.0.1:1")
+    click(qtbot, devices.wifi_button)
+    wait_done(qtbot, devices.connect_task, 60_000)
+    error = last_error(window)
+    assert error["type"] == "DeviceError"
+    assert "127.0.0.1:1" in error["message"]
+    close_errors()
+
+    devices.server_edit.setText("lab-pc:port")
+    click(qtbot, devices.server_button)
+    assert "Not an adb server address" in last_error(window)["message"]
+    close_errors()
+    devices.server_edit.clear()
+    click(qtbot, devices.server_button)
+    assert "address" in last_error(window)["message"]
+    close_errors()
+
+    devices.server_edit.setText("127.0.0.1:1")
+    click(qtbot, devices.server_button)
+    qtbot.waitUntil(lambda: "127.0.0.1:1" in devices.servers_label.text(), timeout=60_000)
+    assert not window.tabs.isTabEnabled(4)  # nothing to measure yet
+
+
+def test_drop_and_recent_files_open_models(qtbot, window):
+    from studio.paths import resource
+
+    sample = resource("samples", "digits_cnn.safetensors")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(sample))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+    wait_done(qtbot, window.model_tab.inspect_job)
+    assert window.state.model_ready
+    assert str(sample) in window.settings.recent_files()
+    window._fill_recent()
+    actions = [a for a in window.recent_menu.actions() if a.isEnabled()]
+    assert actions and actions[0].text() == sample.name
+
+
+def test_about_shows_toolchain_versions(qtbot, window):
+    window.show_about()
+    qtbot.waitUntil(lambda: "torch:" in window.about_box.informativeText(), timeout=60_000)
+    text = window.about_box.informativeText()
+    for name in ("executorch:", "onnxruntime:", "adb:"):
+        assert name in text
