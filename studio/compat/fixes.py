@@ -10,24 +10,23 @@ an output path is given, atomically, and then run against the original on random
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Sequence
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from studio.compat.operators import ONNX, PTL, detect_kind
-from studio.errors import ConversionError, InputError
+from studio.convert.recipe import LITE_MIN_BYTECODE
+from studio.errors import ConversionError, InputError, ModelFileError
 from studio.fileio import atomic_path
 from studio.progress import CancelToken, Progress, ProgressEvent, no_progress
 
 BACKPORT = "backport"
 OPSET = "opset"
 ACTIONS = {BACKPORT: PTL, OPSET: ONNX}
-LOWEST_BACKPORT_VERSION = 4
 VERIFY_SAMPLES = 2
-VERIFY_ATOL, VERIFY_RTOL = 1e-4, 1e-3
 
 
 @dataclass
@@ -36,10 +35,11 @@ class FixResult:
     value: int
     source: Path
     output: Path
-    verified: bool
+    verdict: str  # the verification verdict: "pass" or "warn"
     max_abs_error: float
     samples: int
     input_shapes: list[list[int]] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -47,10 +47,11 @@ class FixResult:
             "value": self.value,
             "source": str(self.source),
             "output": str(self.output),
-            "verified": self.verified,
+            "verification": self.verdict,
             "max_abs_error": self.max_abs_error,
             "samples": self.samples,
             "input_shapes": self.input_shapes,
+            "reasons": self.reasons,
         }
 
 
@@ -80,35 +81,21 @@ def default_output(source: Path, action: str, value: int) -> Path:
 
 
 def backport_ptl(source: Path, destination: Path, version: int) -> None:
-    import torch.jit.mobile as mobile
+    from studio.convert.targets.ptl import backport
 
-    if version < LOWEST_BACKPORT_VERSION:
+    if version < LITE_MIN_BYTECODE:
         raise ConversionError(
-            f"the studio cannot write PyTorch Lite bytecode older than version {LOWEST_BACKPORT_VERSION}",
+            f"the studio cannot write PyTorch Lite bytecode older than version {LITE_MIN_BYTECODE}",
             hint="update the app's PyTorch Lite library",
         )
-    current = mobile._get_model_bytecode_version(str(source))
-    if version > current:
-        raise ConversionError(
-            f"{source.name} is bytecode version {current}; it cannot be moved up to {version}",
-            hint="a runtime that reads a newer version also reads this one",
-        )
-    with atomic_path(destination) as tmp:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ok = mobile._backport_for_mobile(str(source), str(tmp), version)
-        if not ok or mobile._get_model_bytecode_version(str(tmp)) != version:
-            raise ConversionError(
-                f"{source.name} could not be written at bytecode version {version}",
-                hint="convert the model again with an older PyTorch",
-            )
+    backport(source, destination, version)
 
 
-def _drop_identities(graph) -> None:
+def _drop_identities(graph) -> bool:
     """Rewire the consumers of Identity nodes to their inputs (same values, fewer nodes).
 
-    onnx's version converter has no adapter down from Identity-16, which exporters emit often.
-    Identities that produce a graph output stay.
+    onnx's version converter has no adapter down from Identity-16, which exporters often
+    emit. Identities that produce a graph output stay. Returns whether anything changed.
     """
     outputs = {o.name for o in graph.output}
     rename = {}
@@ -123,7 +110,7 @@ def _drop_identities(graph) -> None:
         else:
             keep.append(node)
     if not rename:
-        return
+        return False
 
     def resolve(name: str) -> str:
         while name in rename:
@@ -134,113 +121,134 @@ def _drop_identities(graph) -> None:
         node.input[:] = [resolve(name) for name in node.input]
     del graph.node[:]
     graph.node.extend(keep)
+    return True
+
+
+def _relabel_to_opset(model, opset: int):
+    """The model at ``opset`` when every operator kept the same signature between the two
+    opsets (only the types it accepts changed: Relu 13 -> 14 added bfloat16), else None.
+
+    onnx's converter has no adapter for many such changes. Type and semantic differences
+    that the signature does not show are caught when the result is loaded and verified.
+    """
+    import onnx
+
+    current = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), None)
+    if current is None or opset >= current:
+        return None
+    for node in model.graph.node:
+        if node.domain not in ("", "ai.onnx"):
+            continue
+        if any(attr.HasField("g") or attr.graphs for attr in node.attribute):
+            return None
+        try:
+            new = onnx.defs.get_schema(node.op_type, current, "")
+            old = onnx.defs.get_schema(node.op_type, opset, "")
+        except onnx.defs.SchemaError:
+            return None  # the operator does not exist at the older opset
+        if new.since_version == old.since_version:
+            continue
+        same = (
+            [i.name for i in new.inputs] == [i.name for i in old.inputs]
+            and [o.name for o in new.outputs] == [o.name for o in old.outputs]
+            and all(attr.name in old.attributes for attr in node.attribute)
+        )
+        if not same:
+            return None
+    relabelled = onnx.ModelProto()
+    relabelled.CopyFrom(model)
+    for entry in relabelled.opset_import:
+        if entry.domain in ("", "ai.onnx"):
+            entry.version = opset
+    onnx.checker.check_model(relabelled)
+    return relabelled
 
 
 def lower_opset(source: Path, destination: Path, opset: int) -> None:
     import onnx
-    from onnx import version_converter
+
+    from studio.convert.targets.onnx import reexport_opset
 
     try:
         model = onnx.load(str(source))
-        _drop_identities(model.graph)
-        converted = version_converter.convert_version(model, int(opset))
-        onnx.checker.check_model(converted)
-    except Exception as exc:  # the converter raises RuntimeError, ValidationError, ...
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise ConversionError(
-            f"{source.name} cannot be converted to ONNX opset {opset} ({first})",
-            hint="convert from the PyTorch model at that opset instead",
-            details=str(exc),
-        ) from None
-    with atomic_path(destination) as tmp:
-        onnx.save_model(converted, str(tmp))
+    except Exception as exc:  # protobuf's DecodeError and friends
+        raise ModelFileError(f"{source} is not a readable ONNX model ({exc})") from None
+    _drop_identities(model.graph)
+    with tempfile.TemporaryDirectory(prefix="studio-opset-") as tmp:
+        prepared = Path(tmp) / source.name
+        onnx.save_model(model, str(prepared))
+        try:
+            reexport_opset(prepared, destination, opset)
+        except ConversionError as exc:
+            if "No Adapter" not in str(exc.details or exc):
+                raise
+            relabelled = _relabel_to_opset(model, opset)
+            if relabelled is None:
+                raise
+            with atomic_path(destination) as out:
+                onnx.save_model(relabelled, str(out))
 
 
 # ------------------------------------------------------------------ verification
 
 
-class _Lite:
-    def __init__(self, path: Path):
-        import torch
-        from torch.jit.mobile import _load_for_lite_interpreter
-
-        self.torch = torch
-        self.module = _load_for_lite_interpreter(str(path), map_location="cpu")
-
-    def shapes(self) -> list[list[int | None]] | None:
-        return None  # the Lite format does not record input shapes
-
-    def run(self, arrays: Sequence[np.ndarray]) -> list[np.ndarray]:
-        with self.torch.inference_mode():
-            out = self.module(*[self.torch.from_numpy(a) for a in arrays])
-        out = out if isinstance(out, (tuple, list)) else [out]
-        return [o.detach().numpy() for o in out]
-
-
-class _Ort:
-    def __init__(self, path: Path):
-        import onnxruntime as ort
-
-        self.session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-
-    def shapes(self) -> list[list[int | None]]:
-        return [
-            [d if isinstance(d, int) else None for d in i.shape] for i in self.session.get_inputs()
-        ]
-
-    def run(self, arrays: Sequence[np.ndarray]) -> list[np.ndarray]:
-        names = [i.name for i in self.session.get_inputs()]
-        return list(self.session.run(None, dict(zip(names, arrays, strict=True))))
-
-
-def _input_shapes(runner, given: list[list[int]] | None, source: Path) -> list[list[int]]:
+def _random_inputs(runner, given: list[list[int]] | None, source: Path, rng) -> list[np.ndarray]:
+    infos = runner.inputs
     if given:
-        return given
-    shapes = runner.shapes()
-    if shapes is None:
+        shapes = given
+    elif infos and all(info.shape is not None for info in infos):
+        shapes = [[1 if d is None else d for d in info.shape] for info in infos]
+    else:
         raise InputError(
             f"{source.name} does not record its input shape, which verification needs",
             hint="give it with --input-shape, for example --input-shape 1,3,224,224",
         )
-    return [[1 if d is None else d for d in shape] for shape in shapes]
+    dtypes = (
+        [info.dtype for info in infos] if len(infos) == len(shapes) else ["float32"] * len(shapes)
+    )
+    arrays = []
+    for shape, dtype in zip(shapes, dtypes, strict=True):
+        if dtype.startswith("float"):
+            arrays.append(rng.standard_normal(shape).astype(dtype))
+        else:
+            arrays.append(rng.integers(0, 2, size=shape).astype(dtype))
+    return arrays
 
 
 def verify(
     source: Path,
     output: Path,
-    kind: str,
     input_shapes: list[list[int]] | None,
     samples: int = VERIFY_SAMPLES,
     seed: int = 0,
-) -> tuple[bool, float, list[list[int]]]:
-    """Run the original and the fixed artifact on the same random inputs; compare outputs."""
-    opener = _Lite if kind == PTL else _Ort
-    original, fixed = opener(source), opener(output)
-    shapes = _input_shapes(original, input_shapes, source)
-    rng = np.random.default_rng(seed)
-    worst = 0.0
-    ok = True
-    for _ in range(samples):
-        arrays = [rng.standard_normal(shape).astype(np.float32) for shape in shapes]
+):
+    """Run the original and the fixed artifact on the same random inputs and judge the outputs
+    with the tolerances of an unquantized conversion. Returns (verdict, reasons, comparison)."""
+    from studio.convert.compare import compare_outputs, judge, tolerances_for
+    from studio.runtimes import open_runner
+
+    original, fixed = open_runner(source), open_runner(output)
+    try:
+        rng = np.random.default_rng(seed)
+        batches = [_random_inputs(original, input_shapes, source, rng) for _ in range(samples)]
         try:
-            expected, actual = original.run(arrays), fixed.run(arrays)
+            expected = [original.infer(batch) for batch in batches]
+            actual = [fixed.infer(batch) for batch in batches]
+        except InputError:
+            raise
         except Exception as exc:  # a wrong --input-shape surfaces as a runtime error
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise InputError(
-                f"the model did not run on inputs of shape {shapes} ({first[:200]})",
+                f"the model did not run on inputs of shape {[list(b.shape) for b in batches[0]]} "
+                f"({first[:200]})",
                 hint="give the model's input shape with --input-shape",
             ) from None
-        if len(expected) != len(actual):
-            return False, float("inf"), shapes
-        for a, b in zip(expected, actual, strict=True):
-            if a.shape != b.shape:
-                return False, float("inf"), shapes
-            error = float(np.max(np.abs(a.astype(np.float64) - b))) if a.size else 0.0
-            worst = max(worst, error)
-            ok = ok and error <= VERIFY_ATOL + VERIFY_RTOL * float(
-                np.max(np.abs(a)) if a.size else 0.0
-            )
-    return ok, worst, shapes
+    finally:
+        original.close()
+        fixed.close()
+    comparison = compare_outputs(expected, actual)
+    verdict, reasons = judge(comparison, tolerances_for("none"))
+    return verdict, reasons, comparison, [list(a.shape) for a in batches[0]]
 
 
 def apply_fix(
@@ -252,7 +260,12 @@ def apply_fix(
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
 ) -> FixResult:
-    """Apply one fix to an artifact, write the result atomically and verify it."""
+    """Apply one fix to an artifact, write the result atomically and verify it.
+
+    The conversions are the conversion pipeline's own (``studio.convert.targets``); the
+    verification runs both files in their runtime (``studio.runtimes``) and judges them
+    like a conversion (``studio.convert.compare``).
+    """
     source = Path(artifact)
     kind = detect_kind(source)
     needs = ACTIONS.get(action)
@@ -268,25 +281,43 @@ def apply_fix(
         )
     cancel = cancel or CancelToken()
     stage = f"fix {action}={value}"
-    progress(ProgressEvent(stage, 0.0, "converting"))
-    cancel.check()
-    if action == BACKPORT:
-        backport_ptl(source, destination, value)
-    else:
-        lower_opset(source, destination, value)
-    progress(ProgressEvent(stage, 0.5, "verifying"))
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    # Convert and verify under a temporary name (with the real suffix, which picks the
+    # runtime); only a verified result takes the final name, and an existing file there is
+    # untouched until then.
+    fd, name = tempfile.mkstemp(
+        prefix=f".{destination.stem}.", suffix=destination.suffix, dir=destination.parent
+    )
+    os.close(fd)
+    work = Path(name)
     try:
+        progress(ProgressEvent(stage, 0.0, "converting"))
         cancel.check()
-        ok, worst, shapes = verify(source, destination, kind, input_shapes)
-    except BaseException:
-        destination.unlink(missing_ok=True)  # an unverified artifact is not left behind
-        raise
-    if not ok:
-        destination.unlink(missing_ok=True)
-        raise ConversionError(
-            f"the {action}={value} result gives different outputs from {source.name} "
-            f"(up to {worst:.3g}); it was not kept",
-            hint="convert the model again from PyTorch for this runtime",
-        )
+        if action == BACKPORT:
+            backport_ptl(source, work, value)
+        else:
+            lower_opset(source, work, value)
+        progress(ProgressEvent(stage, 0.5, "verifying"))
+        cancel.check()
+        verdict, reasons, comparison, shapes = verify(source, work, input_shapes)
+        if verdict == "fail":
+            raise ConversionError(
+                f"the {action}={value} result gives different outputs from {source.name} "
+                f"({'; '.join(reasons)}); it was not kept",
+                hint="convert the model again from PyTorch for this runtime",
+            )
+        os.replace(work, destination)
+    finally:
+        work.unlink(missing_ok=True)
     progress(ProgressEvent(stage, 1.0, "verified"))
-    return FixResult(action, value, source, destination, True, worst, VERIFY_SAMPLES, shapes)
+    return FixResult(
+        action,
+        value,
+        source,
+        destination,
+        verdict,
+        comparison.max_abs_error,
+        comparison.samples,
+        shapes,
+        reasons,
+    )

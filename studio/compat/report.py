@@ -28,6 +28,7 @@ from studio.compat.operators import (
     OperatorUse,
     read_operators,
 )
+from studio.convert.recipe import LITE_MIN_BYTECODE
 
 SUPPORTED = "supported"
 DELEGATED_STATUS = "delegated"
@@ -40,7 +41,6 @@ FAIL = "fail"
 VERDICTS = (READY, FALLBACK, FAIL)
 
 ONNX_DEFAULT_DOMAIN = "ai.onnx"
-LOWEST_BACKPORT_VERSION = 4  # torch.jit.mobile._backport_for_mobile writes v4 and newer
 
 
 @dataclass
@@ -197,7 +197,7 @@ def _evaluate_lite(ev: _Evaluation) -> None:
             f"bytecode version {version} (reads up to {high})",
             f"This model is bytecode version {version}; the app's runtime reads up to version {high}.",
         )
-        if high >= LOWEST_BACKPORT_VERSION:
+        if high >= LITE_MIN_BYTECODE:
             fix = Fix("backport", high, f"Write the model again at bytecode version {high}")
             ev.verdict.fixes.append(fix)
             ev.verdict.advice.append(
@@ -206,7 +206,7 @@ def _evaluate_lite(ev: _Evaluation) -> None:
             )
         else:
             ev.verdict.advice.append(
-                f"The studio cannot write versions older than {LOWEST_BACKPORT_VERSION}; "
+                f"The studio cannot write versions older than {LITE_MIN_BYTECODE}; "
                 "update the app's PyTorch Lite library."
             )
     elif version is not None and low is not None and version < low:

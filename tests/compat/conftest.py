@@ -83,6 +83,12 @@ def build(name: str, folder: Path) -> Artifacts:
 
 
 @pytest.fixture(scope="session")
+def shape() -> list[int]:
+    """The input shape of the test models."""
+    return list(SHAPE)
+
+
+@pytest.fixture(scope="session")
 def resnet18(tmp_path_factory) -> Artifacts:
     return build("resnet18", tmp_path_factory.mktemp("resnet18"))
 

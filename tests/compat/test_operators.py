@@ -9,6 +9,9 @@ from studio.compat import read_operators
 from studio.compat.operators import DELEGATED, ONNX, ORT, PT, PTE, PTL
 from studio.errors import ModelFileError
 
+# These tests share real converted models built once per session (tens of seconds).
+pytestmark = pytest.mark.slow
+
 
 def conv_modules(module: torch.nn.Module) -> int:
     return sum(isinstance(m, torch.nn.Conv2d) for m in module.modules())

@@ -1,0 +1,150 @@
+"""Runtime profiles: bundled, generated from the installed runtimes, and strict about bad files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from studio.compat import (
+    ProfileError,
+    RuntimeProfile,
+    available_runtimes,
+    load_profile,
+    load_profile_file,
+    load_profiles,
+    profile_of_installed,
+)
+from studio.compat.installed import ep_table
+
+REQUIRED = {
+    "pytorch-lite-v7",
+    "pytorch-lite-v8",
+    "executorch-portable",
+    "executorch-xnnpack",
+    "ort-cpu",
+    "ort-nnapi",
+    "ort-coreml",
+}
+
+
+def test_bundled_profiles_cover_the_required_runtimes():
+    names = available_runtimes()
+    assert set(names) >= REQUIRED
+    for profile in load_profiles():
+        assert profile.name in names
+        assert profile.formats and profile.title
+
+
+def test_lite_profiles_state_their_bytecode_range():
+    assert load_profile("pytorch-lite-v7").max_bytecode_version == 7
+    assert load_profile("pytorch-lite-v8").max_bytecode_version == 8
+    for name in ("pytorch-lite-v7", "pytorch-lite-v8"):
+        profile = load_profile(name)
+        assert profile.min_bytecode_version <= profile.max_bytecode_version
+        assert "aten" in profile.operator_namespaces
+
+
+def test_accelerator_tables_come_from_onnxruntime():
+    nnapi = load_profile("ort-nnapi")
+    assert nnapi.accelerator == "NNAPI"
+    assert nnapi.accelerated_operators == ep_table("nnapi_supported_ops.md")
+    assert "ai.onnx:Conv" in nnapi.accelerated_operators
+    assert "ai.onnx:Cos" not in nnapi.accelerated_operators
+    coreml = load_profile("ort-coreml")
+    assert coreml.accelerated_operators == ep_table("coreml_supported_mlprogram_ops.md")
+
+
+def test_installed_profiles_match_the_bundled_ones():
+    installed = profile_of_installed("onnxruntime")
+    bundled = load_profile("ort-cpu")
+    assert installed.operators == bundled.operators
+    assert installed.opsets == bundled.opsets
+    executorch = profile_of_installed("executorch")
+    assert executorch.operators == load_profile("executorch-portable").operators
+    assert "XnnpackBackend" in executorch.backends
+    lite = profile_of_installed("pytorch-lite")
+    assert lite.max_bytecode_version >= 8
+    assert "aten::conv2d" in lite.operators
+
+
+def test_unknown_installed_runtime():
+    with pytest.raises(ProfileError, match="unknown installed runtime"):
+        profile_of_installed("tflite")
+
+
+def test_generation_script_writes_loadable_profiles(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "generate_runtime_profiles.py"
+    spec = importlib.util.spec_from_file_location("generate_runtime_profiles", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--out", str(tmp_path)]) == 0
+    written = load_profiles(tmp_path)
+    assert {p.name for p in written} == set(available_runtimes())
+    for profile in written:
+        assert profile.to_dict() == load_profile(profile.name).to_dict()
+
+
+def test_round_trip_through_json(tmp_path):
+    profile = load_profile("ort-nnapi")
+    again = RuntimeProfile.from_dict(json.loads(profile.to_json()))
+    assert again == profile
+    path = tmp_path / "nnapi.json"
+    path.write_text(profile.to_json())
+    assert load_profile_file(path) == profile
+
+
+def test_unknown_runtime_name_lists_the_known_ones():
+    with pytest.raises(ProfileError, match="unknown runtime 'tflite-gpu'") as caught:
+        load_profile("tflite-gpu")
+    assert "ort-nnapi" in caught.value.hint
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "not a JSON object"),
+        ('{"name": "x", "title": "X"}', "lacks family, formats"),
+        (
+            '{"name": "x", "title": "X", "family": "tflite", "formats": ["tflite"]}',
+            "unknown family",
+        ),
+        (
+            '{"name": "x", "title": "X", "family": "onnxruntime", "formats": ["onnx"], '
+            '"opsets": {"ai.onnx": 13}}',
+            "'opsets' must map",
+        ),
+        (
+            '{"name": "x", "title": "X", "family": "pytorch-lite", "formats": ["ptl"], '
+            '"max_bytecode_version": "seven"}',
+            "'max_bytecode_version' must be an integer",
+        ),
+        (
+            '{"name": "x", "title": "X", "family": "pytorch-lite", "formats": ["ptl"], '
+            '"schema_version": 99}',
+            "schema version 99",
+        ),
+    ],
+)
+def test_malformed_profile_files(tmp_path, text, message):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(ProfileError, match=message):
+        load_profile_file(path)
+
+
+def test_missing_profile_file_and_folder(tmp_path):
+    with pytest.raises(ProfileError, match="does not exist"):
+        load_profile_file(tmp_path / "none.json")
+    with pytest.raises(ProfileError, match="no runtime profiles"):
+        available_runtimes(tmp_path / "empty")
+
+
+def test_profile_named_differently_from_its_file(tmp_path):
+    (tmp_path / "ort-cpu.json").write_text(load_profile("ort-nnapi").to_json())
+    with pytest.raises(ProfileError, match="describes 'ort-nnapi'"):
+        load_profile("ort-cpu", tmp_path)
