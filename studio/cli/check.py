@@ -34,6 +34,15 @@ def register(sub) -> None:
         metavar="FILE",
         help="also check against a runtime profile JSON file (repeatable)",
     )
+    parser.add_argument(
+        "--device",
+        action="append",
+        default=[],
+        metavar="SERIAL",
+        help="check against the runtimes the Model Studio agent on this phone reports "
+        "(repeatable)",
+    )
+    parser.add_argument("--adb-server", metavar="HOST:PORT", help="the adb server of --device")
     parser.add_argument("--list-runtimes", action="store_true", help="list the known runtimes")
     parser.add_argument(
         "--fix",
@@ -63,12 +72,21 @@ def register(sub) -> None:
 
 
 def chosen_profiles(args: argparse.Namespace, kind: str) -> list:
-    """The profiles to check against: named runtimes, profile files (and, later, devices)."""
+    """The profiles to check against: named runtimes, profile files, phones' agents."""
     from studio.compat import available_runtimes, default_runtimes, load_profile, load_profile_file
 
     names = list(dict.fromkeys(args.runtime))
     profiles = [load_profile(name) for name in names]
     profiles += [load_profile_file(path) for path in args.profile]
+    if args.device:
+        from studio.agent.client import device_runtime_profiles
+
+        for serial in args.device:
+            profiles += [
+                p
+                for p in device_runtime_profiles(serial, args.adb_server)
+                if kind in p.formats or (kind == "pt" and p.family == "pytorch-lite")
+            ]
     if not profiles:
         profiles = [load_profile(name) for name in default_runtimes(kind, available_runtimes())]
     return profiles
