@@ -55,6 +55,12 @@ def test_adb_shell_passes_stdin(virtual_device, adb):
     assert result.stdout == "hello from stdin\n"
 
 
+def test_adb_shell_without_a_command_reads_commands_from_stdin(virtual_device, adb):
+    script = "getprop ro.product.model\nfalse\necho status $?\nexit\necho never\n"
+    result = adb("-s", virtual_device.serial, "shell", input=script)
+    assert result.stdout == "Pixel 7\nstatus 1\n"
+
+
 def test_adb_push_and_pull_round_trip(virtual_device, adb, tmp_path):
     data = os.urandom(3 * 1024 * 1024 + 17)  # not a multiple of any chunk size
     source = tmp_path / "model.bin"

@@ -149,7 +149,8 @@ def _interactive(
 ) -> int:
     """A plain line-by-line session for ``adb shell`` without a command."""
     fs = shell.fs
-    prompt = f"{fs.profile.prop('ro.product.device', 'device')}:/ $ "
+    # a shell without a terminal reads commands silently, as mksh does
+    prompt = f"{fs.profile.prop('ro.product.device', 'device')}:/ $ " if echo else ""
     env: dict[str, str] = {}
     status = 0
     out.write(prompt)
