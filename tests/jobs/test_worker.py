@@ -1,0 +1,129 @@
+"""The worker process speaks JSON lines: progress, then one result or error per request."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from studio.paths import resource
+
+
+class WorkerProcess:
+    def __init__(self):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "studio", "worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert self.read()["event"] == "ready"
+
+    def send(self, message) -> None:
+        text = message if isinstance(message, str) else json.dumps(message)
+        self.proc.stdin.write(text + "\n")
+        self.proc.stdin.flush()
+
+    def read(self) -> dict:
+        line = self.proc.stdout.readline()
+        assert line, "the worker closed its output"
+        return json.loads(line)
+
+    def until_done(self, job_id) -> tuple[list[dict], dict]:
+        progress = []
+        while True:
+            message = self.read()
+            if message.get("id") != job_id:
+                continue
+            if message["event"] == "progress":
+                progress.append(message)
+            else:
+                return progress, message
+
+    def close(self) -> int:
+        self.proc.stdin.close()
+        return self.proc.wait(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def worker():
+    process = WorkerProcess()
+    yield process
+    process.proc.kill()
+
+
+def test_inspect_reports_progress_then_the_description(worker):
+    worker.send(
+        {
+            "id": 1,
+            "job": "inspect",
+            "params": {"path": str(resource("samples", "digits_cnn.safetensors"))},
+        }
+    )
+    progress, reply = worker.until_done(1)
+    assert [p["stage"] for p in progress] == ["load", "describe"]
+    assert reply["event"] == "result"
+    assert reply["result"]["architecture"] == "digits_cnn"
+    assert reply["result"]["runnable"] is True
+    assert reply["result"]["input_spec"]["tensors"][0]["shape"] == [1, 1, 32, 32]
+
+
+def test_classify_uses_the_open_model(worker):
+    image = resource("samples", "digits", "7", "digit7_0.png")
+    model = {"path": str(resource("samples", "digits_cnn.safetensors"))}
+    worker.send({"id": 2, "job": "classify", "params": {"model": model, "image": str(image)}})
+    _, reply = worker.until_done(2)
+    top = reply["result"]["top"]
+    assert len(top) == 5 and top[0]["label"] == "7"
+    assert sum(t["probability"] for t in top) <= 1.0 + 1e-6
+
+
+def test_errors_are_studio_errors_and_the_worker_lives_on(worker, tmp_path):
+    worker.send({"id": 3, "job": "inspect", "params": {"path": str(tmp_path / "none.pt")}})
+    _, reply = worker.until_done(3)
+    assert reply["event"] == "error"
+    assert reply["error"]["type"] in ("ModelFileError", "InputError")
+    assert reply["error"]["exit_code"] == 2
+
+    worker.send({"id": 4, "job": "teleport"})
+    _, reply = worker.until_done(4)
+    assert "unknown job" in reply["error"]["message"]
+
+    worker.send("this is not json")
+    reply = worker.read()
+    assert reply["event"] == "error" and "unreadable request" in reply["error"]["message"]
+
+    worker.send(
+        {
+            "id": 5,
+            "job": "classify",
+            "params": {
+                "model": {"path": str(resource("samples", "digits_cnn.safetensors"))},
+                "image": str(tmp_path / "no.png"),
+            },
+        }
+    )
+    _, reply = worker.until_done(5)
+    assert reply["error"]["type"] == "InputError"
+
+
+def test_a_cancelled_job_stops_and_leaves_nothing(worker, tmp_path):
+    out = tmp_path / "out"
+    recipe = {
+        "model": {"path": str(resource("samples", "digits_cnn.safetensors"))},
+        "convert": {"targets": ["pte"]},
+        "output": {"folder": str(out)},
+    }
+    worker.send({"id": 6, "job": "convert", "params": {"recipe": recipe}})
+    worker.send({"cancel": 6})
+    _, reply = worker.until_done(6)
+    assert reply["event"] == "error" and reply["error"]["type"] == "Cancelled"
+    assert not list(out.glob("*.pte")) if out.exists() else True
+
+
+def test_the_worker_ends_when_its_input_closes():
+    process = WorkerProcess()
+    assert process.close() == 0

@@ -1,0 +1,73 @@
+"""The window never imports the model stack, even after it was built and used."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+SCRIPT = r"""
+import json, sys
+from PySide6.QtCore import QTimer
+from studio.ui.app import create_app
+app = create_app("")
+from studio.ui.main_window import MainWindow
+from studio.ui.settings import Settings
+window = MainWindow(settings=Settings(sys.argv[1]))
+window.show()
+window.worker.start()
+window.model_tab.open_sample()
+steps = []
+
+def tick():
+    tab = window.model_tab
+    if not steps and window.state.model_ready:
+        steps.append("opened")
+        tab.classify()
+    elif steps == ["opened"] and tab.classify_job is not None and tab.classify_job.done:
+        steps.append("classified")
+        for key in ("convert", "compat", "devices", "latency", "model"):
+            window.go_to(key)
+        window.convert_tab.recipe_changed()
+        window.show_about()
+    elif steps == ["opened", "classified"] and "torch:" in window.about_box.informativeText():
+        heavy = sorted(m for m in ("torch", "executorch", "onnxruntime", "onnx")
+                       if m in sys.modules)
+        print(json.dumps({"heavy": heavy, "top": tab.top_table.rowCount(),
+                          "pyside": "PySide6" in sys.modules}))
+        window.shutdown()
+        app.quit()
+
+timer = QTimer()
+timer.timeout.connect(tick)
+timer.start(50)
+QTimer.singleShot(150_000, app.quit)
+app.exec()
+"""
+
+
+@pytest.mark.slow
+def test_the_window_never_imports_the_model_stack(tmp_path, adb_server):
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(tmp_path / "settings.ini")],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    assert lines, out.stderr[-3000:]
+    doc = json.loads(lines[-1])
+    assert doc["pyside"] and doc["top"] == 5  # the window was used, through the worker
+    assert doc["heavy"] == []
+
+
+def test_the_library_outside_the_ui_has_no_qt():
+    code = (
+        "import sys, studio.jobs.worker, studio.jobs.handlers, studio.cli.worker, "
+        "studio.devices.discovery, studio.devices.transfer, studio.agent.client\n"
+        "print([m for m in ('PySide6', 'pyqtgraph', 'torch') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "[]", out.stderr
