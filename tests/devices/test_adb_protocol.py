@@ -72,6 +72,8 @@ def test_adb_push_and_pull_round_trip(virtual_device, adb, tmp_path):
     assert on_device.read_bytes() == data
     listing = adb("-s", serial, "shell", "ls -l /data/local/tmp/in").stdout
     assert str(len(data)) in listing and "model.bin" in listing
+    sync_listing = adb("-s", serial, "ls", "/data/local/tmp/in").stdout  # sync LIST
+    assert any(line.endswith(" model.bin") for line in sync_listing.splitlines())
     digest = adb("-s", serial, "shell", "sha256sum /data/local/tmp/in/model.bin").stdout.split()[0]
     assert digest == hashlib.sha256(data).hexdigest()
     back = tmp_path / "back.bin"

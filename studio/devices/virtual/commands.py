@@ -334,32 +334,14 @@ def cmd_run_as(inv: Invocation) -> int:
 def cmd_sh(inv: Invocation) -> int:
     args = inv.argv[1:]
     if len(args) >= 2 and args[0] == "-c":
-        return inv.shell.run_line(
-            args[1],
-            inv.stdin,
-            inv.stdout,
-            inv.stderr,
-            fs=inv.fs,
-            cwd=inv.cwd,
-            cancelled=inv.cancelled,
-            env=dict(inv.env),
-        )
-    if args:
+        script = args[1]
+    elif args:
         try:
             script = inv.fs.read_bytes(args[0], inv.cwd).decode("utf-8", "replace")
         except OSError as exc:
             return inv.error(f"{args[0]}: {exc.strerror}", 127)
-        return inv.shell.run_line(
-            script,
-            inv.stdin,
-            inv.stdout,
-            inv.stderr,
-            fs=inv.fs,
-            cwd=inv.cwd,
-            cancelled=inv.cancelled,
-            env=dict(inv.env),
-        )
-    script = inv.stdin.read().decode("utf-8", "replace")
+    else:
+        script = inv.stdin.read().decode("utf-8", "replace")
     return inv.shell.run_line(
         script,
         inv.stdin,
