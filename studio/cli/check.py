@@ -39,8 +39,7 @@ def register(sub) -> None:
         action="append",
         default=[],
         metavar="SERIAL",
-        help="check against the runtimes the Model Studio agent on this phone reports "
-        "(repeatable)",
+        help="check against the runtimes the Model Studio agent on this phone reports (repeatable)",
     )
     parser.add_argument("--adb-server", metavar="HOST:PORT", help="the adb server of --device")
     parser.add_argument("--list-runtimes", action="store_true", help="list the known runtimes")

@@ -285,6 +285,14 @@ def test_group_stop_and_device_profiles(virtual_device, digits_artifacts, capsys
     families = {p.family for p in profiles}
     assert families == {"executorch", "pytorch-lite", "onnxruntime"}
     assert all(p.name.startswith(virtual_device.serial) and p.operators for p in profiles)
+    # `check --device` uses them (the agent keeps them, so this second ask is quick)
+    code = main(
+        ["check", str(digits_artifacts["onnx"]), "--device", virtual_device.serial, "--json"]
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert [r["name"] for r in report["runtimes"]] == [f"{virtual_device.serial}/onnxruntime"]
+    assert all(r["verdict"] == "ready" for r in report["runtimes"])
 
     group = BenchGroup(
         [virtual_device.serial],
