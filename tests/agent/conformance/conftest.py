@@ -15,10 +15,8 @@ The suite writes its small models into that folder and refers to them by relativ
 from __future__ import annotations
 
 import os
-import secrets
 import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +25,7 @@ import numpy as np
 import pytest
 
 from studio.agent import protocol
+from studio.agent.local import spawn_local_agent
 from studio.agent.protocol import Channel
 
 VECTOR = 64
@@ -110,32 +109,6 @@ class Wire:
         self.channel.close()
 
 
-def _spawn(root: Path, token: str) -> AgentTarget:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "studio",
-            "agent",
-            "--port",
-            "0",
-            "--token",
-            token,
-            "--root",
-            str(root),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-    )
-    line = process.stdout.readline().decode()
-    if "listening on" not in line:
-        process.kill()
-        raise RuntimeError(f"the agent did not start: {line!r}")
-    port = int(line.rsplit(":", 1)[1])
-    return AgentTarget("127.0.0.1", port, token, root, process)
-
-
 def _models(root: Path) -> None:
     import onnx
     from onnx import TensorProto, helper, numpy_helper
@@ -177,15 +150,12 @@ def agent_target(tmp_path_factory):
         )
     else:
         root = tmp_path_factory.mktemp("agent-root")
-        target = _spawn(root, secrets.token_hex(16))
+        local = spawn_local_agent(root)
+        target = AgentTarget("127.0.0.1", local.port, local.token, root, local.process)
     _models(target.root)
     yield target
-    if target.process is not None:
-        target.process.terminate()
-        try:
-            target.process.wait(10)
-        except subprocess.TimeoutExpired:
-            target.process.kill()
+    if address is None:
+        local.stop()
 
 
 @pytest.fixture

@@ -1,0 +1,70 @@
+"""An agent on this computer, in its own process: for tests, benchmarks and conformance runs.
+
+with spawn_local_agent(folder) as agent:
+    conn = AgentConnection("127.0.0.1", agent.port, agent.token)
+"""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from studio.errors import AgentError
+
+
+@dataclass
+class LocalAgent:
+    process: subprocess.Popen
+    port: int
+    token: str
+    root: Path
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self) -> LocalAgent:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def spawn_local_agent(root: str | Path, token: str | None = None) -> LocalAgent:
+    """Start ``model-studio agent`` on a free loopback port; returns once it listens."""
+    token = token or secrets.token_hex(16)
+    root = Path(root)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "studio",
+            "agent",
+            "--port",
+            "0",
+            "--token",
+            token,
+            "--root",
+            str(root),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
+    line = process.stdout.readline().decode("utf-8", "replace")
+    if "listening on" not in line:
+        process.kill()
+        process.wait()
+        raise AgentError(f"the local agent did not start: {line.strip() or 'no output'}")
+    return LocalAgent(process, int(line.rsplit(":", 1)[1]), token, root)
