@@ -6,6 +6,7 @@ import hashlib
 import os
 import socket
 import struct
+import sys
 import threading
 
 import pytest
@@ -220,3 +221,38 @@ def test_emulator_ports_are_refused(tmp_path):
 
     with pytest.raises(InputError, match="5555-5585"):
         VirtualDevice(sandbox=tmp_path / "phone", port=5555)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX terminal")
+def test_adb_shell_in_a_terminal_echoes_and_ends_lines_with_crlf(virtual_device, adb_server):
+    import pty
+    import select
+    import time
+
+    from studio.devices.adb import adb_command
+
+    command = adb_command(adb_server, "-s", virtual_device.serial, "shell")
+    pid, fd = pty.fork()
+    if pid == 0:  # the child becomes `adb shell` on a terminal
+        os.execv(command[0], command)
+    seen = b""
+
+    def read_until(marker: bytes) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 10
+        while marker not in seen and time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.1)[0]:
+                try:
+                    seen += os.read(fd, 4096)
+                except OSError:
+                    return
+
+    try:
+        read_until(b"panther:/ $ ")
+        os.write(fd, b"getprop ro.product.model\r")
+        read_until(b"Pixel 7\r\n")
+        os.write(fd, b"exit\r")
+        os.waitpid(pid, 0)
+    finally:
+        os.close(fd)
+    assert seen.startswith(b"panther:/ $ getprop ro.product.model\r\nPixel 7\r\n")

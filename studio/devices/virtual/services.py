@@ -112,6 +112,8 @@ def shell_service(shell: Shell, service: str) -> Callable[[Stream], None]:
             err = Output(lambda d: None) if exec_mode else out
         threading.Thread(target=_drain_stdin, args=(stream, stdin, v2), daemon=True).start()
         cancelled = stream.closed
+        if pty:  # a terminal turns "\n" into "\r\n" (onlcr)
+            out, err = _onlcr(out), (_onlcr(err) if err is not out else _onlcr(out))
         if command.strip():
             status = shell.run_line(command, stdin, out, err, cancelled=cancelled)
         else:
@@ -120,6 +122,10 @@ def shell_service(shell: Shell, service: str) -> Callable[[Stream], None]:
             stream.write(shell_packet(SHELL_EXIT, bytes([status & 0xFF])))
 
     return run
+
+
+def _onlcr(out: Output) -> Output:
+    return Output(lambda data: out.write(data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")))
 
 
 def _drain_stdin(stream: Stream, stdin: StdinPipe, v2: bool) -> None:
