@@ -74,10 +74,30 @@ def _read_onnx(path: Path) -> OperatorSet:
     return OperatorSet(path=path, kind=ONNX, operators=ops, opsets=opsets, graph=model.graph)
 
 
+def _ort_flatbuffers():
+    """The ORT-format flatbuffer bindings that onnxruntime ships in tools/ort_format_model.
+
+    They are put on the path the way onnxruntime.tools.ort_format_model does, without
+    importing onnxruntime.tools (which imports torch).
+    """
+    import importlib.util
+    import sys
+
+    spec = importlib.util.find_spec("onnxruntime")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelFileError("onnxruntime is not installed, so .ort files cannot be read")
+    folder = str(Path(next(iter(spec.submodule_search_locations))) / "tools" / "ort_format_model")
+    if folder not in sys.path:
+        sys.path.append(folder)
+    from ort_flatbuffers_py import fbs
+
+    return fbs
+
+
 def _read_ort(path: Path) -> OperatorSet:
     import onnx
-    import onnxruntime.tools.ort_format_model  # noqa: F401  (puts the flatbuffer bindings on the path)
-    from ort_flatbuffers_py import fbs
+
+    fbs = _ort_flatbuffers()
 
     buffer = bytearray(path.read_bytes())
     try:
