@@ -196,23 +196,24 @@ def test_client_results_export_and_agent_reuse(virtual_device, digits_artifacts,
     assert agent_state(virtual_device)["pid"] == pid
 
 
-def test_stop_from_another_thread_keeps_samples(virtual_device, digits_artifacts):
-    first_stats = threading.Event()
+def long_bench_in_thread(device, artifact) -> tuple[DeviceBench, threading.Thread, list]:
+    """A two-minute benchmark running in a thread, returned once its first stats arrived."""
+    measuring = threading.Event()
 
     def callback(event):
         if event.kind == "stats" and event.stats and event.stats.count:
-            first_stats.set()
+            measuring.set()
 
-    bench = DeviceBench(
-        virtual_device.serial,
-        digits_artifacts["onnx"],
-        BenchConfig(duration_s=120),
-        callback=callback,
-    )
+    bench = DeviceBench(device.serial, artifact, BenchConfig(duration_s=120), callback=callback)
     results = []
     runner = threading.Thread(target=lambda: results.append(bench.run()))
     runner.start()
-    assert first_stats.wait(60)
+    assert measuring.wait(60)
+    return bench, runner, results
+
+
+def test_stop_from_another_thread_keeps_samples(virtual_device, digits_artifacts):
+    bench, runner, results = long_bench_in_thread(virtual_device, digits_artifacts["onnx"])
     bench.stop()
     runner.join(20)
     assert not runner.is_alive()
@@ -222,22 +223,7 @@ def test_stop_from_another_thread_keeps_samples(virtual_device, digits_artifacts
 
 
 def test_agent_killed_mid_run_is_reported_with_samples_kept(virtual_device, digits_artifacts):
-    got_samples = threading.Event()
-
-    def callback(event):
-        if event.kind == "samples":
-            got_samples.set()
-
-    bench = DeviceBench(
-        virtual_device.serial,
-        digits_artifacts["onnx"],
-        BenchConfig(duration_s=120),
-        callback=callback,
-    )
-    results = []
-    runner = threading.Thread(target=lambda: results.append(bench.run()))
-    runner.start()
-    assert got_samples.wait(60)
+    _bench, runner, results = long_bench_in_thread(virtual_device, digits_artifacts["onnx"])
     os.kill(agent_state(virtual_device)["pid"], signal.SIGKILL)
     killed = time.monotonic()
     runner.join(15)
