@@ -182,3 +182,14 @@ def test_bundled_profiles_load():
         profile = load_profile(name)
         assert profile.cores == len(profile.max_freq_khz) > 0
         assert profile.prop("ro.product.model")
+
+
+def test_pipes_stream_and_stop_early_readers_quietly(shell):
+    with shell.fs.create("/data/local/tmp/big") as out:
+        for _ in range(8):
+            out.write(b"y" * (1 << 20))
+    digest = hashlib.sha256(b"y" * (8 << 20)).hexdigest()
+    assert run(shell, "cat /data/local/tmp/big | sha256sum") == (0, f"{digest}  -\n", "")
+    # the reader stops at once; the writer ends without complaint
+    assert run(shell, "cat /data/local/tmp/big | true") == (0, "", "")
+    assert run(shell, "echo a b | cat | cat") == (0, "a b\n", "")

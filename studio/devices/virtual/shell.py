@@ -35,6 +35,20 @@ class ShellSyntaxError(Exception):
     pass
 
 
+class PipeClosed(Exception):
+    """The command after a pipe stopped reading."""
+
+
+def _pipe_writer(writer):
+    def write(data: bytes) -> None:
+        try:
+            writer.write(data)
+        except (BrokenPipeError, ValueError):
+            raise PipeClosed() from None
+
+    return write
+
+
 # ----- tokens and parsing -------------------------------------------------------------
 
 OPERATORS = ("2>&1", "2>>", "&&", "||", ">>", "2>", ";", "|", ">", "<", "&", "\n")
@@ -388,14 +402,28 @@ class Shell:
         return status
 
     def _run_pipeline(self, pipeline: list[Command], base: Invocation) -> int:
+        """Commands joined by pipes run at once, streaming (a large file is never held)."""
         stdin = base.stdin
-        status = 0
-        for index, command in enumerate(pipeline):
-            last = index == len(pipeline) - 1
-            captured = io.BytesIO()
-            stdout = base.stdout if last else Output(captured.write)
-            status = self._run_command(command, base, stdin, stdout)
-            stdin = io.BytesIO(captured.getvalue())
+        upstream: list[tuple[threading.Thread, io.BufferedReader]] = []
+        for command in pipeline[:-1]:
+            read_fd, write_fd = os.pipe()
+            reader, writer = os.fdopen(read_fd, "rb"), os.fdopen(write_fd, "wb")
+
+            def feed(command=command, stdin=stdin, writer=writer) -> None:
+                try:
+                    self._run_command(command, base, stdin, Output(_pipe_writer(writer)))
+                finally:
+                    with contextlib.suppress(OSError):
+                        writer.close()
+
+            thread = threading.Thread(target=feed, daemon=True, name="virtual-shell-pipe")
+            thread.start()
+            upstream.append((thread, reader))
+            stdin = reader
+        status = self._run_command(pipeline[-1], base, stdin, base.stdout)
+        for thread, reader in reversed(upstream):
+            reader.close()  # a writer still running gets a broken pipe, as with SIGPIPE
+            thread.join()
         return status
 
     def _run_command(self, command: Command, base: Invocation, stdin, stdout: Output) -> int:
@@ -466,6 +494,8 @@ class Shell:
         )
         try:
             return int(handler(inv) or 0)
+        except PipeClosed:
+            return 141  # 128 + SIGPIPE: the reader went away; a shell says nothing
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             inv.stderr.write(f"{argv[0]}: {where}{exc.strerror or exc}\n")
