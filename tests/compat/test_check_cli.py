@@ -170,3 +170,23 @@ def test_real_command_line(tmp_path):
     )
     assert result.returncode == 2
     assert result.stderr.strip().startswith("error:") and "Traceback" not in result.stderr
+
+
+def test_missing_or_damaged_bundled_profiles_exit_2(cos_onnx, tmp_path, monkeypatch, capsys):
+    from studio.paths import resource
+
+    good = resource("runtimes", "ort-cpu.json").read_text()
+    resources = tmp_path / "resources"
+    monkeypatch.setenv("MODEL_STUDIO_RESOURCES", str(resources))
+    assert main(["check", str(cos_onnx)]) == 2
+    assert "no runtime profiles found" in capsys.readouterr().err
+
+    (resources / "runtimes").mkdir(parents=True)
+    (resources / "runtimes" / "ort-cpu.json").write_text(good)
+    (resources / "runtimes" / "ort-nnapi.json").write_text(good[: len(good) // 2])
+    assert main(["check", str(cos_onnx), "--runtime", "ort-cpu", "--json"]) == 0
+    capsys.readouterr()
+    assert main(["check", str(cos_onnx), "--runtime", "ort-nnapi"]) == 2
+    err = capsys.readouterr().err
+    assert "ort-nnapi.json is not valid JSON" in err and "generate_runtime_profiles" in err
+    assert main(["check", "--list-runtimes"]) == 2
