@@ -370,6 +370,13 @@ class BenchConfig:
     seed: int = 0
 
     def validate(self) -> BenchConfig:
+        from studio.agent.capabilities import AGENT_RUNTIMES
+
+        if self.runtime != "auto" and self.runtime not in AGENT_RUNTIMES:
+            raise InputError(
+                f"unknown runtime {self.runtime!r}",
+                hint=f"choose auto or one of {', '.join(AGENT_RUNTIMES)}",
+            )
         if self.iterations is not None and self.duration_s is not None:
             raise InputError("give either iterations or a duration, not both")
         if self.iterations is None and self.duration_s is None:

@@ -9,6 +9,7 @@ import signal
 import threading
 import time
 
+import numpy as np
 import pytest
 
 from studio.agent.client import (
@@ -126,6 +127,8 @@ def test_unreachable_device_exits_3(capsys, adb_server, digits_artifacts):
 
 def test_human_output_has_a_summary_table(capsys, virtual_device, digits_artifacts, tmp_path):
     export = tmp_path / "samples.csv"
+    inputs = tmp_path / "digit.npy"
+    np.save(inputs, np.zeros((1, 1, 32, 32), dtype=np.float32))
     code = main(
         [
             "bench",
@@ -134,6 +137,8 @@ def test_human_output_has_a_summary_table(capsys, virtual_device, digits_artifac
             virtual_device.serial,
             "--iterations",
             "25",
+            "--inputs",
+            str(inputs),
             "--export",
             str(export),
         ]
@@ -148,10 +153,24 @@ def test_human_output_has_a_summary_table(capsys, virtual_device, digits_artifac
     assert len(rows) == 25
     assert [int(r["index"]) for r in rows] == list(range(25))
     assert all(float(r["latency_ms"]) > 0 for r in rows)
+    assert virtual_device.host_path(f"{AGENT_DIR}/digit.npy").is_file()
+
+
+def test_virtual_shell_agent_command_refuses_bad_arguments(virtual_device, adb):
+    result = adb("-s", virtual_device.serial, "shell", "model-studio-agent --port x")
+    assert result.returncode == 2
+    assert "usage: model-studio-agent" in result.stderr + result.stdout
 
 
 @pytest.mark.parametrize(
-    "args", [["--budget", "p95=3ms"], ["--iterations", "0"], ["--export", "out.txt"]]
+    "args",
+    [
+        ["--budget", "p95=3ms"],
+        ["--iterations", "0"],
+        ["--export", "out.txt"],
+        ["--runtime", "tflite"],
+        ["--inputs", "x.png"],
+    ],
 )
 def test_bad_arguments_exit_2(capsys, digits_artifacts, args):
     code = main(["bench", str(digits_artifacts["onnx"]), "--device", "x", *args])
