@@ -136,6 +136,9 @@ def _read_ort(path: Path) -> OperatorSet:
         OperatorUse(name=op_name(d, t), count=n, domain=d, since_version=since[(d, t)])
         for (d, t), n in sorted(counts.items())
     ]
+    # an .ort file imports every domain ORT knows; keep the ones its nodes use
+    used = {d for d, _t in counts} | {DEFAULT_DOMAIN}
+    opsets = {d: v for d, v in opsets.items() if d in used}
     nodes = _topological(nodes)
     produced = {name for node in nodes for name in node.output}
     consumed = sorted(

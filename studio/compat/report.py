@@ -331,8 +331,31 @@ def _evaluate_onnx(ev: _Evaluation) -> None:
         _estimate_partitions(ev)
 
 
+def _usability_checker():
+    """onnxruntime's ``tools/mobile_helpers/usability_checker`` module.
+
+    ``onnxruntime/tools/__init__.py`` imports torch (for unrelated export helpers), which
+    costs seconds; the tools folder is loaded under a private package name instead, unless
+    onnxruntime.tools is imported already.
+    """
+    import importlib
+    import importlib.util
+    import sys
+    import types
+
+    if "onnxruntime.tools" in sys.modules:
+        return importlib.import_module("onnxruntime.tools.mobile_helpers.usability_checker")
+    alias = "_studio_onnxruntime_tools"
+    if alias not in sys.modules:
+        spec = importlib.util.find_spec("onnxruntime")
+        package = types.ModuleType(alias)
+        package.__path__ = [str(Path(next(iter(spec.submodule_search_locations))) / "tools")]
+        sys.modules[alias] = package
+    return importlib.import_module(f"{alias}.mobile_helpers.usability_checker")
+
+
 def _estimate_partitions(ev: _Evaluation) -> None:
-    from onnxruntime.tools.mobile_helpers.usability_checker import check_partitioning
+    check_partitioning = _usability_checker().check_partitioning
 
     accel = ev.profile.accelerator
     info = check_partitioning(ev.ops.graph, _TableChecker(ev.profile.accelerated_operators), False)
