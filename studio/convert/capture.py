@@ -1,7 +1,9 @@
 """Capturing an eager model as a graph: TorchScript (script or trace) or torch.export.
 
-``auto`` tries ``torch.jit.script`` and falls back to ``torch.jit.trace``, saying why in
-one line; ``export`` uses ``torch.export`` in strict mode, then non-strict.
+For TorchScript targets ``auto`` tries ``torch.jit.script`` and falls back to
+``torch.jit.trace``, saying why in one line. For torch.export targets ``export`` uses
+strict mode first, then non-strict; ``auto`` goes straight to torch.export's default,
+non-strict mode (strict mode costs several times longer on large models).
 """
 
 from __future__ import annotations

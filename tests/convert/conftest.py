@@ -11,28 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from convert_helpers import TinyNet, build_recipe, torchvision_state
 
-from studio.convert import Recipe, convert
+from studio.convert import convert
 from studio.convert.recipe import (
-    ModelSource,
-    OutputSettings,
     QuantizeSettings,
     VerifySettings,
 )
 from studio.model import sample
-
-ALL_TARGETS = ["pt", "ptl", "pte", "onnx", "ort"]
-
-
-def build_recipe(model_path: Path, out: Path, **changes) -> Recipe:
-    recipe = Recipe(
-        model=ModelSource(path=str(model_path)),
-        targets=list(ALL_TARGETS),
-        output=OutputSettings(folder=str(out)),
-    )
-    for key, value in changes.items():
-        setattr(recipe, key, value)
-    return recipe
 
 
 @pytest.fixture(scope="session")
@@ -87,15 +73,6 @@ def digits_static(tmp_path_factory, digits_data):
     return convert(recipe)
 
 
-def torchvision_state(folder: Path, name: str) -> Path:
-    import torchvision
-
-    torch.manual_seed(0)
-    path = folder / f"{name}.pth"
-    torch.save(getattr(torchvision.models, name)(weights=None).state_dict(), path)
-    return path
-
-
 def convert_torchvision(tmp_path_factory, name: str):
     from studio.model.inputs import InputSpec
 
@@ -118,18 +95,6 @@ def resnet18_float(tmp_path_factory):
 @pytest.fixture(scope="session")
 def mobilenet_float(tmp_path_factory):
     return convert_torchvision(tmp_path_factory, "mobilenet_v3_small")
-
-
-class TinyNet(torch.nn.Module):
-    """A conv and a linear layer: converts to every target in about a second."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv = torch.nn.Conv2d(3, 4, 3, padding=1)
-        self.head = torch.nn.Linear(4, 6)
-
-    def forward(self, x):
-        return self.head(torch.relu(self.conv(x)).mean(dim=(2, 3)))
 
 
 @pytest.fixture

@@ -67,3 +67,20 @@ def test_export_tries_strict_then_non_strict(tiny_model):
     assert capture_export(tiny_model, example).method == "export"
     with pytest.raises(ConversionError, match="torch.export cannot capture this model"):
         capture_export(DataDependent(), example)
+
+
+def test_the_report_records_strict_and_non_strict_export(tmp_path, tiny_model):
+    reports = {}
+    for capture in ("export", "auto"):
+        recipe = Recipe(
+            targets=["onnx"],
+            capture=capture,
+            input=InputSpec.single((1, 3, 8, 8)),
+            output=OutputSettings(folder=str(tmp_path / capture), name="tiny"),
+            verify=VerifySettings(samples=2, latency_runs=0),
+        )
+        recipe.model.arch = "TinyNet"
+        reports[capture] = convert(recipe, model=tiny_model).artifacts[0]
+    assert reports["export"].capture == "export"
+    assert reports["auto"].capture == "export-nonstrict"
+    assert all(a.verification["verdict"] == "pass" for a in reports.values())

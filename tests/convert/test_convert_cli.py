@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from studio.cli import main
 from studio.convert.recipe import Recipe
 from studio.model import sample
@@ -88,6 +90,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
     assert "ptl cannot be quantized as fp16" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_command_line_entry_point(tmp_path):
     """The installed command, as a user runs it: progress on stderr, summary on stdout."""
     result = subprocess.run(
@@ -114,3 +117,35 @@ def test_command_line_entry_point(tmp_path):
     assert "digits_cnn-int8-dynamic.ort" in result.stdout
     assert "build ort" in result.stderr
     assert (tmp_path / "digits_cnn-int8-dynamic.ort").is_file()
+
+
+def test_interrupting_the_command_leaves_no_artifact(tmp_path):
+    """Ctrl-C while the ExecuTorch program is being lowered: exit 130, nothing published."""
+    import signal
+
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "studio",
+            "convert",
+            WEIGHTS,
+            "--target",
+            "pt,pte",
+            "--out",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen = []
+    for line in process.stderr:
+        seen.append(line)
+        if line.startswith("lower pte"):
+            process.send_signal(signal.SIGINT)
+            break
+    process.communicate(timeout=120)
+    assert process.returncode == 130, "".join(seen)
+    assert any(line.startswith("build pt ") for line in seen)  # pt was built before the interrupt
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

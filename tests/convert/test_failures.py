@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from conftest import build_recipe
+from convert_helpers import build_recipe
 
 from studio.convert import convert
 from studio.convert.recipe import OutputSettings, QuantizeSettings, Recipe, VerifySettings

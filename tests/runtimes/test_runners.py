@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 import torch
-from conftest import SHAPE
+from runner_artifacts import SHAPE
 
 from studio.errors import InputError, ModelFileError
 from studio.runtimes import (

@@ -146,7 +146,10 @@ class BuildContext:
             if dynamic_batch:
                 example, dynamic_shapes = batch_dynamic(self.example)
             self.report("capture (torch.export)", 0.0)
-            captured = capture_export(self.module, example, dynamic_shapes)
+            # capture "export" asks for strict mode first (sound graphs, slower);
+            # "auto" uses torch.export's default, non-strict
+            strict_first = self.recipe.capture == "export"
+            captured = capture_export(self.module, example, dynamic_shapes, strict_first)
             self.report("capture (torch.export)", 1.0, captured.method)
             self.check()
             self.cache[key] = captured

@@ -28,9 +28,13 @@ def output_names(count: int) -> list[str]:
 
 
 def opset_of(path: str | Path) -> int:
+    """The default-domain opset of an ONNX file."""
     import onnx
 
-    model = onnx.load(str(path), load_external_data=False)
+    return _opset(onnx.load(str(path), load_external_data=False))
+
+
+def _opset(model) -> int:
     return next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
 
 
@@ -68,6 +72,7 @@ def export_onnx(
                         output_names=names,
                         verbose=False,
                     )
+                    written = _opset(program.model_proto)
                     onnx.save_model(program.model_proto, str(tmp))
                 else:
                     axes = None
@@ -91,7 +96,8 @@ def export_onnx(
                 hint="replace that operator in the model, or try a newer opset",
                 details=chain_text(exc),
             ) from None
-        written = opset_of(tmp)
+        if not is_program:
+            written = opset_of(tmp)
         if written != opset:
             raise ConversionError(
                 f"the ONNX exporter wrote opset {written}, not the requested {opset}",
