@@ -7,7 +7,6 @@ import sys
 import time
 
 from studio.cli.output import emit_json, parse_json_arg
-from studio.model.inputs import parse_shape
 
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +37,7 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
 
 def open_model(args: argparse.Namespace, path):
     from studio.model import load_model
+    from studio.model.inputs import parse_shape
 
     return load_model(
         path,
