@@ -101,6 +101,11 @@ def detect_kind(path: Path) -> str:
         return PTE
     if head[4:8] == b"ORTM":
         return ORT
+    if head[4:8] == b"PTMF":
+        raise ModelFileError(
+            f"{path} is a PyTorch Lite model in the flatbuffer layout, which the studio does not read",
+            hint="save it with _save_for_lite_interpreter's default (zip) layout",
+        )
     if head[:2] == b"PK":
         try:
             with zipfile.ZipFile(path) as z:

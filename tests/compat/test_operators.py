@@ -118,3 +118,16 @@ def test_missing_file_and_folder(tmp_path):
         read_operators(tmp_path / "nope.pte")
     with pytest.raises(ModelFileError, match="is a folder"):
         read_operators(tmp_path)
+
+
+def test_flatbuffer_lite_layout_is_refused_clearly(tmp_path):
+    import warnings
+
+    path = tmp_path / "flat.ptl"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.jit.script(torch.nn.Linear(2, 2))._save_for_lite_interpreter(
+            str(path), _use_flatbuffer=True
+        )
+    with pytest.raises(ModelFileError, match="flatbuffer layout"):
+        read_operators(path)
