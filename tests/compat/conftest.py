@@ -11,6 +11,16 @@ import pytest
 import torch
 
 SHAPE = (1, 3, 64, 64)
+# The runtimes the studio must know by name.
+REQUIRED_RUNTIMES = [
+    "pytorch-lite-v7",
+    "pytorch-lite-v8",
+    "executorch-portable",
+    "executorch-xnnpack",
+    "ort-cpu",
+    "ort-nnapi",
+    "ort-coreml",
+]
 
 
 @dataclass
@@ -80,6 +90,11 @@ def build(name: str, folder: Path) -> Artifacts:
         pte=save_pte(module, folder / f"{name}.pte"),
         onnx=save_onnx(module, folder / f"{name}.onnx"),
     )
+
+
+@pytest.fixture(scope="session")
+def required_runtimes() -> list[str]:
+    return list(REQUIRED_RUNTIMES)
 
 
 @pytest.fixture(scope="session")

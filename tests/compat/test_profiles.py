@@ -17,20 +17,10 @@ from studio.compat import (
 )
 from studio.compat.installed import ep_table
 
-REQUIRED = {
-    "pytorch-lite-v7",
-    "pytorch-lite-v8",
-    "executorch-portable",
-    "executorch-xnnpack",
-    "ort-cpu",
-    "ort-nnapi",
-    "ort-coreml",
-}
 
-
-def test_bundled_profiles_cover_the_required_runtimes():
+def test_bundled_profiles_cover_the_required_runtimes(required_runtimes):
     names = available_runtimes()
-    assert set(names) >= REQUIRED
+    assert set(names) >= set(required_runtimes)
     for profile in load_profiles():
         assert profile.name in names
         assert profile.formats and profile.title
