@@ -18,7 +18,12 @@ def register(sub) -> None:
         "artifact against eager PyTorch. Give a model file with options, or a recipe "
         "(.toml); options given with a recipe override it.",
     )
-    parser.add_argument("model", help="a model file, or a recipe .toml")
+    parser.add_argument("model", nargs="?", help="a model file, or a recipe .toml")
+    parser.add_argument(
+        "--sample",
+        action="store_true",
+        help="convert the bundled sample model, verified on its sample images",
+    )
     add_model_arguments(parser)
     parser.add_argument(
         "--target",
@@ -71,6 +76,19 @@ def build_recipe(args: argparse.Namespace):
     from studio.convert.recipe import Recipe
     from studio.model.inputs import InputSpec, parse_shape
 
+    if args.sample:
+        from studio.model import sample
+
+        args.model = str(sample.weights_path())
+        if args.verify_data is None:
+            args.verify_data = str(sample.images_dir())
+    if not args.model:
+        from studio.errors import InputError
+
+        raise InputError(
+            "no model file given",
+            hint="name a model file or a recipe .toml, or use --sample for the bundled sample model",
+        )
     model_arg = Path(args.model)
     if model_arg.suffix.lower() == ".toml":
         recipe = Recipe.load(model_arg)

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.convert.compare import Comparison, Tolerances, compare_outputs, judge
+from studio.convert.compare import FAIL, Comparison, Tolerances, compare_outputs, judge
+from studio.convert.toolchain import first_line
+from studio.errors import Cancelled, StudioError
 from studio.model.inputs import SampleSet
 from studio.progress import CancelToken
 from studio.runtimes import open_runner
@@ -31,6 +33,12 @@ class Verification:
     accuracy_before: float | None = None
     accuracy_after: float | None = None
     labelled_samples: int | None = None
+
+    @classmethod
+    def failed(cls, reason: str, tolerances: Tolerances, samples: SampleSet) -> Verification:
+        """The artifact could not be run at all: a failed verdict with the reason."""
+        nothing = Comparison(len(samples), float("inf"), float("inf"), 0.0, 0.0, 0.0)
+        return cls(FAIL, [reason], nothing, tolerances, samples.source, samples.low_fidelity)
 
     def to_dict(self) -> dict:
         c = self.comparison
@@ -164,12 +172,23 @@ def verify_artifact(
     latency_runs: int = 0,
     threads: int | None = None,
 ) -> tuple[Verification, float | None]:
-    """Load ``path`` in its runtime, verify it, and measure its median latency here."""
-    with open_runner(path, threads) as runner:
-        verification = verify_runner(runner, reference, tolerances, cancel)
-        latency = None
-        if latency_runs > 0 and reference.samples.inputs:
-            latency = measure_latency(runner, reference.samples.inputs[0], latency_runs)
+    """Load ``path`` in its runtime, verify it, and measure its median latency here.
+
+    An artifact that its runtime cannot load or run fails verification with the reason.
+    """
+    try:
+        with open_runner(path, threads) as runner:
+            verification = verify_runner(runner, reference, tolerances, cancel)
+            latency = None
+            if latency_runs > 0 and reference.samples.inputs:
+                latency = measure_latency(runner, reference.samples.inputs[0], latency_runs)
+    except Cancelled:
+        raise
+    except Exception as exc:
+        reason = exc.message if isinstance(exc, StudioError) else first_line(exc)
+        return Verification.failed(
+            f"the artifact does not run: {reason}", tolerances, reference.samples
+        ), None
     return verification, latency
 
 
