@@ -109,6 +109,7 @@ def ort_profiles() -> list[RuntimeProfile]:
             title=f"ONNX Runtime {version} with NNAPI (Android)",
             accelerator="NNAPI",
             accelerated_operators=installed.ep_table("nnapi_supported_ops.md"),
+            fixed_shapes_required=True,
             source=source + "; onnxruntime.tools.mobile_helpers/nnapi_supported_ops.md",
             notes=[
                 "Operators NNAPI does not take run on the CPU; every switch between NNAPI "

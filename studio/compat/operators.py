@@ -62,6 +62,7 @@ class OperatorSet:
     delegates: list[str] = field(default_factory=list)  # ExecuTorch backend ids the program calls
     contained_types: list[str] = field(default_factory=list)  # .ptl
     graph: Any = None  # onnx.GraphProto (also built for .ort) for partition estimates
+    model: Any = None  # onnx.ModelProto of an .onnx file, for shape inference
     notes: list[str] = field(default_factory=list)
 
     @property

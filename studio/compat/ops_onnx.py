@@ -71,7 +71,9 @@ def _read_onnx(path: Path) -> OperatorSet:
         )
         for (domain, op_type), n in sorted(counts.items())
     ]
-    return OperatorSet(path=path, kind=ONNX, operators=ops, opsets=opsets, graph=model.graph)
+    return OperatorSet(
+        path=path, kind=ONNX, operators=ops, opsets=opsets, graph=model.graph, model=model
+    )
 
 
 def _ort_flatbuffers():

@@ -45,6 +45,8 @@ class RuntimeProfile:
     accelerator: str | None = None  # "NNAPI", "CoreML", "XNNPACK"
     # Operators the accelerator takes ("domain:op"), with its caveats as notes.
     accelerated_operators: dict[str, str] = field(default_factory=dict)
+    # The accelerator takes only nodes whose input shapes are fixed (NNAPI).
+    fixed_shapes_required: bool = False
     backends: list[str] = field(default_factory=list)  # ExecuTorch delegates linked in
     releases: list[str] = field(default_factory=list)  # e.g. pytorch_android_lite versions
     source: str = ""  # where the facts come from

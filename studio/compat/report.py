@@ -354,16 +354,47 @@ def _usability_checker():
     return importlib.import_module(f"{alias}.mobile_helpers.usability_checker")
 
 
-def _estimate_partitions(ev: _Evaluation) -> None:
-    check_partitioning = _usability_checker().check_partitioning
+def _dynamic_inputs(graph) -> list[str]:
+    """Graph inputs with a dimension that is not a fixed number (a dynamic batch, say)."""
+    initializers = {i.name for i in graph.initializer}
+    return [
+        i.name
+        for i in graph.input
+        if i.name not in initializers
+        and any(not d.HasField("dim_value") for d in i.type.tensor_type.shape.dim)
+    ]
 
-    accel = ev.profile.accelerator
-    info = check_partitioning(ev.ops.graph, _TableChecker(ev.profile.accelerated_operators), False)
-    v = ev.verdict
+
+def _estimate_partitions(ev: _Evaluation) -> None:
+    from studio.compat.ops_onnx import op_name
+
+    accel, v = ev.profile.accelerator, ev.verdict
+    graph, dynamic = ev.ops.graph, []
+    if ev.profile.fixed_shapes_required and ev.ops.model is not None:
+        dynamic = _dynamic_inputs(graph)
+        if dynamic:  # the accelerator leaves out nodes whose inputs have no fixed shape
+            import onnx
+
+            graph = onnx.shape_inference.infer_shapes(ev.ops.model).graph
+    table = _TableChecker(ev.profile.accelerated_operators)
+    info = _usability_checker().check_partitioning(graph, table, bool(dynamic))
     v.partitions = info.num_partitions
     v.nodes_on_accelerator = info.num_supported_nodes
     v.nodes_total = info.num_nodes
     share = info.num_supported_nodes / info.num_nodes if info.num_nodes else 0.0
+    if dynamic and info.nodes_unsupported_due_to_dynamic_input:
+        taken = {id(node) for group in info.supported_groups for node in group}
+        held = {op_name(n.domain, n.op_type) for n in graph.node if id(n) not in taken}
+        for op in ev.ops.operators:
+            if op.name in held and ev.status.get(op.name) == DELEGATED_STATUS:
+                ev.mark(op, FALLBACK, f"{accel} takes it only with fixed input shapes")
+        v.advice.append(
+            f"{accel} takes only fixed input shapes, and {', '.join(dynamic)} "
+            f"{'has' if len(dynamic) == 1 else 'have'} a dynamic dimension, so "
+            f"{info.nodes_unsupported_due_to_dynamic_input} of {info.num_nodes} nodes stay on "
+            "the CPU. Convert without a dynamic batch, or fix the shape with "
+            "`python -m onnxruntime.tools.make_dynamic_shape_fixed`."
+        )
     leaving = [op.name for op in ev.ops.operators if ev.status.get(op.name) != DELEGATED_STATUS]
     if info.num_partitions == 0:
         v.advice.append(f"{accel} can run none of this model; it would all run on the CPU.")

@@ -65,7 +65,9 @@ def save_pte(module: torch.nn.Module, path: Path, xnnpack: bool = True) -> Path:
     return path
 
 
-def save_onnx(module: torch.nn.Module, path: Path, opset: int = 17) -> Path:
+def save_onnx(
+    module: torch.nn.Module, path: Path, opset: int = 17, dynamic_batch: bool = False
+) -> Path:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(
@@ -75,6 +77,7 @@ def save_onnx(module: torch.nn.Module, path: Path, opset: int = 17) -> Path:
             dynamo=False,
             opset_version=opset,
             input_names=["input"],
+            dynamic_axes={"input": {0: "batch"}} if dynamic_batch else None,
         )
     return path
 
@@ -122,6 +125,13 @@ def model(request) -> Artifacts:
 def cos_onnx(tmp_path_factory) -> Path:
     torch.manual_seed(0)
     return save_onnx(CosNet().eval(), tmp_path_factory.mktemp("cos") / "cosnet.onnx")
+
+
+@pytest.fixture(scope="session")
+def cos_onnx_dynamic_batch(tmp_path_factory) -> Path:
+    torch.manual_seed(0)
+    folder = tmp_path_factory.mktemp("cos-dynamic")
+    return save_onnx(CosNet().eval(), folder / "cosnet.onnx", dynamic_batch=True)
 
 
 @pytest.fixture(scope="session")

@@ -109,6 +109,20 @@ def test_cos_falls_back_on_nnapi_and_splits_the_graph(cos_onnx):
     assert row.status == {"ort-cpu": "supported", "ort-nnapi": "fallback"}
 
 
+def test_dynamic_batch_keeps_the_model_off_nnapi(cos_onnx_dynamic_batch):
+    report = check(cos_onnx_dynamic_batch, [load_profile("ort-nnapi"), load_profile("ort-coreml")])
+    nnapi = report.runtime("ort-nnapi")
+    assert nnapi.verdict == FALLBACK
+    assert nnapi.nodes_on_accelerator == 0 and nnapi.partitions == 0
+    assert set(nnapi.fallback) == {
+        op.name for op in read_operators(cos_onnx_dynamic_batch).operators
+    }
+    assert "NNAPI takes only fixed input shapes, and input has a dynamic dimension" in " ".join(
+        nnapi.advice
+    )
+    assert report.runtime("ort-coreml").verdict == READY  # CoreML takes dynamic shapes
+
+
 def test_nnapi_without_a_cpu_kernel_fails(cos_onnx):
     """A device whose runtime lacks Cos altogether (a reduced build) cannot run the model."""
     profile = load_profile("ort-nnapi").to_dict()
