@@ -149,3 +149,57 @@ def test_interrupting_the_command_leaves_no_artifact(tmp_path):
     assert process.returncode == 130, "".join(seen)
     assert any(line.startswith("build pt ") for line in seen)  # pt was built before the interrupt
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_flags_build_the_recipe(tmp_path):
+    from studio.cli import build_parser
+    from studio.cli.convert import build_recipe
+
+    args = build_parser().parse_args(
+        [
+            "convert",
+            WEIGHTS,
+            "--arch",
+            "digits_cnn",
+            "--arch-kwargs",
+            '{"num_classes": 10}',
+            "--input-shape",
+            "1,1,32,32",
+            "--target",
+            "ptl, onnx",
+            "--quantize",
+            "static",
+            "--calibration",
+            "random",
+            "--capture",
+            "trace",
+            "--opset",
+            "17",
+            "--dynamic-batch",
+            "--bytecode-version",
+            "6",
+            "--executorch-backend",
+            "portable",
+            "--labelled",
+            SAMPLES,
+            "--no-verify",
+            "--out",
+            str(tmp_path),
+            "--name",
+            "digits",
+        ]
+    )
+    recipe = build_recipe(args).validate()
+    assert recipe.model.arch == "digits_cnn" and recipe.model.arch_kwargs == {"num_classes": 10}
+    assert recipe.input.shape == (1, 1, 32, 32)
+    assert recipe.targets == ["ptl", "onnx"] and recipe.capture == "trace"
+    assert (recipe.quantize.mode, recipe.quantize.calibration) == ("static", "random")
+    assert (recipe.onnx.opset, recipe.onnx.dynamic_batch) == (17, True)
+    assert recipe.lite.bytecode_version == 6 and recipe.executorch.backend == "portable"
+    assert recipe.verify.enabled is False and recipe.verify.labelled == SAMPLES
+    assert recipe.output_folder == tmp_path and recipe.artifact_name("ptl") == "digits-int8.ptl"
+    # a recipe file with options on top: the options win, the rest stays
+    saved = recipe.save(tmp_path / "r.toml")
+    args = build_parser().parse_args(["convert", str(saved), "--opset", "15"])
+    again = build_recipe(args)
+    assert again.onnx.opset == 15 and again.lite.bytecode_version == 6

@@ -8,6 +8,7 @@ skipped.
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
 from pathlib import Path
@@ -101,15 +102,30 @@ def save_lite(
     module: torch.jit.ScriptModule, path: Path, metadata_json: str, version: int | None = None
 ) -> int:
     """Write a .ptl atomically (backported when ``version`` is older); returns its version."""
+    written = native_bytecode_version()
     with atomic_path(path) as tmp:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             module._save_for_lite_interpreter(str(tmp), _extra_files={METADATA_NAME: metadata_json})
-        written = bytecode_version(tmp)
         if version is not None and version != written:
             backport(tmp, tmp, version)
             written = version
     return written
+
+
+@functools.lru_cache(maxsize=1)
+def native_bytecode_version() -> int:
+    """The bytecode version this torch writes (read once from a tiny module: reading it from
+    a large file costs tens of milliseconds)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = torch.jit.script(_Identity())._save_to_buffer_for_lite_interpreter()
+    return int(torch._C._get_model_bytecode_version_from_buffer(data))
+
+
+class _Identity(torch.nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x
 
 
 class LiteTarget(Target):
