@@ -1,10 +1,11 @@
 """Operators of PyTorch Lite (``.ptl``) and TorchScript (``.pt``) files.
 
-A ``.ptl`` is a zip archive whose ``bytecode.pkl`` holds, per method, a tuple of
-instructions and an operator table ``(name, overload, number of arguments)``; ``OP i``
-instructions call entry ``i``. Operator names come from
-``torch.jit.mobile._get_model_ops_and_info`` (the runtime's own reader), counts from
-the ``OP`` instructions. A method that calls another inlines it, so an operator's count
+A ``.ptl`` is a zip archive whose ``bytecode.pkl`` is ``(version, method, method, ...)``;
+each method holds its instructions, an operator table ``(name, overload, number of
+arguments)`` (``OP i`` calls entry ``i``) and its types. It is read here without torch
+(whose import takes seconds) and without running anything from the file; the tests check
+it against torch's own readers (``torch.jit.mobile._get_model_bytecode_version``,
+``_export_operator_list``). A method that calls another inlines it, so an operator's count
 is its number of call sites in the method that uses it most (usually ``forward``).
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import re
 import warnings
 import zipfile
 from collections import Counter
@@ -20,67 +22,90 @@ from pathlib import Path
 from studio.compat.operators import PT, PTL, OperatorSet, OperatorUse
 from studio.errors import ModelFileError
 
+_TYPE_NAME = re.compile(r"[A-Za-z_][\w.]*")
+
 
 def _op_name(name: str, overload: str) -> str:
     return f"{name}.{overload}" if overload else name
 
 
-def _bytecode_tables(path: Path) -> tuple[int, dict[str, Counter]]:
-    """The bytecode version and, per method, the call-site count of each operator."""
-    from torch.utils.show_pickle import DumpUnpickler  # builds stand-ins, never runs code
+class _Stub:
+    """Whatever the pickle names (tensors, classes) becomes an inert stand-in."""
 
-    with zipfile.ZipFile(path) as z:
-        member = next(n for n in z.namelist() if n.endswith("bytecode.pkl"))
-        data = z.read(member)
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __setstate__(self, state):
+        pass
+
+
+class _InertUnpickler(pickle.Unpickler):
+    """Unpickles data without importing or calling anything the data names."""
+
+    def find_class(self, module: str, name: str):
+        return _Stub
+
+    def persistent_load(self, pid):
+        return _Stub()
+
+
+def _bytecode(path: Path) -> tuple:
     try:
-        table = DumpUnpickler(io.BytesIO(data)).load()
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
+        with zipfile.ZipFile(path) as z:
+            member = next(n for n in z.namelist() if n.endswith("bytecode.pkl"))
+            data = z.read(member)
+        table = _InertUnpickler(io.BytesIO(data)).load()
+        if not isinstance(table, tuple) or not isinstance(table[0], int):
+            raise ValueError("no version at the head of the bytecode table")
+        return table
+    except (
+        zipfile.BadZipFile,
+        pickle.UnpicklingError,
+        EOFError,
+        ValueError,
+        TypeError,
+        IndexError,
+        KeyError,
+    ) as exc:
         raise ModelFileError(
-            f"{path} has an unreadable bytecode table ({exc})", hint="convert the model again"
+            f"{path} is not a readable PyTorch Lite model (its bytecode table: {exc})",
+            hint="convert the model again",
         ) from None
-    version, methods = int(table[0]), {}
-    for entry in table[1:]:
-        method_name, body = entry[0], dict(entry[1])
-        ops = body.get("operators", ())
-        calls = Counter(ins[1] for ins in body.get("instructions", ()) if ins[0] == "OP")
-        methods[method_name] = Counter(
-            {_op_name(ops[i][0], ops[i][1]): n for i, n in calls.items() if i < len(ops)}
-        )
-    return version, methods
 
 
 def _read_ptl(path: Path) -> OperatorSet:
-    import torch.jit.mobile as mobile
-
-    try:
-        version = mobile._get_model_bytecode_version(str(path))
-        names = set(mobile._get_model_ops_and_info(str(path)))
-        types = sorted(mobile._get_mobile_model_contained_types(str(path)))
-    except RuntimeError as exc:
-        raise ModelFileError(
-            f"{path} is not a readable PyTorch Lite model",
-            hint="convert the model again",
-            details=str(exc),
-        ) from None
-    _, methods = _bytecode_tables(path)
+    table = _bytecode(path)
     counts: Counter = Counter()
     users: dict[str, list[str]] = {}
-    for method, calls in methods.items():
-        short = method.rsplit(".", 1)[-1]
-        for op, n in calls.items():
-            counts[op] = max(counts[op], n)
-            users.setdefault(op, []).append(short)
+    methods, types = [], set()
+    try:
+        for entry in table[1:]:
+            method, body = entry[0].rsplit(".", 1)[-1], dict(entry[1])
+            methods.append(method)
+            ops = body.get("operators", ())
+            names = [_op_name(op[0], op[1]) for op in ops]
+            calls = Counter(ins[1] for ins in body.get("instructions", ()) if ins[0] == "OP")
+            for index, name in enumerate(names):
+                counts[name] = max(counts[name], calls.get(index, 0))
+                users.setdefault(name, []).append(method)
+            for text in body.get("types", ()):
+                types.update(t for t in _TYPE_NAME.findall(text) if not t.startswith("__torch__"))
+    except (TypeError, ValueError, IndexError, AttributeError) as exc:
+        raise ModelFileError(
+            f"{path} is not a readable PyTorch Lite model (its bytecode table: {exc})",
+            hint="convert the model again",
+        ) from None
     ops = [
-        OperatorUse(name=name, count=counts.get(name, 1), methods=users.get(name, []))
-        for name in sorted(names | set(counts))
+        OperatorUse(name=name, count=n, methods=sorted(set(users[name])))
+        for name, n in sorted(counts.items())
     ]
     return OperatorSet(
         path=path,
         kind=PTL,
         operators=ops,
-        bytecode_version=version,
-        methods=sorted({m.rsplit(".", 1)[-1] for m in methods}),
-        contained_types=types,
+        bytecode_version=int(table[0]),
+        methods=sorted(methods),
+        contained_types=sorted(types),
     )
 
 

@@ -25,7 +25,11 @@ def test_backport_makes_a_v8_ptl_ready_on_v7(resnet18, tmp_path, shape):
     assert result.verdict == "pass" and result.max_abs_error == 0.0
     assert resnet18.ptl.read_bytes() == before  # the original is untouched
     assert torch.jit.mobile._get_model_bytecode_version(str(result.output)) == 7
-    assert read_operators(result.output).bytecode_version == 7
+    backported = read_operators(result.output)
+    assert backported.bytecode_version == 7
+    assert {op.name for op in backported.operators} == set(
+        torch.jit.mobile._get_model_ops_and_info(str(result.output))
+    )
     assert check(result.output, [v7]).runtime("pytorch-lite-v7").verdict == READY
     assert [e.fraction for e in events] == [0.0, 0.5, 1.0]
 

@@ -31,6 +31,9 @@ def test_ptl_operators_and_bytecode_version(model):
         torch.jit.mobile._load_for_lite_interpreter(str(model.ptl))
     )
     assert {op.name for op in ops.operators} == set(exported)
+    assert ops.contained_types == sorted(
+        torch.jit.mobile._get_mobile_model_contained_types(str(model.ptl))
+    )
     assert counts(ops)["aten::conv2d"] == conv_modules(model.module)
 
 
