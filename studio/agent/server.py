@@ -333,8 +333,9 @@ class Session:
 
     def _stop_run(self, message: dict) -> None:
         running = self.running
-        self._stop.set()
+        # the reply goes out first, so that the run's summary always follows it
         self._reply(message, {"type": protocol.STOPPING, "running": running})
+        self._stop.set()
 
     # ----- runs -------------------------------------------------------------------------
 
