@@ -1,6 +1,6 @@
 """Write the bundled runtime profiles (resources/runtimes/*.json) from the installed packages.
 
-    python scripts/generate_runtime_profiles.py [--out DIR]
+    python scripts/generate_runtime_profiles.py [--out DIR] [--check]
 
 - executorch-portable / executorch-xnnpack: the kernel registry of the installed ExecuTorch
   runtime (executorch.runtime.Runtime.operator_registry); the XNNPACK profile adds the
@@ -136,7 +136,23 @@ def all_profiles() -> list[RuntimeProfile]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=resource("runtimes"), help="output folder")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when the files in --out differ from what the installed "
+        "packages give (after a runtime upgrade)",
+    )
     args = parser.parse_args(argv)
+    if args.check:
+        stale = [
+            p.name
+            for p in all_profiles()
+            if not (args.out / f"{p.name}.json").is_file()
+            or (args.out / f"{p.name}.json").read_text(encoding="utf-8") != p.to_json()
+        ]
+        for name in stale:
+            print(f"out of date: {args.out / name}.json", file=sys.stderr)
+        return 1 if stale else 0
     for profile in all_profiles():
         target = args.out / f"{profile.name}.json"
         write_text_atomic(target, profile.to_json())

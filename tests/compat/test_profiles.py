@@ -45,13 +45,18 @@ def test_accelerator_tables_come_from_onnxruntime():
     assert coreml.accelerated_operators == ep_table("coreml_supported_mlprogram_ops.md")
 
 
-def test_installed_profiles_match_the_bundled_ones():
-    installed = profile_of_installed("onnxruntime")
-    bundled = load_profile("ort-cpu")
-    assert installed.operators == bundled.operators
-    assert installed.opsets == bundled.opsets
+def test_installed_profiles_describe_the_installed_runtimes():
+    import onnxruntime
+    from executorch.runtime import Runtime
+
+    ort = profile_of_installed("onnxruntime")
+    assert ort.runtime_version == onnxruntime.__version__
+    low, high = ort.operators["ai.onnx:Conv"]
+    assert low <= 11 <= high
+    assert ort.opsets["ai.onnx"][1] >= 17
     executorch = profile_of_installed("executorch")
-    assert executorch.operators == load_profile("executorch-portable").operators
+    assert set(executorch.operators) == set(Runtime.get().operator_registry.operator_names)
+    assert "aten::convolution.out" in executorch.operators
     assert "XnnpackBackend" in executorch.backends
     lite = profile_of_installed("pytorch-lite")
     assert lite.max_bytecode_version >= 8
@@ -63,7 +68,7 @@ def test_unknown_installed_runtime():
         profile_of_installed("tflite")
 
 
-def test_generation_script_writes_loadable_profiles(tmp_path):
+def _generation_script():
     import importlib.util
     from pathlib import Path
 
@@ -71,11 +76,41 @@ def test_generation_script_writes_loadable_profiles(tmp_path):
     spec = importlib.util.spec_from_file_location("generate_runtime_profiles", script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.main(["--out", str(tmp_path)]) == 0
-    written = load_profiles(tmp_path)
-    assert {p.name for p in written} == set(available_runtimes())
-    for profile in written:
-        assert profile.to_dict() == load_profile(profile.name).to_dict()
+    return module
+
+
+# What a profile says that does not change with the installed packages' versions.
+STABLE_FIELDS = (
+    "name",
+    "family",
+    "formats",
+    "accelerator",
+    "fixed_shapes_required",
+    "min_bytecode_version",
+    "max_bytecode_version",
+    "operator_namespaces",
+    "backends",
+)
+
+
+def test_generation_script_writes_the_bundled_profiles(tmp_path):
+    script = _generation_script()
+    assert script.main(["--out", str(tmp_path)]) == 0
+    written = {p.name: p for p in load_profiles(tmp_path)}
+    assert set(written) == set(available_runtimes())
+    for name, profile in written.items():
+        bundled = load_profile(name)
+        assert [getattr(profile, f) for f in STABLE_FIELDS] == [
+            getattr(bundled, f) for f in STABLE_FIELDS
+        ]
+    # operator sets come from the installed runtimes
+    executorch = profile_of_installed("executorch").operators
+    assert written["executorch-portable"].operators == executorch
+    assert written["ort-nnapi"].operators == profile_of_installed("onnxruntime").operators
+    # --check compares the bundled files with what the installed packages give
+    assert script.main(["--out", str(tmp_path), "--check"]) == 0
+    (tmp_path / "ort-cpu.json").write_text(load_profile("ort-nnapi").to_json())
+    assert script.main(["--out", str(tmp_path), "--check"]) == 1
 
 
 def test_round_trip_through_json(tmp_path):
