@@ -52,7 +52,9 @@ def save_ptl(module: torch.nn.Module, path: Path) -> Path:
         warnings.simplefilter("ignore")
         torch.jit.script(module)._save_for_lite_interpreter(str(path))
         if mobile._get_model_bytecode_version(str(path)) > 8:
-            mobile._backport_for_mobile(str(path), str(path), 8)
+            newer = path.with_suffix(".newer.ptl")
+            path.rename(newer)
+            mobile._backport_for_mobile(str(newer), str(path), 8)
     return path
 
 
