@@ -203,6 +203,10 @@ def run(args) -> int:
     from studio.agent.budget import parse_budget
     from studio.agent.client import BenchConfig, BenchGroup, export_results, results_document
 
+    from pathlib import Path
+
+    if not Path(args.artifact).is_file():
+        raise InputError(f"There is no file {args.artifact}", hint="check the artifact's path")
     budgets = [parse_budget(text) for text in args.budget]
     for target in args.export:
         if not target.lower().endswith((".csv", ".json")):

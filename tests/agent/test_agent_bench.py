@@ -31,6 +31,17 @@ pytestmark = pytest.mark.slow
 STATS = {"mean_ms", "p50_ms", "p90_ms", "p99_ms", "min_ms", "max_ms", "throughput"}
 
 
+@pytest.fixture(scope="module")
+def phone(adb_server, tmp_path_factory):
+    """One virtual phone for the module: its agent, with the runtimes it loaded, stays warm."""
+    from studio.devices.virtual import VirtualDevice
+
+    device = VirtualDevice(adb_server=adb_server, sandbox=tmp_path_factory.mktemp("phone"))
+    device.start()
+    yield device
+    device.stop()
+
+
 def bench_json(capsys, *args) -> tuple[int, dict]:
     code = main(["bench", *map(str, args), "--json"])
     out = capsys.readouterr().out
@@ -42,12 +53,12 @@ def agent_state(device) -> dict:
 
 
 @pytest.mark.parametrize("target", ["pte", "ptl", "onnx"])
-def test_bench_cli_returns_requested_samples(capsys, virtual_device, digits_artifacts, target):
+def test_bench_cli_returns_requested_samples(capsys, phone, digits_artifacts, target):
     code, doc = bench_json(
         capsys,
         digits_artifacts[target],
         "--device",
-        virtual_device.serial,
+        phone.serial,
         "--iterations",
         40,
         "--warmup",
@@ -57,7 +68,7 @@ def test_bench_cli_returns_requested_samples(capsys, virtual_device, digits_arti
     )
     assert code == 0
     [run] = doc["runs"]
-    assert run["device"] == virtual_device.serial
+    assert run["device"] == phone.serial
     assert run["artifact"] == str(digits_artifacts[target])
     assert (
         run["runtime"]
@@ -72,7 +83,7 @@ def test_bench_cli_returns_requested_samples(capsys, virtual_device, digits_arti
     assert run["budget"] == {"passed": True, "checks": []}
     assert run["error"] is None
     # the artifact really went to the device, into the agent's folder
-    pushed = virtual_device.host_path(f"{AGENT_DIR}/{digits_artifacts[target].name}")
+    pushed = phone.host_path(f"{AGENT_DIR}/{digits_artifacts[target].name}")
     assert pushed.read_bytes() == digits_artifacts[target].read_bytes()
 
 
@@ -125,7 +136,7 @@ def test_unreachable_device_exits_3(capsys, adb_server, digits_artifacts):
     assert doc["runs"][0]["samples"] == 0
 
 
-def test_human_output_has_a_summary_table(capsys, virtual_device, digits_artifacts, tmp_path):
+def test_human_output_has_a_summary_table(capsys, phone, digits_artifacts, tmp_path):
     export = tmp_path / "samples.csv"
     inputs = tmp_path / "digit.npy"
     np.save(inputs, np.zeros((1, 1, 32, 32), dtype=np.float32))
@@ -134,7 +145,7 @@ def test_human_output_has_a_summary_table(capsys, virtual_device, digits_artifac
             "bench",
             str(digits_artifacts["onnx"]),
             "--device",
-            virtual_device.serial,
+            phone.serial,
             "--iterations",
             "25",
             "--inputs",
@@ -147,17 +158,17 @@ def test_human_output_has_a_summary_table(capsys, virtual_device, digits_artifac
     assert code == 0
     header = out.splitlines()[0].split()
     assert header[:3] == ["device", "runtime", "samples"]
-    assert virtual_device.serial in out and "onnxruntime" in out
+    assert phone.serial in out and "onnxruntime" in out
     with open(export, newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 25
     assert [int(r["index"]) for r in rows] == list(range(25))
     assert all(float(r["latency_ms"]) > 0 for r in rows)
-    assert virtual_device.host_path(f"{AGENT_DIR}/digit.npy").is_file()
+    assert phone.host_path(f"{AGENT_DIR}/digit.npy").is_file()
 
 
-def test_virtual_shell_agent_command_refuses_bad_arguments(virtual_device, adb):
-    result = adb("-s", virtual_device.serial, "shell", "model-studio-agent --port x")
+def test_virtual_shell_agent_command_refuses_bad_arguments(phone, adb):
+    result = adb("-s", phone.serial, "shell", "model-studio-agent --port x")
     assert result.returncode == 2
     assert "usage: model-studio-agent" in result.stderr + result.stdout
 
@@ -178,7 +189,7 @@ def test_bad_arguments_exit_2(capsys, digits_artifacts, args):
     assert "error:" in capsys.readouterr().err
 
 
-def test_client_results_export_and_agent_reuse(virtual_device, digits_artifacts, tmp_path):
+def test_client_results_export_and_agent_reuse(phone, digits_artifacts, tmp_path):
     events = []
     lock = threading.Lock()
 
@@ -187,7 +198,7 @@ def test_client_results_export_and_agent_reuse(virtual_device, digits_artifacts,
             events.append(event)
 
     result = DeviceBench(
-        virtual_device.serial,
+        phone.serial,
         digits_artifacts["onnx"],
         BenchConfig(iterations=300, warmup=1),
         callback=callback,
@@ -208,11 +219,11 @@ def test_client_results_export_and_agent_reuse(virtual_device, digits_artifacts,
         assert len(list(csv.DictReader(handle))) == 300
 
     # the agent keeps running on the phone and is found again, not started twice
-    pid = agent_state(virtual_device)["pid"]
-    endpoint = ensure_agent(virtual_device.serial)
-    remove_forward(virtual_device.serial, endpoint.local_port)
+    pid = agent_state(phone)["pid"]
+    endpoint = ensure_agent(phone.serial)
+    remove_forward(phone.serial, endpoint.local_port)
     assert endpoint.started is False
-    assert agent_state(virtual_device)["pid"] == pid
+    assert agent_state(phone)["pid"] == pid
 
 
 def long_bench_in_thread(device, artifact) -> tuple[DeviceBench, threading.Thread, list]:
@@ -231,8 +242,8 @@ def long_bench_in_thread(device, artifact) -> tuple[DeviceBench, threading.Threa
     return bench, runner, results
 
 
-def test_stop_from_another_thread_keeps_samples(virtual_device, digits_artifacts):
-    bench, runner, results = long_bench_in_thread(virtual_device, digits_artifacts["onnx"])
+def test_stop_from_another_thread_keeps_samples(phone, digits_artifacts):
+    bench, runner, results = long_bench_in_thread(phone, digits_artifacts["onnx"])
     bench.stop()
     runner.join(20)
     assert not runner.is_alive()
@@ -259,48 +270,42 @@ def test_agent_killed_mid_run_is_reported_with_samples_kept(virtual_device, digi
     assert again.ok and again.samples == 5
 
 
-def test_corrupt_model_is_a_load_error_and_the_agent_lives(
-    virtual_device, tmp_path, digits_artifacts
-):
+def test_corrupt_model_is_a_load_error_and_the_agent_lives(phone, tmp_path, digits_artifacts):
     corrupt = tmp_path / "broken.onnx"
     corrupt.write_bytes(digits_artifacts["onnx"].read_bytes()[:5000])
-    result = DeviceBench(virtual_device.serial, corrupt, BenchConfig(iterations=5)).run()
+    result = DeviceBench(phone.serial, corrupt, BenchConfig(iterations=5)).run()
     assert isinstance(result.error, ModelFileError)
     assert result.error.exit_code == 2
-    pid = agent_state(virtual_device)["pid"]
+    pid = agent_state(phone)["pid"]
     os.kill(pid, 0)  # still running
-    again = DeviceBench(
-        virtual_device.serial, digits_artifacts["onnx"], BenchConfig(iterations=5)
-    ).run()
-    assert again.ok and agent_state(virtual_device)["pid"] == pid
+    again = DeviceBench(phone.serial, digits_artifacts["onnx"], BenchConfig(iterations=5)).run()
+    assert again.ok and agent_state(phone)["pid"] == pid
 
 
-def test_wrong_token_is_refused_through_adb_forward(virtual_device):
-    endpoint = ensure_agent(virtual_device.serial)
+def test_wrong_token_is_refused_through_adb_forward(phone):
+    endpoint = ensure_agent(phone.serial)
     try:
         with pytest.raises(AgentError, match="refused"):
             AgentConnection("127.0.0.1", endpoint.local_port, "not-the-token")
         AgentConnection("127.0.0.1", endpoint.local_port, endpoint.token).close()
     finally:
-        remove_forward(virtual_device.serial, endpoint.local_port)
+        remove_forward(phone.serial, endpoint.local_port)
 
 
-def test_group_stop_and_device_profiles(virtual_device, digits_artifacts, capsys):
-    profiles = device_runtime_profiles(virtual_device.serial)
+def test_group_stop_and_device_profiles(phone, digits_artifacts, capsys):
+    profiles = device_runtime_profiles(phone.serial)
     families = {p.family for p in profiles}
     assert families == {"executorch", "pytorch-lite", "onnxruntime"}
-    assert all(p.name.startswith(virtual_device.serial) and p.operators for p in profiles)
+    assert all(p.name.startswith(phone.serial) and p.operators for p in profiles)
     # `check --device` uses them (the agent keeps them, so this second ask is quick)
-    code = main(
-        ["check", str(digits_artifacts["onnx"]), "--device", virtual_device.serial, "--json"]
-    )
+    code = main(["check", str(digits_artifacts["onnx"]), "--device", phone.serial, "--json"])
     report = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert [r["name"] for r in report["runtimes"]] == [f"{virtual_device.serial}/onnxruntime"]
+    assert [r["name"] for r in report["runtimes"]] == [f"{phone.serial}/onnxruntime"]
     assert all(r["verdict"] == "ready" for r in report["runtimes"])
 
     group = BenchGroup(
-        [virtual_device.serial],
+        [phone.serial],
         digits_artifacts["onnx"],
         BenchConfig(duration_s=120),
         callback=lambda event: event.kind == "samples" and group.stop(),
