@@ -183,14 +183,6 @@ def test_a_crashed_worker_is_reported_and_replaced(qtbot, window):
 
 def test_device_errors_are_plain(qtbot, window):
     devices = window.devices_tab
-    devices.wifi_edit.setText("127.0.0.1:1")
-    click(qtbot, devices.wifi_button)
-    wait_done(qtbot, devices.connect_task, 60_000)
-    error = last_error(window)
-    assert error["type"] == "DeviceError"
-    assert "127.0.0.1:1" in error["message"]
-    close_errors()
-
     devices.server_edit.setText("lab-pc:port")
     click(qtbot, devices.server_button)
     assert "Not an adb server address" in last_error(window)["message"]
@@ -200,10 +192,18 @@ def test_device_errors_are_plain(qtbot, window):
     assert "address" in last_error(window)["message"]
     close_errors()
 
-    devices.server_edit.setText("127.0.0.1:1")
+    devices.server_edit.setText("127.0.0.2:1")  # not this computer's: never started
     click(qtbot, devices.server_button)
-    qtbot.waitUntil(lambda: "127.0.0.1:1" in devices.servers_label.text(), timeout=60_000)
+    qtbot.waitUntil(lambda: "127.0.0.2:1" in devices.servers_label.text(), timeout=60_000)
     assert not window.tabs.isTabEnabled(4)  # nothing to measure yet
+
+    devices.wifi_edit.setText("127.0.0.1:1")
+    click(qtbot, devices.wifi_button)
+    wait_done(qtbot, devices.connect_task, 60_000)
+    error = last_error(window)
+    assert error["type"] == "DeviceError"
+    assert "127.0.0.1:1" in error["message"]
+    close_errors()
 
 
 def test_drop_and_recent_files_open_models(qtbot, window):

@@ -209,15 +209,13 @@ class ConvertTab(QWidget):
         splitter.addWidget(scroll)
 
         # --- progress and results --------------------------------------------------------
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
+        right = QSplitter(Qt.Orientation.Vertical)
         progress_box = QGroupBox(self.tr("Progress"))
         progress_layout = QVBoxLayout(progress_box)
-        self.progress = ProgressPanel()
+        self.progress = ProgressPanel(max_bars_height=190)
         self.progress.cancel_requested.connect(self.cancel)
         progress_layout.addWidget(self.progress)
-        right_layout.addWidget(progress_box)
+        right.addWidget(progress_box)
         results_box = QGroupBox(self.tr("Results"))
         results_layout = QVBoxLayout(results_box)
         self.results = QTreeWidget()
@@ -230,7 +228,11 @@ class ConvertTab(QWidget):
                 self.tr("Runtime"),
             ]
         )
-        self.results.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.results.header()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 240)
+        self.results.setAlternatingRowColors(True)
         results_layout.addWidget(self.results, 1)
         self.notes_label = QLabel()
         self.notes_label.setWordWrap(True)
@@ -246,7 +248,9 @@ class ConvertTab(QWidget):
         self.next_button.setEnabled(False)
         row.addWidget(self.next_button)
         results_layout.addLayout(row)
-        right_layout.addWidget(results_box, 1)
+        right.addWidget(results_box)
+        right.setStretchFactor(0, 2)
+        right.setStretchFactor(1, 3)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -586,8 +590,8 @@ class ConvertTab(QWidget):
         rows += [(self.tr("reason"), r) for r in verification.get("reasons", [])]
         rows += [(self.tr("note"), n) for n in doc.get("notes", [])]
         rows.append((self.tr("capture"), doc.get("capture", "")))
-        for title, value in rows:
-            child = QTreeWidgetItem([title, "", value])
-            child.setFirstColumnSpanned(False)
-            item.addChild(child)
         self.results.addTopLevelItem(item)
+        for title, value in rows:
+            child = QTreeWidgetItem([f"{title}: {value}"])
+            item.addChild(child)
+            child.setFirstColumnSpanned(True)

@@ -86,7 +86,8 @@ class DevicesTab(QWidget):
         self.connect_task = None
         self.last_push: list[dict] = []
         self._rescan_pending = False
-        self.bridge = _WatcherBridge()
+        self._closed = False
+        self.bridge = _WatcherBridge(self)
         self.bridge.changed.connect(lambda _change: self.schedule_scan())
         self.rescan_timer = QTimer(self)
         self.rescan_timer.setSingleShot(True)
@@ -231,12 +232,19 @@ class DevicesTab(QWidget):
         self.scan()
 
     def _watching(self, watchers: list) -> None:
+        if self._closed:  # the window closed while the watchers started
+            for watcher in watchers:
+                watcher.stop()
+            return
         self.watchers.extend(watchers)
 
     def schedule_scan(self) -> None:
-        self.rescan_timer.start()
+        if not self._closed:
+            self.rescan_timer.start()
 
     def scan(self) -> None:
+        if self._closed:
+            return
         if self.scan_task is not None and not self.scan_task.done:
             self._rescan_pending = True
             return
@@ -481,6 +489,8 @@ class DevicesTab(QWidget):
         self.app.show_error(error, self.tr("The push failed"))
 
     def shutdown(self) -> None:
+        self._closed = True
+        self.rescan_timer.stop()
         for watcher in self.watchers:
             watcher.stop()
         self.watchers.clear()

@@ -113,13 +113,13 @@ class LatencyTab(QWidget):
         dev_box = QGroupBox(self.tr("Devices"))
         dev_layout = QVBoxLayout(dev_box)
         self.device_list = QListWidget()
-        self.device_list.setMaximumHeight(110)
+        self.device_list.setMaximumHeight(80)
         dev_layout.addWidget(self.device_list)
         form_layout.addWidget(dev_box)
         art_box = QGroupBox(self.tr("Artifacts"))
         art_layout = QVBoxLayout(art_box)
         self.artifact_list = QListWidget()
-        self.artifact_list.setMaximumHeight(130)
+        self.artifact_list.setMaximumHeight(100)
         art_layout.addWidget(self.artifact_list)
         form_layout.addWidget(art_box)
 
@@ -200,7 +200,8 @@ class LatencyTab(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(settings)
-        scroll.setMinimumWidth(300)
+        scroll.setMinimumWidth(360)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         splitter.addWidget(scroll)
 
         # --- plots and statistics --------------------------------------------------------
@@ -545,17 +546,19 @@ class LatencyTab(QWidget):
         self.telemetry_label.setText("\n".join(t for t in telemetry if t))
 
     def _telemetry_text(self, run: LiveRun) -> str:
-        after = run.result.telemetry.get("after") or run.result.telemetry.get("before") or {}
+        """Memory of the agent and temperatures, before and after the run, when the phone says."""
+        before = run.result.telemetry.get("before") or {}
+        after = run.result.telemetry.get("after") or {}
         parts = []
-        for key, value in after.items():
-            if value is None or isinstance(value, (dict, list)):
-                continue
-            if key.endswith("_bytes"):
-                parts.append(f"{key[:-6].replace('_', ' ')} {value / 2**20:.0f} MB")
-            elif "temp" in key:
-                parts.append(f"{key.replace('_', ' ')} {value:.1f}")
-            else:
-                parts.append(f"{key.replace('_', ' ')} {value}")
+        rss = [t.get("rss_bytes") for t in (before, after) if t.get("rss_bytes")]
+        if rss:
+            parts.append(
+                self.tr("memory %1 MB").replace("%1", " → ".join(f"{v / 2**20:.0f}" for v in rss))
+            )
+        for key, title in (("cpu_temp_c", self.tr("CPU")), ("battery_temp_c", self.tr("battery"))):
+            values = [t.get(key) for t in (before, after) if t.get(key) is not None]
+            if values:
+                parts.append(f"{title} " + " → ".join(f"{v:.1f} °C" for v in values))
         return f"{run.label}: " + ", ".join(parts) if parts else ""
 
     # --- export --------------------------------------------------------------------------

@@ -28,11 +28,13 @@ from PySide6.QtWidgets import (
 
 from studio.cli.inspect import _human_bytes, _human_count
 from studio.model.inputs import parse_shape
+from studio.ui.state import Artifact
 from studio.ui.widgets.errors import sentence
 
 MODEL_FILTER = (
     "Models (*.pt *.pth *.pt2 *.ckpt *.bin *.safetensors *.onnx *.pte *.ptl *.tar);;All files (*)"
 )
+CONVERTED_FORMATS = ("executorch", "pytorch_lite", "onnx")  # studio.model.loaded names
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp);;All files (*)"
 
 
@@ -166,8 +168,12 @@ class ModelTab(QWidget):
         self.notes_label.setWordWrap(True)
         self.notes_label.setVisible(False)
         desc_layout.addWidget(self.notes_label)
+        tables = QHBoxLayout()
         self.layers_table = _table([self.tr("Layer"), self.tr("Type"), self.tr("Parameters")])
-        desc_layout.addWidget(self.layers_table, 1)
+        tables.addWidget(self.layers_table, 3)
+        self.types_table = _table([self.tr("Layer type"), self.tr("Count")])
+        tables.addWidget(self.types_table, 2)
+        desc_layout.addLayout(tables, 1)
         splitter.addWidget(desc_box)
 
         try_box = QGroupBox(self.tr("Try it"))
@@ -310,6 +316,12 @@ class ModelTab(QWidget):
         self.app.settings.add_recent(params["path"])
         self.app.settings.set_folder("models", params["path"])
         self.app.state.set_model(description, params)
+        path = Path(params["path"])
+        if description.get("format") in CONVERTED_FORMATS:
+            # Already converted: it can be checked, pushed and measured as it is.
+            self.app.state.add_artifact(
+                Artifact(path=path, target=path.suffix.lstrip("."), size_bytes=path.stat().st_size)
+            )
         self.model_opened.emit()
 
     def _open_failed(self, error: dict, params: dict) -> None:
@@ -436,6 +448,7 @@ class ModelTab(QWidget):
             for label in self.summary_labels.values():
                 label.setText("–")
             self.layers_table.setRowCount(0)
+            self.types_table.setRowCount(0)
             self.candidates_box.setVisible(False)
             return
         self.path_edit.setText(state.model_params.get("path", ""))
@@ -470,7 +483,16 @@ class ModelTab(QWidget):
         self.notes_label.setVisible(bool(notes))
         self.notes_label.setText("\n".join("• " + sentence(n) for n in notes))
 
+        types = list((desc.get("layer_types") or {}).items())
+        self.types_table.setRowCount(len(types))
+        for i, (name, count) in enumerate(types):
+            self.types_table.setItem(i, 0, QTableWidgetItem(name))
+            self.types_table.setItem(i, 1, QTableWidgetItem(str(count)))
+        self.types_table.setHorizontalHeaderLabels(
+            [self.tr("Layer type") if desc.get("layers") else self.tr("Operator"), self.tr("Count")]
+        )
         layers = desc.get("layers") or []
+        self.layers_table.setVisible(bool(layers))
         if layers:
             self.layers_table.setHorizontalHeaderLabels(
                 [self.tr("Layer"), self.tr("Type"), self.tr("Parameters")]
@@ -480,14 +502,6 @@ class ModelTab(QWidget):
                 self.layers_table.setItem(i, 0, QTableWidgetItem(layer["name"]))
                 self.layers_table.setItem(i, 1, QTableWidgetItem(layer["type"]))
                 self.layers_table.setItem(i, 2, QTableWidgetItem(_human_count(layer["parameters"])))
-        else:
-            types = list((desc.get("layer_types") or {}).items())
-            self.layers_table.setHorizontalHeaderLabels([self.tr("Operator"), self.tr("Count"), ""])
-            self.layers_table.setRowCount(len(types))
-            for i, (name, count) in enumerate(types):
-                self.layers_table.setItem(i, 0, QTableWidgetItem(name))
-                self.layers_table.setItem(i, 1, QTableWidgetItem(str(count)))
-                self.layers_table.setItem(i, 2, QTableWidgetItem(""))
 
         candidates = desc.get("candidates") or []
         show_candidates = bool(candidates) and not desc.get("runnable")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -17,13 +18,26 @@ from PySide6.QtWidgets import (
 class ProgressPanel(QWidget):
     cancel_requested = Signal()
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, max_bars_height: int | None = None):
+        """``max_bars_height``: scroll the bars beyond this height (status and Cancel stay)."""
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.grid = QGridLayout()
+        bars = QWidget()
+        self.grid = QGridLayout(bars)
+        self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setColumnStretch(1, 1)
-        layout.addLayout(self.grid)
+        if max_bars_height:
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+            scroll.setWidget(bars)
+            scroll.setMaximumHeight(max_bars_height)
+            self.scroll = scroll
+            layout.addWidget(scroll)
+        else:
+            self.scroll = None
+            layout.addWidget(bars)
         row = QHBoxLayout()
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -61,9 +75,13 @@ class ProgressPanel(QWidget):
             bar.setValue(0)
             bar.setTextVisible(True)
             bar.setFormat("%p%")
+            bar.setMaximumHeight(18)
             self.grid.addWidget(label, row, 0)
             self.grid.addWidget(bar, row, 1)
             self.bars[stage] = bar
+            if self.scroll is not None:  # follow the newest stage
+                bar_scroll = self.scroll.verticalScrollBar()
+                QTimer.singleShot(0, lambda: bar_scroll.setValue(bar_scroll.maximum()))
         return bar
 
     def update_event(self, event: dict) -> None:

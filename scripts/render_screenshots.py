@@ -1,0 +1,161 @@
+"""Render every tab of the application with real content to PNGs under docs/screenshots/.
+
+Runs the whole flow on the bundled sample model and a virtual phone, offscreen, on an adb
+server of its own (started on a free port and stopped at the end):
+
+    python scripts/render_screenshots.py [--out docs/screenshots] [--language zh_CN]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = (1280, 860)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(condition, timeout: float, what: str) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"timed out waiting for {what}")
+        QApplication.processEvents()
+        time.sleep(0.02)
+
+
+def settle(seconds: float = 0.3) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def shoot(window, key: str, out: Path, name: str | None = None) -> Path:
+    window.go_to(key)
+    settle()
+    path = out / f"{name or key}.png"
+    window.grab().save(str(path))
+    print(f"wrote {path}")
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--language", default="", help="e.g. zh_CN")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    work = Path(tempfile.mkdtemp(prefix="model-studio-shots-"))
+    os.environ["MODEL_STUDIO_DATA_DIR"] = str(work / "data")
+    os.environ["ANDROID_ADB_SERVER_PORT"] = str(free_port())
+
+    from studio.devices.adb import default_server, kill_server, start_server
+
+    server = start_server(default_server())
+    try:
+        code = render(out, work, args.language)
+    finally:
+        kill_server(server)
+    sys.stdout.flush()
+    os._exit(code)  # skip the interpreter's teardown of Qt objects, which PySide may trip on
+
+
+def render(out: Path, work: Path, language: str) -> int:
+    from studio.ui.app import create_app
+
+    app = create_app(language)
+    from studio.ui.main_window import MainWindow
+    from studio.ui.settings import Settings
+
+    window = MainWindow(settings=Settings(work / "settings.ini"))
+    window.resize(*SIZE)
+    window.show()
+    window.worker.start()
+    settle(0.5)
+    shoot(window, "model", out, "welcome")
+    window.dismiss_welcome()
+
+    model = window.model_tab
+    model.open_sample()
+    wait_until(lambda: window.state.model_ready, 120, "the sample model")
+    model.classify()
+    wait_until(lambda: model.classify_job.done, 60, "Try it")
+    shoot(window, "model", out)
+
+    convert = window.convert_tab
+    for target, box in convert.target_boxes.items():
+        box.setChecked(target in ("pte", "ptl", "onnx"))
+    convert.quantize_combo.setCurrentIndex(convert.quantize_combo.findData("static"))
+    convert.output_edit.setText(str(work / "artifacts"))
+    convert.start()
+    wait_until(lambda: convert.job.done, 300, "the conversion")
+    if convert.job.error:
+        print(convert.job.error, file=sys.stderr)
+        return 1
+    first = convert.results.topLevelItem(0)
+    if first is not None:
+        first.setExpanded(True)
+    shoot(window, "convert", out)
+
+    compat = window.compat_tab
+    window.go_to("compat")
+    wait_until(lambda: compat.job is not None and compat.job.done, 120, "the check")
+    for row in range(compat.grid.rowCount()):
+        if compat.grid.item(row, 0).text().endswith(".ptl"):
+            columns = compat.runtime_columns()
+            for col, (name, _title) in enumerate(columns, start=1):
+                if name.startswith("pytorch-lite-v5"):
+                    compat.grid.setCurrentCell(row, col)
+    shoot(window, "compat", out)
+
+    devices = window.devices_tab
+    devices.start_virtual_device()
+    wait_until(lambda: devices.virtual_devices, 60, "the virtual device")
+    serial = next(iter(devices.virtual_devices))
+    wait_until(
+        lambda: any(d.serial == serial and d.ready for d in window.state.devices),
+        60,
+        "the device list",
+    )
+    devices.select_device(serial)
+    devices.push_selected()
+    wait_until(lambda: devices.push_task.done, 60, "the push")
+    shoot(window, "devices", out)
+
+    latency = window.latency_tab
+    window.go_to("latency")
+    artifacts = [str(a.path) for a in window.state.artifacts if a.target in ("pte", "onnx")]
+    latency.set_checked(latency.artifact_list, artifacts)
+    latency.set_checked(latency.device_list, [serial])
+    latency.iterations_spin.setValue(400)
+    latency.budget_edit.setText("p90=5ms")
+    latency.start()
+    wait_until(lambda: not latency.running, 300, "the benchmark")
+    settle(0.5)
+    shoot(window, "latency", out)
+    window.close()
+    app.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
