@@ -200,10 +200,10 @@ def exit_code(results) -> int:
 
 
 def run(args) -> int:
+    from pathlib import Path
+
     from studio.agent.budget import parse_budget
     from studio.agent.client import BenchConfig, BenchGroup, export_results, results_document
-
-    from pathlib import Path
 
     if not Path(args.artifact).is_file():
         raise InputError(f"There is no file {args.artifact}", hint="check the artifact's path")
