@@ -9,14 +9,9 @@ import re
 import warnings
 from collections.abc import Iterator
 
+from studio.runtimes.base import ANSI, first_line
 
-def first_line(exc: BaseException, limit: int = 200) -> str:
-    """The first meaningful line of an exception's message, for a one-line explanation."""
-    for line in _ANSI.sub("", str(exc)).strip().splitlines():
-        line = line.strip()
-        if line and not line.startswith(("Traceback", "File ", "~", "^")):
-            return line if len(line) <= limit else line[: limit - 1] + "…"
-    return type(exc).__name__
+__all__ = ["chain_text", "first_line", "operator_in", "quiet"]
 
 
 @contextlib.contextmanager
@@ -38,7 +33,6 @@ def quiet() -> Iterator[io.StringIO]:
         logging.disable(previous)
 
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _OPERATOR = re.compile(r"(?:torch\._?ops\.)?(aten(?:::|\.)[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)?)")
 
 
@@ -50,7 +44,7 @@ def chain_text(exc: BaseException) -> str:
         seen.add(id(current))
         parts.append(str(current))
         current = current.__cause__ or current.__context__
-    return _ANSI.sub("", "\n".join(parts))
+    return ANSI.sub("", "\n".join(parts))
 
 
 def operator_in(exc: BaseException) -> str | None:

@@ -8,6 +8,7 @@ Heavy libraries are imported inside each runner module, never here.
 from __future__ import annotations
 
 import json
+import re
 import time
 import zipfile
 from abc import ABC, abstractmethod
@@ -54,6 +55,7 @@ class Runner(ABC):
     def __init__(self) -> None:
         self.path: Path | None = None
         self.threads: int | None = None
+        self._inputs: list[TensorInfo] = []
 
     @classmethod
     def open(cls, path: str | Path, threads: int | None = None) -> Runner:
@@ -66,9 +68,9 @@ class Runner(ABC):
         """Load the artifact; raise ModelFileError when the file is not one this runtime reads."""
 
     @property
-    @abstractmethod
     def inputs(self) -> list[TensorInfo]:
-        """The artifact's inputs, as far as the format records them."""
+        """The artifact's inputs, as far as the format records them (set by ``load``)."""
+        return list(self._inputs)
 
     @abstractmethod
     def infer(self, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
@@ -127,6 +129,18 @@ class Runner(ABC):
                     f"the model expects {tuple('?' if d is None else d for d in fixed)}"
                 )
         return arrays
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")  # terminal colour codes in toolchain messages
+
+
+def first_line(exc: BaseException, limit: int = 200) -> str:
+    """The first meaningful line of an exception's message, for a one-line explanation."""
+    for line in ANSI.sub("", str(exc)).strip().splitlines():
+        line = line.strip()
+        if line and not line.startswith(("Traceback", "File ", "~", "^")):
+            return line if len(line) <= limit else line[: limit - 1] + "…"
+    return type(exc).__name__
 
 
 def read_archive_metadata(path: str | Path) -> dict:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from studio.errors import ModelFileError
-from studio.runtimes.base import Runner, TensorInfo
+from studio.runtimes.base import Runner, TensorInfo, first_line
 
 # c10::ScalarType codes as MethodMeta reports them
 _SCALAR_TYPES = {
@@ -40,9 +40,8 @@ class ExecuTorchRunner(Runner):
             self.program = Runtime.get().load_program(path)
             self.method = self.program.load_method("forward")
         except Exception as exc:
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise ModelFileError(
-                f"{path.name} is not an ExecuTorch program that can be loaded ({first})"
+                f"{path.name} is not an ExecuTorch program that can be loaded ({first_line(exc)})"
             ) from None
         meta = self.method.metadata
         self._inputs = []
@@ -56,10 +55,6 @@ class ExecuTorchRunner(Runner):
                 )
             )
         self.path, self.threads = path, threads
-
-    @property
-    def inputs(self) -> list[TensorInfo]:
-        return list(self._inputs)
 
     def infer(self, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
         import torch

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from studio.errors import ModelFileError
-from studio.runtimes.base import Runner, TensorInfo
+from studio.runtimes.base import Runner, TensorInfo, first_line
 
 _ONNX_TYPES = {
     "tensor(float)": "float32",
@@ -40,9 +40,8 @@ class OnnxRuntimeRunner(Runner):
                 str(path), options, providers=["CPUExecutionProvider"]
             )
         except Exception as exc:
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise ModelFileError(
-                f"{path.name} is not a model ONNX Runtime can load ({first})"
+                f"{path.name} is not a model ONNX Runtime can load ({first_line(exc)})"
             ) from None
         self._inputs = [
             TensorInfo(
@@ -53,10 +52,6 @@ class OnnxRuntimeRunner(Runner):
             for i in self.session.get_inputs()
         ]
         self.path, self.threads = path, threads
-
-    @property
-    def inputs(self) -> list[TensorInfo]:
-        return list(self._inputs)
 
     def infer(self, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
         arrays = self._check_inputs(inputs)

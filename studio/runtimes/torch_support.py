@@ -7,6 +7,10 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from studio.runtimes.base import Runner, TensorInfo, first_line
+
+__all__ = ["TorchModuleRunner", "first_line", "set_threads", "to_arrays", "to_tensors"]
+
 
 def to_tensors(arrays: Sequence[np.ndarray]) -> list[torch.Tensor]:
     return [torch.from_numpy(np.ascontiguousarray(a)) for a in arrays]
@@ -31,5 +35,26 @@ def set_threads(threads: int | None) -> None:
         torch.set_num_threads(int(threads))
 
 
-def torch_version() -> str:
-    return torch.__version__.split("+")[0]
+class TorchModuleRunner(Runner):
+    """A runner whose loaded model is a callable torch module (TorchScript, Lite, eager)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.module = None
+
+    def _loaded(self, module, inputs: list[TensorInfo], path, threads: int | None) -> None:
+        self.module, self._inputs = module, inputs
+        self.path, self.threads = path, threads
+        set_threads(threads)
+
+    def infer(self, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
+        arrays = self._check_inputs(inputs)
+        with torch.inference_mode():
+            return to_arrays(self.module(*to_tensors(arrays)))
+
+    def close(self) -> None:
+        self.module = None
+
+    @classmethod
+    def version(cls) -> str:
+        return torch.__version__.split("+")[0]
