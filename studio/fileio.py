@@ -24,7 +24,7 @@ def atomic_path(final: str | os.PathLike) -> Iterator[Path]:
     try:
         yield tmp
         if tmp.exists():  # mkstemp makes owner-only files; give the usual permissions
-            os.chmod(tmp, 0o666 & ~_umask())
+            os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, final)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -32,10 +32,14 @@ def atomic_path(final: str | os.PathLike) -> Iterator[Path]:
         raise
 
 
-def _umask() -> int:
+def _read_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+# Read once at import (setting the umask to read it is not thread-safe).
+_UMASK = _read_umask()
 
 
 def write_bytes_atomic(final: str | os.PathLike, data: bytes) -> None:
