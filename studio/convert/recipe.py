@@ -88,13 +88,14 @@ class _Section:
             return cls()
         if not isinstance(data, dict):
             raise RecipeError(f"[{cls.section}] must be a table of settings")
-        known = [f.name for f in fields(cls)]
-        for key in data:
+        known = {f.name: f for f in fields(cls)}
+        for key, value in data.items():
             if key not in known:
                 raise RecipeError(
                     f"unknown key {key!r} in [{cls.section}]",
                     hint=f"the keys of [{cls.section}] are {', '.join(known)}",
                 )
+            _check_type(cls.section, key, value, str(known[key].type))
         return cls(**data)
 
     def to_dict(self) -> dict:
@@ -440,6 +441,30 @@ class Recipe:
             return cls.loads(text, base_dir=path.resolve().parent)
         except RecipeError as exc:
             raise RecipeError(f"{path.name}: {exc.message}", hint=exc.hint) from None
+
+
+_TYPE_NAMES = {
+    "str": (str, "text"),
+    "int": (int, "a whole number"),
+    "float": ((int, float), "a number"),
+    "bool": (bool, "true or false"),
+    "list": (list, "a list"),
+    "dict": (dict, "a table"),
+}
+
+
+def _check_type(section: str, key: str, value: Any, annotation: str) -> None:
+    """Refuse a value whose TOML type does not fit the field (``samples = "many"``)."""
+    names = [part.strip() for part in annotation.split("|")]
+    allowed = [_TYPE_NAMES[name] for name in names if name in _TYPE_NAMES]
+    if not allowed:
+        return
+    is_bool = isinstance(value, bool)
+    for kind, _ in allowed:
+        if isinstance(value, kind) and (not is_bool or kind is bool):
+            return
+    wanted = " or ".join(label for _, label in allowed)
+    raise RecipeError(f"[{section}] {key} must be {wanted}, not {value!r}")
 
 
 def _choice(what: str, value: Any, allowed: tuple[str, ...]) -> str:

@@ -108,7 +108,10 @@ def test_defaults_name_artifacts_after_the_model(tmp_path, model_file):
         ("[verify]\nsamples = 0\n", "verify samples must be a whole number of at least 1"),
         ("[verify]\nmin_top1 = 1.5\n", "min_top1 must be between 0 and 1"),
         ("[convert]\ntargets = ['pte', 'pte']\n", "listed twice"),
-        ("[onnx]\nopset = 'eighteen'\n", "opset must be a whole number"),
+        ("[onnx]\nopset = 'eighteen'\n", "[onnx] opset must be a whole number, not 'eighteen'"),
+        ("[output]\nname = 5\n", "[output] name must be text, not 5"),
+        ("[verify]\nenabled = 'yes'\n", "[verify] enabled must be true or false"),
+        ("[quantize]\nsamples = true\n", "[quantize] samples must be a whole number, not True"),
     ],
 )
 def test_bad_recipes_name_the_problem(tmp_path, model_file, body, expected):
