@@ -52,7 +52,7 @@ AGENT_COMMAND = "model-studio-agent"
 STATE_FILE = "agent.json"
 CONNECT_TIMEOUT = 10.0
 REQUEST_TIMEOUT = 120.0  # a load or a first description of the runtimes can take a while
-LIVENESS_TIMEOUT = 1.5  # during a run the agent sends something at least every 0.5 s
+LIVENESS_TIMEOUT = 5.0  # during a run the agent sends something at least every 0.5 s
 AGENT_START_TIMEOUT = 150.0
 PORT_RANGE = (20000, 60000)
 

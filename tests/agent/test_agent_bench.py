@@ -203,7 +203,8 @@ def test_client_results_export_and_agent_reuse(phone, digits_artifacts, tmp_path
         BenchConfig(iterations=300, warmup=1),
         callback=callback,
     ).run()
-    assert result.ok and result.samples == 300
+    assert result.ok, result.error
+    assert result.samples == 300
     kinds = [e.kind for e in events]
     assert kinds[-1] == "done" and events[-1].result is result
     assert "status" in kinds and "samples" in kinds and "stats" in kinds
@@ -238,7 +239,11 @@ def long_bench_in_thread(device, artifact) -> tuple[DeviceBench, threading.Threa
     results = []
     runner = threading.Thread(target=lambda: results.append(bench.run()))
     runner.start()
-    assert measuring.wait(60)
+    deadline = time.monotonic() + 60
+    while not measuring.wait(0.1):
+        if not runner.is_alive():
+            pytest.fail(f"the benchmark ended before measuring: {results[0].error}")
+        assert time.monotonic() < deadline, "no statistics within a minute"
     return bench, runner, results
 
 
@@ -248,7 +253,8 @@ def test_stop_from_another_thread_keeps_samples(phone, digits_artifacts):
     runner.join(20)
     assert not runner.is_alive()
     [result] = results
-    assert result.ok and result.stopped
+    assert result.ok, result.error
+    assert result.stopped
     assert result.samples > 0 and result.stats.count == result.samples
 
 
@@ -267,7 +273,8 @@ def test_agent_killed_mid_run_is_reported_with_samples_kept(virtual_device, digi
     again = DeviceBench(
         virtual_device.serial, digits_artifacts["onnx"], BenchConfig(iterations=5)
     ).run()
-    assert again.ok and again.samples == 5
+    assert again.ok, again.error
+    assert again.samples == 5
 
 
 def test_corrupt_model_is_a_load_error_and_the_agent_lives(phone, tmp_path, digits_artifacts):
@@ -279,7 +286,8 @@ def test_corrupt_model_is_a_load_error_and_the_agent_lives(phone, tmp_path, digi
     pid = agent_state(phone)["pid"]
     os.kill(pid, 0)  # still running
     again = DeviceBench(phone.serial, digits_artifacts["onnx"], BenchConfig(iterations=5)).run()
-    assert again.ok and agent_state(phone)["pid"] == pid
+    assert again.ok, again.error
+    assert agent_state(phone)["pid"] == pid
 
 
 def test_wrong_token_is_refused_through_adb_forward(phone):
@@ -311,4 +319,5 @@ def test_group_stop_and_device_profiles(phone, digits_artifacts, capsys):
         callback=lambda event: event.kind == "samples" and group.stop(),
     )
     [result] = group.run()
-    assert result.ok and result.stopped
+    assert result.ok, result.error
+    assert result.stopped
