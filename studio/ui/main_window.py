@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from pathlib import Path
 
@@ -22,12 +23,22 @@ from PySide6.QtWidgets import (
 from studio import __version__
 from studio.ui.settings import Settings
 from studio.ui.state import AppState
-from studio.ui.widgets.errors import show_error
 from studio.ui.worker_client import WorkerClient
 
 log = logging.getLogger("studio.ui")
 
 TAB_KEYS = ("model", "convert", "compat", "devices", "latency")
+# Tabs built on first use: key -> (module, class), and what they catch up on when built.
+LAZY_TABS = {
+    "convert": ("studio.ui.tabs.convert_tab", "ConvertTab"),
+    "compat": ("studio.ui.tabs.compat_tab", "CompatTab"),
+    "latency": ("studio.ui.tabs.latency_tab", "LatencyTab"),
+}
+LAZY_SYNC = {
+    "convert": ("model_changed", "artifacts_changed"),
+    "compat": ("devices_changed",),
+    "latency": ("refresh_choices",),
+}
 LANGUAGES = (("", "English"), ("zh_CN", "简体中文"))
 
 
@@ -44,10 +55,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Model Studio"))
         self.setAcceptDrops(True)
 
-        from studio.ui.tabs.compat_tab import CompatTab
-        from studio.ui.tabs.convert_tab import ConvertTab
         from studio.ui.tabs.devices_tab import DevicesTab
-        from studio.ui.tabs.latency_tab import LatencyTab
         from studio.ui.tabs.model_tab import ModelTab
 
         central = QWidget()
@@ -57,15 +65,21 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.welcome)
         self.tabs = QTabWidget()
         self.model_tab = ModelTab(self)
-        self.convert_tab = ConvertTab(self)
-        self.compat_tab = CompatTab(self)
         self.devices_tab = DevicesTab(self)
-        self.latency_tab = LatencyTab(self)
+        # The other tabs start disabled; each is built when first needed (they import numpy
+        # and pyqtgraph), so the window opens sooner.
+        self._built: dict[str, QWidget] = {}
+        self._pages: dict[str, QWidget] = {}
+        for key in LAZY_TABS:
+            page = QWidget()
+            QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
+            self._pages[key] = page
         self.tabs.addTab(self.model_tab, self.tr("1 · Model"))
-        self.tabs.addTab(self.convert_tab, self.tr("2 · Convert"))
-        self.tabs.addTab(self.compat_tab, self.tr("3 · Compatibility"))
+        self.tabs.addTab(self._pages["convert"], self.tr("2 · Convert"))
+        self.tabs.addTab(self._pages["compat"], self.tr("3 · Compatibility"))
         self.tabs.addTab(self.devices_tab, self.tr("4 · Devices"))
-        self.tabs.addTab(self.latency_tab, self.tr("5 · Latency"))
+        self.tabs.addTab(self._pages["latency"], self.tr("5 · Latency"))
+        self.tabs.currentChanged.connect(self._tab_changed)
         outer.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -85,13 +99,16 @@ class MainWindow(QMainWindow):
         ):
             event.connect(self.refresh)
         self.state.model_changed.connect(self.model_tab.update_state)
-        self.state.model_changed.connect(self.convert_tab.model_changed)
-        self.state.artifacts_changed.connect(self.convert_tab.artifacts_changed)
-        self.state.artifacts_changed.connect(self.compat_tab.artifacts_changed)
         self.state.artifacts_changed.connect(self.devices_tab.artifacts_changed)
-        self.state.artifacts_changed.connect(self.latency_tab.refresh_choices)
-        self.state.devices_changed.connect(self.latency_tab.refresh_choices)
-        self.state.devices_changed.connect(self.compat_tab.devices_changed)
+        for event, key, method in (
+            (self.state.model_changed, "convert", "model_changed"),
+            (self.state.artifacts_changed, "convert", "artifacts_changed"),
+            (self.state.artifacts_changed, "compat", "artifacts_changed"),
+            (self.state.devices_changed, "compat", "devices_changed"),
+            (self.state.artifacts_changed, "latency", "refresh_choices"),
+            (self.state.devices_changed, "latency", "refresh_choices"),
+        ):
+            event.connect(lambda *_a, k=key, m=method: self._if_built(k, m))
         self.refresh()
         self._restore_layout()
 
@@ -159,6 +176,42 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
+    def tab(self, key: str) -> QWidget:
+        """The tab ``key`` (convert, compat, latency), built on first use."""
+        tab = self._built.get(key)
+        if tab is None:
+            module, name = LAZY_TABS[key]
+            tab = getattr(importlib.import_module(module), name)(self)
+            self._pages[key].layout().addWidget(tab)
+            tab.show()  # now, not on the next turn of the event loop
+            self._built[key] = tab
+            for method in LAZY_SYNC[key]:  # catch up with what happened before
+                getattr(tab, method)()
+        return tab
+
+    @property
+    def convert_tab(self):
+        return self.tab("convert")
+
+    @property
+    def compat_tab(self):
+        return self.tab("compat")
+
+    @property
+    def latency_tab(self):
+        return self.tab("latency")
+
+    def _if_built(self, key: str, method: str) -> None:
+        tab = self._built.get(key)
+        if tab is not None:
+            getattr(tab, method)()
+
+    def _tab_changed(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        for key, lazy_page in self._pages.items():
+            if page is lazy_page:
+                self.tab(key)
+
     # --- actions -------------------------------------------------------------------------
 
     def go_to(self, key: str) -> None:
@@ -167,6 +220,8 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(index)
 
     def show_error(self, error: dict, title: str | None = None):
+        from studio.ui.widgets.errors import show_error
+
         self.last_error = show_error(self, error, title)
         return self.last_error
 
@@ -297,7 +352,8 @@ class MainWindow(QMainWindow):
         self.settings.set_value("window/geometry", self.saveGeometry())
         self.settings.set_value("window/state", self.saveState())
         self.settings.sync()
-        self.latency_tab.shutdown()
+        if "latency" in self._built:
+            self._built["latency"].shutdown()
         self.devices_tab.shutdown()
         if self._owns_worker:
             self.worker.stop()

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QApplication
 
 def apply_theme(app: QApplication) -> None:
     """Use Fusion, which takes the system's light or dark scheme and follows changes."""
-    app.setStyle("Fusion")
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
 
 
 def is_dark() -> bool:

@@ -12,7 +12,7 @@ import logging
 import traceback
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from studio.jobs.protocol import error_dict
 from studio.progress import CancelToken, ProgressEvent
@@ -85,9 +85,14 @@ class _Runnable(QRunnable):
 
 
 def run_task(name: str, fn: Callable, *args, **kwargs) -> Task:
-    """Run ``fn`` on a background thread; it gets ``progress``/``cancel`` if it takes them."""
+    """Run ``fn`` on a background thread; it gets ``progress``/``cancel`` if it takes them.
+
+    The work starts on the next turn of the event loop, so the caller connects the task's
+    signals first and no result can arrive before anyone listens.
+    """
     task = Task(name)
     _live.add(task)
     task.finished.connect(lambda: _live.discard(task))
-    pool().start(_Runnable(task, fn, args, kwargs))
+    runnable = _Runnable(task, fn, args, kwargs)
+    QTimer.singleShot(0, lambda: pool().start(runnable))
     return task

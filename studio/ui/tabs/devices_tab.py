@@ -159,13 +159,7 @@ class DevicesTab(QWidget):
         add.addRow(self.tr("Remote adb:"), server_row)
         virtual_row = QHBoxLayout()
         self.profile_combo = QComboBox()
-        try:
-            for name in virtual_profiles():
-                self.profile_combo.addItem(name, name)
-        except Exception:  # profiles are bundled files; a broken install still opens the window
-            log.warning("no virtual device profiles", exc_info=True)
-        index = self.profile_combo.findData("pixel-7")
-        self.profile_combo.setCurrentIndex(max(0, index))
+        self.profile_combo.addItem("pixel-7", "pixel-7")
         virtual_row.addWidget(self.profile_combo, 1)
         self.virtual_button = QPushButton(self.tr("Start virtual device"))
         self.virtual_button.clicked.connect(self.start_virtual_device)
@@ -207,7 +201,20 @@ class DevicesTab(QWidget):
         if isinstance(self.remote_servers, str):
             self.remote_servers = [self.remote_servers]
         self.update_buttons()
+        QTimer.singleShot(0, self._fill_profiles)
         QTimer.singleShot(0, self.start_watching)
+
+    def _fill_profiles(self) -> None:
+        """The virtual device profiles, listed once the window is up."""
+        try:
+            names = virtual_profiles()
+        except Exception:  # profiles are bundled files; a broken install still opens the window
+            log.warning("no virtual device profiles", exc_info=True)
+            return
+        self.profile_combo.clear()
+        for name in names:
+            self.profile_combo.addItem(name, name)
+        self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData("pixel-7")))
 
     # --- discovery -----------------------------------------------------------------------
 

@@ -49,6 +49,23 @@ COLORS = ("#1e88e5", "#e53935", "#43a047", "#fb8c00", "#8e24aa", "#00acc1", "#6d
 STATS_COLUMNS = ("count", "mean_ms", "p50_ms", "p90_ms", "p99_ms", "min_ms", "max_ms", "throughput")
 
 
+def run_callback(run: LiveRun):
+    """The benchmark callback that feeds ``run`` (called on the benchmark's thread)."""
+
+    def callback(event) -> None:
+        if event.kind == "samples" and event.rows is not None:
+            run.add_rows(event.rows)
+        elif event.kind == "stats":
+            run.stats = event.stats
+        elif event.kind == "status":
+            run.status = event.message
+        elif event.kind == "done":
+            run.result = event.result
+            run.status = event.message or "done"
+
+    return callback
+
+
 def bench_device(
     serial: str, server: str, artifacts: list[str], config, runs: dict, benches: dict, cancel
 ) -> list:
@@ -60,18 +77,7 @@ def bench_device(
         if cancel.cancelled:
             break
         run = runs[(serial, artifact)]
-
-        def callback(event, run=run) -> None:
-            if event.kind == "samples" and event.rows is not None:
-                run.add_rows(event.rows)
-            elif event.kind == "stats":
-                run.stats = event.stats
-            elif event.kind == "status":
-                run.status = event.message
-            elif event.kind == "done":
-                run.result = event.result
-                run.status = event.message or "done"
-
+        callback = run_callback(run)
         bench = DeviceBench(serial, artifact, config, callback=callback, server=server)
         benches[serial] = bench
         if cancel.cancelled:

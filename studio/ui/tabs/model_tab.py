@@ -26,8 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.cli.inspect import _human_bytes, _human_count
-from studio.model.inputs import parse_shape
 from studio.ui.state import Artifact
 from studio.ui.widgets.errors import sentence
 
@@ -275,6 +273,8 @@ class ModelTab(QWidget):
             params[key] = value
         shape = self.shape_edit.text().strip()
         if shape:
+            from studio.model.inputs import parse_shape
+
             try:
                 params["input_shape"] = list(parse_shape(shape))
             except Exception as exc:  # an InputError with a plain message
@@ -452,6 +452,8 @@ class ModelTab(QWidget):
             self.candidates_box.setVisible(False)
             return
         self.path_edit.setText(state.model_params.get("path", ""))
+        from studio.cli.inspect import _human_bytes, _human_count
+
         labels = self.summary_labels
         labels["format"].setText(desc["format"].replace("_", " "))
         labels["architecture"].setText(desc.get("architecture") or self.tr("unknown"))

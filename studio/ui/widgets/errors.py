@@ -15,8 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.logs import log_file
-
 
 def sentence(text: str) -> str:
     """Start with a capital, unless the first word is a name (a file, an identifier)."""
@@ -61,6 +59,8 @@ class ErrorDialog(QDialog):
 
         details = error.get("details") or ""
         if error.get("type") == "InternalError":
+            from studio.logs import log_file
+
             details = (details + "\n\n" if details else "") + self.tr("Log file: %1").replace(
                 "%1", str(log_file())
             )
