@@ -84,3 +84,21 @@ def test_the_report_records_strict_and_non_strict_export(tmp_path, tiny_model):
     assert reports["export"].capture == "export"
     assert reports["auto"].capture == "export-nonstrict"
     assert all(a.verification["verdict"] == "pass" for a in reports.values())
+
+
+def test_onnx_falls_back_to_the_torchscript_exporter_when_export_fails(tmp_path):
+    recipe = Recipe(
+        targets=["onnx"],
+        input=InputSpec.single((1, 3, 8, 8)),
+        output=OutputSettings(folder=str(tmp_path), name="branchy"),
+        verify=VerifySettings(samples=2, latency_runs=0),
+    )
+    recipe.model.arch = "DataDependent"
+    report = convert(recipe, model=DataDependent())
+    artifact = report.artifacts[0]
+    assert artifact.capture == "trace"
+    assert artifact.notes[0].startswith("torch.export failed (torch.export cannot capture")
+    assert artifact.notes[0].endswith("used the TorchScript exporter")
+    recipe.targets = ["pte"]
+    with pytest.raises(ConversionError, match=r"^ExecuTorch \(pte\): torch.export cannot capture"):
+        convert(recipe, model=DataDependent())

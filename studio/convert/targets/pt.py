@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import torch
 
 from studio.convert.targets.base import BuildContext, Target, TargetResult
-from studio.convert.toolchain import quiet
 from studio.fileio import atomic_path
 from studio.runtimes.base import METADATA_NAME
 
 
 def save_torchscript(module: torch.jit.ScriptModule, path: Path, metadata_json: str) -> None:
     """Write a TorchScript archive atomically, with the studio's metadata inside."""
-    with atomic_path(path) as tmp, quiet():
+    with atomic_path(path) as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.jit.save's deprecation warning
         torch.jit.save(module, str(tmp), _extra_files={METADATA_NAME: metadata_json})
 
 
