@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +42,8 @@ from studio.ui.widgets.badges import Badge
 log = logging.getLogger("studio.ui")
 
 RUNTIMES = ("auto", "executorch", "pytorch-lite", "torchscript", "onnxruntime")
-REFRESH_MS = 50  # plots and tables redraw at most 20 times a second
+REFRESH_MS = 50  # the series redraws at most 20 times a second
+SLOW_EVERY = 4  # histogram, CDF and statistics every 4th time
 SERIES_WINDOW = 2000  # samples shown in the scrolling series per run
 COLORS = ("#1e88e5", "#e53935", "#43a047", "#fb8c00", "#8e24aa", "#00acc1", "#6d4c41", "#546e7a")
 STATS_COLUMNS = ("count", "mean_ms", "p50_ms", "p90_ms", "p99_ms", "min_ms", "max_ms", "throughput")
@@ -96,7 +96,9 @@ class LatencyTab(QWidget):
         self.benches: dict = {}  # serial -> DeviceBench while it runs
         self.tasks: list = []
         self.curves: dict[tuple[str, str], tuple] = {}
-        self.max_stall_ms = 0.0
+        self.hist_item = None
+        self._ticks = 0
+        self._dirty: set = set()
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(REFRESH_MS)
         self.refresh_timer.timeout.connect(self.refresh)
@@ -380,8 +382,6 @@ class LatencyTab(QWidget):
             self.tasks.append(task)
         self.budgets = config.budgets
         self._draw_budget_lines()
-        self._last_tick = time.perf_counter()
-        self.max_stall_ms = 0.0
         self.refresh_timer.start()
         self.update_buttons()
 
@@ -416,6 +416,7 @@ class LatencyTab(QWidget):
         self.runs.clear()
         self.run_map.clear()
         self.hist_plot.clear()
+        self.hist_item = None
         self.stats_table.setRowCount(0)
         self.budget_badge.set_verdict(None)
         self.budget_label.clear()
@@ -473,33 +474,33 @@ class LatencyTab(QWidget):
             self.budget_lines.append(line)
 
     def refresh(self) -> None:
-        now = time.perf_counter()
-        self.max_stall_ms = max(self.max_stall_ms, (now - getattr(self, "_last_tick", now)) * 1e3)
-        self._last_tick = now
-        changed = False
+        """Draw what arrived: the series every tick, histogram, CDF and table 5 times a second."""
+        self._ticks += 1
+        slow = self._ticks % SLOW_EVERY == 0 or not self.running
         for run in self.runs:
             if run.drain():
-                changed = True
-            series, cdf_curve = self._curves(run)
-            if changed or run.done:
+                self._dirty.add(run.key)
+                series = self._curves(run)[0]
                 lat = run.latencies_ms
                 start = max(0, len(lat) - SERIES_WINDOW)
                 series.setData(np.arange(start, len(lat)), lat[start:])
-                x, y = cdf(lat)
-                cdf_curve.setData(x, y)
+        if not slow:
+            return
+        for run in self.runs:
+            if run.key in self._dirty:
+                x, y = cdf(run.latencies_ms)
+                self._curves(run)[1].setData(x, y)
         latest = next((r for r in reversed(self.runs) if len(r.latencies_ms)), None)
-        if latest is not None and changed:
+        if latest is not None and latest.key in self._dirty:
             counts, edges = np.histogram(latest.latencies_ms, bins=40)
-            self.hist_plot.clear()
-            self.hist_plot.plot(
-                edges,
-                counts,
-                stepMode="center",
-                fillLevel=0,
-                brush=pg.mkBrush(self._color(latest) + "99"),
-                pen=pg.mkPen(self._color(latest)),
-            )
+            if self.hist_item is None:
+                self.hist_item = self.hist_plot.plot([0, 1], [0], stepMode="center", fillLevel=0)
+            color = self._color(latest)
+            self.hist_item.setData(edges, counts)
+            self.hist_item.setPen(pg.mkPen(color))
+            self.hist_item.setBrush(pg.mkBrush(color + "99"))
             self.hist_plot.setTitle(self.tr("Histogram: %1").replace("%1", latest.label))
+        self._dirty.clear()
         self.show_stats()
 
     def show_stats(self) -> None:
