@@ -107,7 +107,7 @@ def build_bundle() -> None:
     ]
     if hasattr(os, "nice"):
         command = ["nice", "-n", "10", *command]
-    run(command, cwd=ROOT)
+    run(command, cwd=ROOT, stdout=sys.stderr)  # stdout: the report alone
     if not (bundle_dir() / executable_name()).exists():
         raise BuildError(f"PyInstaller made no {bundle_dir() / executable_name()}")
 
@@ -150,7 +150,8 @@ def make_deb() -> Path:
     target = DIST / f"{NAME}_{VERSION}_{arch}.deb"
     with tempfile.TemporaryDirectory() as staging:
         root = Path(staging) / "root"
-        shutil.copytree(bundle_dir(), root / "opt" / NAME, symlinks=True)
+        # Hard links: the staging copy costs neither time nor disk.
+        shutil.copytree(bundle_dir(), root / "opt" / NAME, symlinks=True, copy_function=os.link)
         (root / "usr" / "bin").mkdir(parents=True)
         os.symlink(f"/opt/{NAME}/{NAME}", root / "usr" / "bin" / NAME)
         apps = root / "usr" / "share" / "applications"
@@ -167,6 +168,8 @@ def make_deb() -> Path:
             control.replace("@VERSION@", VERSION)
             .replace("@ARCH@", arch)
             .replace("@SIZE@", str(size_kib))
+            # The bundle needs a C library at least as new as the one it was built with.
+            .replace("@LIBC@", platform.libc_ver()[1] or "2.28")
         )
         for script in ("postinst", "postrm"):
             path = debian / script
@@ -184,7 +187,7 @@ def unpack_tarball(tarball: Path, into: Path) -> Path:
     safe = {"filter": "tar"} if hasattr(tarfile, "tar_filter") else {}
     with tarfile.open(tarball) as tar:
         tar.extractall(into, **safe)
-    return into / f"{NAME}-{VERSION}" / NAME
+    return into / f"{NAME}-{VERSION}"
 
 
 # Windows --------------------------------------------------------------------------
@@ -225,7 +228,7 @@ def make_zip() -> Path:
     say(f"writing {target.name}")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(bundle_dir().rglob("*")):
-            archive.write(path, Path(f"{NAME}-{VERSION}") / path.relative_to(BUNDLE_DIST))
+            archive.write(path, Path(f"{NAME}-{VERSION}") / path.relative_to(bundle_dir()))
     partial.replace(target)
     return target
 
@@ -233,7 +236,7 @@ def make_zip() -> Path:
 def unpack_zip(archive: Path, into: Path) -> Path:
     with zipfile.ZipFile(archive) as opened:
         opened.extractall(into)
-    return into / f"{NAME}-{VERSION}" / NAME
+    return into / f"{NAME}-{VERSION}"
 
 
 # macOS ----------------------------------------------------------------------------
@@ -298,14 +301,17 @@ def self_test(executable: Path) -> dict:
         )
         say(f"self-test: {executable} --self-test (in {folder})")
         started = time.monotonic()
-        done = subprocess.run(
-            [str(executable), "--self-test"],
-            cwd=folder,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=SELF_TEST_TIMEOUT,
-        )
+        try:
+            done = subprocess.run(
+                [str(executable), "--self-test"],
+                cwd=folder,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=SELF_TEST_TIMEOUT,
+            )
+        except OSError as exc:
+            raise BuildError(f"cannot run {executable}: {exc}") from None
         seconds = round(time.monotonic() - started, 1)
     try:
         verdict = json.loads(done.stdout[done.stdout.index("{") :])

@@ -101,12 +101,12 @@ def unpacked(build, tmp_path_factory):
 
 
 def test_the_tarball_unpacks_to_a_folder_whose_executable_is_model_studio(unpacked):
-    executable = unpacked / "model-studio" / "model-studio"
+    executable = unpacked / "model-studio"
     assert executable.is_file() and os.access(executable, os.X_OK)
     assert (unpacked / "model-studio.png").is_file()
     entry = (unpacked / "model-studio.desktop").read_text()
     assert "Name=Model Studio" in entry and "Exec=model-studio" in entry
-    internal = unpacked / "model-studio" / "_internal"
+    internal = unpacked / "_internal"
     assert (internal / "resources" / "samples" / "digits_cnn.safetensors").is_file()
     assert os.access(internal / "adbutils" / "binaries" / "adb", os.X_OK)
     # CUDA stays out: no NVIDIA library larger than a stub.
@@ -116,7 +116,7 @@ def test_the_tarball_unpacks_to_a_folder_whose_executable_is_model_studio(unpack
 
 
 def test_the_frozen_command_line_answers_and_refuses_bad_input(unpacked, tmp_path):
-    executable = unpacked / "model-studio" / "model-studio"
+    executable = unpacked / "model-studio"
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
         [str(executable), "--version"], capture_output=True, text=True, env=env, cwd=tmp_path
