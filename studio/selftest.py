@@ -174,6 +174,14 @@ CHECKS: dict[str, Callable[[Path], dict]] = {
 CHILD_CHECKS = {"window-here": check_window_here}
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def run_checks(names: list[str], work: Path) -> list[dict]:
     results = []
     every = {**CHECKS, **CHILD_CHECKS}
@@ -199,10 +207,18 @@ def self_test(names: list[str] | None = None) -> dict:
     """Run the checks (all by default) in a fresh temporary folder; the verdict document."""
     started = time.monotonic()
     names = names or list(CHECKS)
-    # A headless machine has no display: nothing here may need one.
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    with tempfile.TemporaryDirectory(prefix="model-studio-self-test-") as folder:
-        checks = run_checks(names, Path(folder))
+    # A headless machine has no display: nothing here may need one. A private adb
+    # server, so the test neither disturbs nor depends on the user's. (Set for the
+    # checks and the processes they start; restored afterwards.)
+    defaults = {"QT_QPA_PLATFORM": "offscreen", "ANDROID_ADB_SERVER_PORT": str(_free_port())}
+    added = [name for name in defaults if name not in os.environ]
+    os.environ.update({name: defaults[name] for name in added})
+    try:
+        with tempfile.TemporaryDirectory(prefix="model-studio-self-test-") as folder:
+            checks = run_checks(names, Path(folder))
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
     return {
         "self_test": "model-studio",
         "version": __version__,

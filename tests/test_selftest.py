@@ -23,6 +23,14 @@ def test_the_quick_checks_pass_here():
     assert doc["checks"][1]["facts"]["version"].startswith("Android Debug Bridge")
 
 
+def test_the_environment_is_left_as_it_was(monkeypatch):
+    monkeypatch.delenv("ANDROID_ADB_SERVER_PORT", raising=False)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "minimal")
+    self_test(["resources"])
+    assert "ANDROID_ADB_SERVER_PORT" not in os.environ
+    assert os.environ["QT_QPA_PLATFORM"] == "minimal"
+
+
 def test_missing_resources_fail_their_check_with_a_plain_reason(tmp_path, monkeypatch):
     monkeypatch.setenv("MODEL_STUDIO_RESOURCES", str(tmp_path))
     doc = self_test(["resources", "torch"])
