@@ -234,3 +234,51 @@ def test_about_shows_toolchain_versions(qtbot, window):
     text = window.about_box.informativeText()
     for name in ("executorch:", "onnxruntime:", "adb:"):
         assert name in text
+
+
+@pytest.fixture(scope="module")
+def resnet_weights(tmp_path_factory):
+    """A resnet18 state dict with 10 classes, written by a separate Python (no torch here)."""
+    path = tmp_path_factory.mktemp("weights") / "classifier.pth"
+    code = (
+        "import sys, torch, torchvision\n"
+        "m = torchvision.models.resnet18(weights=None, num_classes=10)\n"
+        "torch.save(m.state_dict(), sys.argv[1])\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True, timeout=120)
+    return path
+
+
+def test_weights_only_files_show_the_architecture_candidates(qtbot, window, resnet_weights):
+    tab = window.model_tab
+    open_file(qtbot, window, resnet_weights)
+    assert window.state.model_ready, window.last_error and window.last_error.error
+    assert tab.candidates_box.isVisible()
+    assert tab.candidates_table.item(0, 0).text() == "resnet18"
+    assert "10" in tab.candidates_table.item(0, 2).text()  # num_classes found from the weights
+    assert tab.summary_labels["architecture"].text().startswith("resnet18")
+    tab.candidates_table.selectRow(0)
+    click(qtbot, tab.use_button)
+    wait_done(qtbot, tab.inspect_job)
+    assert tab.inspect_job.params["arch"] == "resnet18"
+    assert window.state.model_ready
+
+
+def test_an_unauthorized_phone_gets_guidance(qtbot, window, make_virtual_device):
+    phone = make_virtual_device(authorized=False)
+    devices = window.devices_tab
+    qtbot.waitUntil(
+        lambda: any(d.serial == phone.serial for d in window.state.devices), timeout=60_000
+    )
+    devices.select_device(phone.serial)
+    device = devices.selected_device()
+    assert device.state == "unauthorized" and not device.ready
+    assert "USB debugging" in devices.facts_label.text() or "accept" in devices.facts_label.text()
+    assert not devices.push_button.isEnabled()
+    phone.authorize()
+    qtbot.waitUntil(
+        lambda: any(d.serial == phone.serial and d.ready for d in window.state.devices),
+        timeout=60_000,
+    )
+    devices.select_device(phone.serial)
+    assert "Pixel 7" in devices.facts_label.text()

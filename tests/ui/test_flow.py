@@ -146,3 +146,27 @@ def test_checkpoint_to_latency_plot_with_clicks(qtbot, window, tmp_path):
     assert latency.export(str(tmp_path / "plots.png"), "png")
     assert (tmp_path / "plots.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert window.status_devices.text().startswith("Devices:")
+
+    # 7. Back to compatibility: the phone's own runtimes beside the built-in ones, and a fix.
+    window.go_to("compat")
+    click(qtbot, compat.device_button)
+    wait_done(qtbot, compat.devices_task, 120_000)
+    assert compat.devices_task.error is None, compat.devices_task.error
+    assert window.state.device_runtimes[virtual.serial]
+    wait_done(qtbot, compat.job)
+    names = [name for name, _title in compat.runtime_columns()]
+    assert any(name.startswith(virtual.serial + "/") for name in names)
+    ptl_row = next(
+        r for r in range(compat.grid.rowCount()) if compat.grid.item(r, 0).text().endswith(".ptl")
+    )
+    old = names.index("pytorch-lite-v5") + 1
+    compat.grid.setCurrentCell(ptl_row, old)
+    assert "fail" in compat.grid.item(ptl_row, old).text()
+    click(qtbot, compat.fix_button)
+    wait_done(qtbot, compat.fix_job)
+    assert compat.fix_job.error is None, compat.fix_job.error
+    fixed = Path(compat.fix_job.result["output"])
+    assert fixed.is_file() and any(a.path == fixed for a in window.state.artifacts)
+    qtbot.waitUntil(lambda: compat.grid.rowCount() == 3, timeout=60_000)
+    row = next(r for r in range(3) if compat.grid.item(r, 0).text() == fixed.name)
+    assert "ready" in compat.grid.item(row, old).text()

@@ -507,7 +507,23 @@ class ModelTab(QWidget):
 
         candidates = desc.get("candidates") or []
         show_candidates = bool(candidates) and not desc.get("runnable")
-        self.candidates_box.setVisible(show_candidates)
+        self.candidates_box.setVisible(bool(candidates))
+        if show_candidates:
+            self.candidates_box.setTitle(self.tr("Which architecture is it?"))
+            self.candidates_label.setText(
+                self.tr(
+                    "This file holds weights only. These architectures fit them best; pick one "
+                    "and press Use, or type a factory spec above."
+                )
+            )
+        else:
+            self.candidates_box.setTitle(self.tr("Detected architecture"))
+            self.candidates_label.setText(
+                self.tr(
+                    "The weights were matched against these architectures; the first was used. "
+                    "Pick another and press Use to open the file with it instead."
+                )
+            )
         self.candidates_table.setRowCount(len(candidates))
         for i, c in enumerate(candidates):
             self.candidates_table.setItem(i, 0, QTableWidgetItem(c["name"]))
