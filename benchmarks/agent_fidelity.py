@@ -89,9 +89,13 @@ def compare(conn, path: Path, threads: int, chunk: int, chunks: int, warmup: int
     conn.run(lambda rows: None, iterations=warmup)
     loop, agent = [], []
     try:
-        for _ in range(chunks):
-            loop.extend(worker.run(chunk))
-            conn.run(lambda rows: agent.extend(rows[:, 1]), iterations=chunk)
+        for turn in range(chunks):  # who goes first alternates, so neither gains by place
+            if turn % 2:
+                conn.run(lambda rows: agent.extend(rows[:, 1]), iterations=chunk)
+                loop.extend(worker.run(chunk))
+            else:
+                loop.extend(worker.run(chunk))
+                conn.run(lambda rows: agent.extend(rows[:, 1]), iterations=chunk)
     finally:
         worker.close()
         conn.unload()
