@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -234,6 +235,7 @@ class LatencyTab(QWidget):
         self.cdf_plot.showGrid(x=True, y=True, alpha=0.2)
         for plot in (self.series_plot, self.hist_plot, self.cdf_plot):
             plot.setMenuEnabled(False)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _scheme: self.apply_colors())
         self.budget_lines: list = []
         right.addWidget(self.plots)
         self.stats_table = QTableWidget(0, len(STATS_COLUMNS) + 4)
@@ -265,6 +267,17 @@ class LatencyTab(QWidget):
         splitter.setStretchFactor(1, 3)
         layout.addWidget(splitter, 1)
         self.update_buttons()
+
+    def apply_colors(self) -> None:
+        """Follow the window's light or dark palette."""
+        background, foreground = plot_colors()
+        self.plots.setBackground(background)
+        for plot in (self.series_plot, self.hist_plot, self.cdf_plot):
+            for name in ("left", "bottom"):
+                axis = plot.getAxis(name)
+                axis.setPen(foreground)
+                axis.setTextPen(foreground)
+            plot.titleLabel.setText(plot.titleLabel.text, color=foreground)
 
     # --- choices -------------------------------------------------------------------------
 
