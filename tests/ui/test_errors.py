@@ -254,6 +254,9 @@ def test_weights_only_files_show_the_architecture_candidates(qtbot, window, resn
     open_file(qtbot, window, resnet_weights)
     assert window.state.model_ready, window.last_error and window.last_error.error
     assert tab.candidates_box.isVisible()
+    assert "resnet18" in tab.candidates_label.text()
+    click(qtbot, tab.candidates_toggle)
+    assert tab.candidates_table.isVisible()
     assert tab.candidates_table.item(0, 0).text() == "resnet18"
     assert "10" in tab.candidates_table.item(0, 2).text()  # num_classes found from the weights
     assert tab.summary_labels["architecture"].text().startswith("resnet18")

@@ -255,9 +255,11 @@ class LatencyTab(QWidget):
         )
         self.stats_table.verticalHeader().setVisible(False)
         self.stats_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.stats_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
+        header = self.stats_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 230)
+        self.stats_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.stats_table.setMinimumHeight(110)
         right.addWidget(self.stats_table)
         right.setStretchFactor(0, 4)
@@ -481,7 +483,7 @@ class LatencyTab(QWidget):
                 angle=0,
                 pen=pg.mkPen("#c62828", style=Qt.PenStyle.DashLine),
                 label=budget.text,
-                labelOpts={"position": 0.95, "color": "#c62828"},
+                labelOpts={"position": 0.04, "color": "#c62828", "anchors": [(0, 1), (0, 1)]},
             )
             self.series_plot.addItem(line)
             self.budget_lines.append(line)

@@ -133,9 +133,16 @@ class ModelTab(QWidget):
         self.candidates_table.setMaximumHeight(150)
         self.candidates_table.itemDoubleClicked.connect(lambda _item: self.use_candidate())
         cand_layout.addWidget(self.candidates_table)
+        row = QHBoxLayout()
+        self.candidates_toggle = QPushButton(self.tr("Show the candidates"))
+        self.candidates_toggle.setCheckable(True)
+        self.candidates_toggle.toggled.connect(self._toggle_candidates)
+        row.addWidget(self.candidates_toggle)
+        row.addStretch(1)
         self.use_button = QPushButton(self.tr("Use this architecture"))
         self.use_button.clicked.connect(self.use_candidate)
-        cand_layout.addWidget(self.use_button, 0, Qt.AlignmentFlag.AlignRight)
+        row.addWidget(self.use_button)
+        cand_layout.addLayout(row)
         self.candidates_box.setVisible(False)
         layout.addWidget(self.candidates_box)
 
@@ -371,6 +378,13 @@ class ModelTab(QWidget):
         self.trust_box = box
         box.open()
 
+    def _toggle_candidates(self, shown: bool) -> None:
+        self.candidates_table.setVisible(shown)
+        self.use_button.setVisible(shown)
+        self.candidates_toggle.setText(
+            self.tr("Hide the candidates") if shown else self.tr("Show the candidates")
+        )
+
     def use_candidate(self) -> None:
         row = self.candidates_table.currentRow()
         model = self.app.state.model or {}
@@ -508,6 +522,9 @@ class ModelTab(QWidget):
         candidates = desc.get("candidates") or []
         show_candidates = bool(candidates) and not desc.get("runnable")
         self.candidates_box.setVisible(bool(candidates))
+        # Detected: one line, the list on demand. Undecided: the list, to choose from.
+        self.candidates_toggle.setVisible(not show_candidates)
+        self._toggle_candidates(show_candidates or self.candidates_toggle.isChecked())
         if show_candidates:
             self.candidates_box.setTitle(self.tr("Which architecture is it?"))
             self.candidates_label.setText(
@@ -518,11 +535,14 @@ class ModelTab(QWidget):
             )
         else:
             self.candidates_box.setTitle(self.tr("Detected architecture"))
+            best = candidates[0] if candidates else {"name": "", "score": 0}
             self.candidates_label.setText(
                 self.tr(
-                    "The weights were matched against these architectures; the first was used. "
-                    "Pick another and press Use to open the file with it instead."
+                    "The weights fit %1 best (%2). To open the file as another architecture, "
+                    "show the candidates, pick one and press Use."
                 )
+                .replace("%1", best["name"])
+                .replace("%2", f"{best['score']:.0%}")
             )
         self.candidates_table.setRowCount(len(candidates))
         for i, c in enumerate(candidates):
