@@ -730,280 +730,280 @@
 <context>
     <name>LatencyTab</name>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="109"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="110"/>
         <source>Step 5: choose devices and artifacts, then Start. Several runs overlay in the CDF, so fp32 against int8 or one phone against another is one glance.</source>
         <translation>第 5 步：选择设备和产物，然后点击“开始”。多次运行会叠加在 CDF 图中，fp32 与 int8、或两台手机之间的对比一目了然。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="121"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="122"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="127"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="128"/>
         <source>Artifacts</source>
         <translation>产物</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="134"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="135"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="139"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="140"/>
         <source>auto (by file type)</source>
         <translation>自动（按文件类型）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="140"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="141"/>
         <source>Runtime:</source>
         <translation>运行时：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="143"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="144"/>
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="144"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="145"/>
         <source>Threads:</source>
         <translation>线程数：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="148"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="149"/>
         <source>Warm-up runs:</source>
         <translation>预热次数：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="149"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="150"/>
         <source>Iterations:</source>
         <translation>迭代次数：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="150"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="151"/>
         <source>Duration (s):</source>
         <translation>时长（秒）：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="164"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="165"/>
         <source>e.g. p90=30ms, mean=10ms</source>
         <translation>例如 p90=30ms, mean=10ms</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="165"/>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="184"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="166"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="185"/>
         <source>Budget:</source>
         <translation>预算：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="169"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="170"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="172"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="173"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="176"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="177"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="196"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="197"/>
         <source>PNG…</source>
         <translation>PNG…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="198"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="199"/>
         <source>CSV…</source>
         <translation>CSV…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="200"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="201"/>
         <source>JSON…</source>
         <translation>JSON…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="202"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="203"/>
         <source>Export:</source>
         <translation>导出：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="221"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="222"/>
         <source>Latency per inference</source>
         <translation>每次推理的延迟</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="223"/>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="228"/>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="231"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="224"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="229"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="232"/>
         <source>latency</source>
         <translation>延迟</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="224"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="225"/>
         <source>inference</source>
         <translation>推理序号</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="227"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="228"/>
         <source>Histogram</source>
         <translation>直方图</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="229"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="230"/>
         <source>count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="230"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="231"/>
         <source>CDF (all runs)</source>
         <translation>CDF（所有运行）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="232"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="233"/>
         <source>fraction</source>
         <translation>比例</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="241"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="243"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="241"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="243"/>
         <source>Runtime</source>
         <translation>运行时</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="241"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="243"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="243"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="245"/>
         <source>samples</source>
         <translation>样本数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="244"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="246"/>
         <source>mean ms</source>
         <translation>平均 ms</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="245"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="247"/>
         <source>p50 ms</source>
         <translation>p50 ms</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="246"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="248"/>
         <source>p90 ms</source>
         <translation>p90 ms</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="247"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="249"/>
         <source>p99 ms</source>
         <translation>p99 ms</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="248"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="250"/>
         <source>min ms</source>
         <translation>最小 ms</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="249"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="251"/>
         <source>max ms</source>
         <translation>最大 ms</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="250"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="252"/>
         <source>per second</source>
         <translation>每秒</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="252"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="254"/>
         <source>Budget</source>
         <translation>预算</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="275"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="290"/>
         <source> (virtual)</source>
         <translation>（虚拟）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="348"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="363"/>
         <source>Tick at least one device</source>
         <translation>请至少勾选一台设备</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="349"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="364"/>
         <source>Connect or start one on the Devices tab.</source>
         <translation>请在“设备”页连接或启动一台设备。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="352"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="367"/>
         <source>Tick at least one artifact</source>
         <translation>请至少勾选一个产物</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="355"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="370"/>
         <source>The benchmark cannot start</source>
         <translation>无法开始测试</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="364"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="379"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="408"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="423"/>
         <source>The benchmark on %1 failed</source>
         <translation>%1 上的测试失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="502"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="517"/>
         <source>Histogram: %1</source>
         <translation>直方图：%1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="563"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="578"/>
         <source>memory %1 MB</source>
         <translation>内存 %1 MB</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="565"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="580"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="565"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="580"/>
         <source>battery</source>
         <translation>电池</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="575"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="590"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="588"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="603"/>
         <source>The picture could not be written to %1</source>
         <translation>无法将图片写入 %1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="595"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="610"/>
         <source>No finished run to export yet</source>
         <translation>还没有可导出的已完成运行</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="600"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="615"/>
         <source>The export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="602"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="617"/>
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
@@ -1245,17 +1245,19 @@
     </message>
     <message>
         <location filename="../../studio/ui/tabs/model_tab.py" line="120"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="529"/>
         <source>Which architecture is it?</source>
         <translation>这是哪种架构？</translation>
     </message>
     <message>
         <location filename="../../studio/ui/tabs/model_tab.py" line="124"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="532"/>
         <source>This file holds weights only. These architectures fit them best; pick one and press Use, or type a factory spec above.</source>
         <translation>此文件只包含权重。以下架构与之最匹配；选择一个并点击“使用”，或在上方输入工厂函数。</translation>
     </message>
     <message>
         <location filename="../../studio/ui/tabs/model_tab.py" line="131"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="150"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="157"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
@@ -1270,179 +1272,185 @@
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="136"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="137"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="385"/>
+        <source>Show the candidates</source>
+        <translation>显示候选架构</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="142"/>
         <source>Use this architecture</source>
         <translation>使用此架构</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="144"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="151"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="149"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="156"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="151"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="170"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="500"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="158"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="177"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="514"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="152"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="159"/>
         <source>Size on disk</source>
         <translation>磁盘大小</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="153"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="160"/>
         <source>Size in memory</source>
         <translation>内存大小</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="154"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="161"/>
         <source>FLOPs</source>
         <translation>FLOPs</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="155"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="162"/>
         <source>Inputs</source>
         <translation>输入</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="156"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="163"/>
         <source>Outputs</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="157"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="164"/>
         <source>Classes</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="170"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="500"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="177"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="514"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="170"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="500"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="177"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="514"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="172"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="494"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="179"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="508"/>
         <source>Layer type</source>
         <translation>层类型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="172"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="494"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="179"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="508"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="177"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="184"/>
         <source>Try it</source>
         <translation>试一试</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="179"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="528"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="186"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="564"/>
         <source>Pick an image to see what the model makes of it.</source>
         <translation>选择一张图片，看看模型如何识别它。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="184"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="191"/>
         <source>an image file</source>
         <translation>图片文件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="187"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="194"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="190"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="197"/>
         <source>Classify</source>
         <translation>分类</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="198"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="205"/>
         <source>Class</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="198"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="205"/>
         <source>Probability</source>
         <translation>概率</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="209"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="216"/>
         <source>Next: convert it →</source>
         <translation>下一步：转换 →</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="219"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="226"/>
         <source>Open a model</source>
         <translation>打开模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="243"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="250"/>
         <source>No model file is chosen</source>
         <translation>尚未选择模型文件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="244"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="251"/>
         <source>Browse for a file, or open the sample model.</source>
         <translation>请浏览选择文件，或打开示例模型。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="262"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="269"/>
         <source>a JSON list</source>
         <translation>JSON 列表</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="262"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="269"/>
         <source>a JSON object</source>
         <translation>JSON 对象</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="265"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="272"/>
         <source>The architecture arguments are not %1</source>
         <translation>架构参数不是%1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="268"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="275"/>
         <source>Write them like [10] or {&quot;num_classes&quot;: 10}.</source>
         <translation>请写成 [10] 或 {&quot;num_classes&quot;: 10} 的形式。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="307"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="314"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="335"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="342"/>
         <source>The model could not be opened</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="340"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="347"/>
         <source>Run code from this file?</source>
         <translation>运行此文件中的代码？</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="342"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="349"/>
         <source>Opening %1 runs Python code stored in it.</source>
         <translation>打开 %1 会运行其中保存的 Python 代码。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="348"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="355"/>
         <source>Pickled models and .py architecture files can do anything a program on this computer can: read your files, install software, send data away. Open it only if it comes from someone you trust, such as your own team.
 
 Safer: ask for a state dict or .safetensors file, which holds numbers only.</source>
@@ -1451,74 +1459,89 @@ Safer: ask for a state dict or .safetensors file, which holds numbers only.</sou
 更安全的做法：索取只包含数值的 state dict 或 .safetensors 文件。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="356"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="363"/>
         <source>I trust it, open it</source>
         <translation>我信任它，打开</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="366"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="373"/>
         <source>Not opened: you did not confirm that you trust the file.</source>
         <translation>未打开：你没有确认信任此文件。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="390"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="385"/>
+        <source>Hide the candidates</source>
+        <translation>隐藏候选架构</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="404"/>
         <source>Choose an image</source>
         <translation>选择图片</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="399"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="413"/>
         <source>Open a runnable model first</source>
         <translation>请先打开一个可运行的模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="402"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="416"/>
         <source>Choose an image first</source>
         <translation>请先选择图片</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="432"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="446"/>
         <source>Try it failed</source>
         <translation>试用失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="444"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="458"/>
         <source>Step 1: open a model — a checkpoint from training, a state dict, or a converted file. No model at hand? Open the sample model.</source>
         <translation>第 1 步：打开一个模型 —— 训练得到的检查点、state dict 或已转换的文件。手头没有模型？打开示例模型。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="459"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="462"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="467"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="473"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="476"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="481"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="479"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="493"/>
         <source>1000 ImageNet classes</source>
         <translation>1000 个 ImageNet 类别</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="494"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="508"/>
         <source>Operator</source>
         <translation>算子</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="524"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="537"/>
+        <source>Detected architecture</source>
+        <translation>检测到的架构</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="541"/>
+        <source>The weights fit %1 best (%2). To open the file as another architecture, show the candidates, pick one and press Use.</source>
+        <translation>这些权重与 %1 最匹配（%2）。如需按其他架构打开此文件，请显示候选架构，选择一个并点击“使用”。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="560"/>
         <source>%1 is open. Next: convert it for a phone on the Convert tab.</source>
         <translation>已打开 %1。下一步：在“转换”页将其转换为手机可用的格式。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="531"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="567"/>
         <source>%1 holds weights only: choose its architecture below.</source>
         <translation>%1 只包含权重：请在下方选择其架构。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="536"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="572"/>
         <source>%1 is described below. It is already converted: check it on the Compatibility tab, or push it from the Devices tab.</source>
         <translation>%1 的描述见下方。它已是转换后的文件：可在“兼容性”页检查，或在“设备”页推送。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="541"/>
+        <location filename="../../studio/ui/tabs/model_tab.py" line="577"/>
         <source>Try it needs a model that runs here (not a converted file).</source>
         <translation>“试一试”需要可在本机运行的模型（而非转换后的文件）。</translation>
     </message>
