@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
@@ -28,6 +27,7 @@ from studio.ui.state import Artifact
 from studio.ui.threads import run_task
 from studio.ui.widgets.badges import verdict_color, verdict_label, verdict_text
 from studio.ui.widgets.progress import ProgressPanel
+from studio.ui.widgets.steps import guide_label, next_step_button
 
 NOT_APPLICABLE = "n/a"
 
@@ -62,14 +62,13 @@ class CompatTab(QWidget):
         self.stale = True
 
         layout = QVBoxLayout(self)
-        self.guide = QLabel(
+        self.guide = guide_label(
+            layout,
             self.tr(
                 "Step 3: see which phone runtimes can run each artifact. Green runs, orange runs "
                 "partly on the CPU instead of the accelerator, red will not load or run."
-            )
+            ),
         )
-        self.guide.setWordWrap(True)
-        layout.addWidget(self.guide)
 
         top = QHBoxLayout()
         self.check_button = QPushButton(self.tr("Check again"))
@@ -134,12 +133,9 @@ class CompatTab(QWidget):
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
 
-        next_row = QHBoxLayout()
-        next_row.addStretch(1)
-        self.next_button = QPushButton(self.tr("Next: put it on a phone →"))
-        self.next_button.clicked.connect(lambda: self.app.go_to("devices"))
-        next_row.addWidget(self.next_button)
-        layout.addLayout(next_row)
+        self.next_button = next_step_button(
+            layout, self.tr("Next: put it on a phone →"), lambda: self.app.go_to("devices")
+        )
         self.update_buttons()
 
     # --- checking ------------------------------------------------------------------------

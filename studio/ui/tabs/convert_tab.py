@@ -46,6 +46,7 @@ from studio.model.inputs import InputSpec, default_preprocess_for
 from studio.paths import data_dir, resource
 from studio.ui.widgets.badges import verdict_color, verdict_label
 from studio.ui.widgets.progress import ProgressPanel
+from studio.ui.widgets.steps import guide_label
 
 RECIPE_FILTER = "Recipes (*.toml);;All files (*)"
 
@@ -72,9 +73,7 @@ class ConvertTab(QWidget):
         self.base_dir: Path | None = None
 
         layout = QVBoxLayout(self)
-        self.guide = QLabel()
-        self.guide.setWordWrap(True)
-        layout.addWidget(self.guide)
+        self.guide = guide_label(layout)
         splitter = QSplitter(Qt.Orientation.Horizontal)
 
         # --- the recipe form -------------------------------------------------------------

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from studio.ui.state import Device
 from studio.ui.threads import run_task
 from studio.ui.widgets.progress import ProgressPanel
+from studio.ui.widgets.steps import guide_label, next_step_button
 
 log = logging.getLogger("studio.ui")
 
@@ -95,14 +96,13 @@ class DevicesTab(QWidget):
         self.rescan_timer.timeout.connect(self.scan)
 
         layout = QVBoxLayout(self)
-        self.guide = QLabel(
+        self.guide = guide_label(
+            layout,
             self.tr(
                 "Step 4: connect a phone with USB debugging on, or over Wi-Fi, or start a virtual "
                 "phone on this computer. Then push the artifacts to it."
-            )
+            ),
         )
-        self.guide.setWordWrap(True)
-        layout.addWidget(self.guide)
         splitter = QSplitter(Qt.Orientation.Horizontal)
 
         left = QWidget()
@@ -186,12 +186,9 @@ class DevicesTab(QWidget):
         self.push_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         push_layout.addWidget(self.push_result)
         right_layout.addWidget(push_box, 1)
-        next_row = QHBoxLayout()
-        next_row.addStretch(1)
-        self.next_button = QPushButton(self.tr("Next: measure latency →"))
-        self.next_button.clicked.connect(lambda: self.app.go_to("latency"))
-        next_row.addWidget(self.next_button)
-        right_layout.addLayout(next_row)
+        self.next_button = next_step_button(
+            right_layout, self.tr("Next: measure latency →"), lambda: self.app.go_to("latency")
+        )
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)

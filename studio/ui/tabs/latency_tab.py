@@ -39,6 +39,7 @@ from studio.ui.live_runs import LiveRun, cdf
 from studio.ui.theme import plot_colors
 from studio.ui.threads import run_task
 from studio.ui.widgets.badges import Badge
+from studio.ui.widgets.steps import guide_label
 
 log = logging.getLogger("studio.ui")
 
@@ -105,14 +106,13 @@ class LatencyTab(QWidget):
         self.refresh_timer.timeout.connect(self.refresh)
 
         layout = QVBoxLayout(self)
-        self.guide = QLabel(
+        self.guide = guide_label(
+            layout,
             self.tr(
                 "Step 5: choose devices and artifacts, then Start. Several runs overlay in the "
                 "CDF, so fp32 against int8 or one phone against another is one glance."
-            )
+            ),
         )
-        self.guide.setWordWrap(True)
-        layout.addWidget(self.guide)
         splitter = QSplitter(Qt.Orientation.Horizontal)
 
         # --- settings --------------------------------------------------------------------

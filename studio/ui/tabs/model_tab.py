@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from studio.ui.state import Artifact
 from studio.ui.widgets.errors import sentence
+from studio.ui.widgets.steps import guide_label, next_step_button
 
 MODEL_FILTER = (
     "Models (*.pt *.pth *.pt2 *.ckpt *.bin *.safetensors *.onnx *.pte *.ptl *.tar);;All files (*)"
@@ -59,10 +60,7 @@ class ModelTab(QWidget):
         self._pending_params: dict = {}
 
         layout = QVBoxLayout(self)
-        self.guide = QLabel()
-        self.guide.setWordWrap(True)
-        self.guide.setObjectName("guide")
-        layout.addWidget(self.guide)
+        self.guide = guide_label(layout)
 
         # --- opening ---------------------------------------------------------------------
         open_box = QGroupBox(self.tr("Model file"))
@@ -211,12 +209,9 @@ class ModelTab(QWidget):
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
 
-        next_row = QHBoxLayout()
-        next_row.addStretch(1)
-        self.next_button = QPushButton(self.tr("Next: convert it →"))
-        self.next_button.clicked.connect(lambda: self.app.go_to("convert"))
-        next_row.addWidget(self.next_button)
-        layout.addLayout(next_row)
+        self.next_button = next_step_button(
+            layout, self.tr("Next: convert it →"), lambda: self.app.go_to("convert")
+        )
         self.update_state()
 
     # --- opening -------------------------------------------------------------------------
