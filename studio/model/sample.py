@@ -5,8 +5,6 @@ It is trained by ``scripts/train_sample_model.py`` on scikit-learn's digits data
 convert, check, push and measure before they bring their own.
 """
 
-from __future__ import annotations
-
 import torch
 from torch import nn
 
