@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from ui_helpers import click, open_sample, wait_done
+from ui_helpers import click, wait_done
 
 CONVERT_TIMEOUT_MS = 240_000
 BENCH_TIMEOUT_MS = 180_000
@@ -25,8 +25,12 @@ def plotted(latency, run) -> int:
 
 @pytest.mark.slow
 def test_checkpoint_to_latency_plot_with_clicks(qtbot, window, tmp_path):
-    # 1. Model: the sample, described, and tried on a scan of a 3.
-    open_sample(qtbot, window)
+    # 1. Model: the first-start offer opens the sample (and starts a virtual phone).
+    assert window.welcome.isVisible()
+    click(qtbot, window.try_sample_button)
+    assert not window.welcome.isVisible() and not window.settings.first_run
+    wait_done(qtbot, window.model_tab.inspect_job)
+    assert window.state.model_ready
     model = window.model_tab
     assert model.summary_labels["architecture"].text() == "digits_cnn"
     assert "[1, 1, 32, 32]" in model.summary_labels["inputs"].text()
@@ -92,8 +96,7 @@ def test_checkpoint_to_latency_plot_with_clicks(qtbot, window, tmp_path):
     # 4. Devices: a virtual phone, push with a checksum.
     window.go_to("devices")
     devices = window.devices_tab
-    click(qtbot, devices.virtual_button)
-    wait_done(qtbot, devices.virtual_task, 60_000)
+    wait_done(qtbot, devices.virtual_task, 60_000)  # started by the first-start offer
     assert devices.virtual_task.error is None, devices.virtual_task.error
     virtual = next(iter(devices.virtual_devices.values()))
     qtbot.waitUntil(
