@@ -1,0 +1,41 @@
+"""Target options on a tiny model: portable ExecuTorch kernels, ORT without a published ONNX."""
+
+from __future__ import annotations
+
+from studio.convert import convert
+from studio.convert.recipe import ExecuTorchOptions, OutputSettings, Recipe, VerifySettings
+from studio.model.inputs import InputSpec
+from studio.runtimes import open_runner
+
+
+def tiny_recipe(out, targets, **changes) -> Recipe:
+    recipe = Recipe(
+        targets=targets,
+        input=InputSpec.single((1, 3, 8, 8)),
+        output=OutputSettings(folder=str(out), name="tiny"),
+        verify=VerifySettings(samples=3, latency_runs=2),
+    )
+    recipe.model.arch = "TinyNet"
+    for key, value in changes.items():
+        setattr(recipe, key, value)
+    return recipe
+
+
+def test_executorch_with_portable_kernels(tmp_path, tiny_model):
+    report = convert(
+        tiny_recipe(tmp_path, ["pte"], executorch=ExecuTorchOptions(backend="portable")),
+        model=tiny_model,
+    )
+    artifact = report.artifacts[0]
+    assert artifact.options == {"backend": "portable"}
+    assert artifact.verification["verdict"] == "pass"
+    with open_runner(artifact.path) as runner:
+        assert runner.inputs[0].shape == (1, 3, 8, 8)
+
+
+def test_ort_alone_publishes_no_onnx_file(tmp_path, tiny_model):
+    report = convert(tiny_recipe(tmp_path, ["ort"]), model=tiny_model)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json", "tiny.ort"]
+    artifact = report.artifacts[0]
+    assert artifact.runtime == "onnxruntime" and artifact.options["opset"] == 18
+    assert artifact.verification["verdict"] == "pass" and artifact.host_latency_ms > 0
