@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -54,7 +55,10 @@ def build(tmp_path_factory):
     )
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert done.returncode == 0, f"{report.get('error')}\n{done.stderr[-4000:]}"
-    return report, dist
+    yield report, dist
+    # Gigabytes: not worth keeping among pytest's last three temporary folders.
+    shutil.rmtree(dist, ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def test_the_build_reports_its_files_bundle_and_times(build):
@@ -97,7 +101,8 @@ def unpacked(build, tmp_path_factory):
         tops = {Path(name).parts[0] for name in tar.getnames()}
         tar.extractall(into, filter="tar")
     assert tops == {f"model-studio-{__version__}"}
-    return into / f"model-studio-{__version__}"
+    yield into / f"model-studio-{__version__}"
+    shutil.rmtree(into, ignore_errors=True)
 
 
 def test_the_tarball_unpacks_to_a_folder_whose_executable_is_model_studio(unpacked):
