@@ -212,6 +212,13 @@ def _load(recipe: Recipe, model: Any):
         from studio.model import require_module
 
         module, spec, labels = require_module(model), model.input_spec, model.labels
+        if model.format == "torchscript" and recipe.input is None:
+            # a TorchScript file the studio wrote knows its input; the loader only guesses
+            from studio.runtimes.base import read_archive_metadata
+
+            stored = read_archive_metadata(model.path).get("input_spec")
+            if stored:
+                spec = InputSpec.from_dict(stored)
         info = {
             "name": recipe.name,
             "architecture": model.architecture,
@@ -226,7 +233,29 @@ def _load(recipe: Recipe, model: Any):
         )
     if hasattr(module, "eval"):
         module.eval()
+    _check_runs(module, input_spec)
     return module, input_spec, labels, info
+
+
+def _check_runs(module, spec: InputSpec) -> None:
+    """Run the model once on inputs of the spec's shapes: a wrong input shape is the most
+    common mistake, and every toolchain reports it differently."""
+    import torch
+
+    from studio.model.inputs import random_inputs
+    from studio.runtimes.base import first_line
+
+    sample = random_inputs(spec, 1).inputs[0]
+    try:
+        with torch.no_grad():
+            module(*[torch.from_numpy(a) for a in sample])
+    except Exception as exc:
+        shapes = ", ".join(str(tuple(a.shape)) for a in sample)
+        raise InputError(
+            f"the model does not run on inputs of shape {shapes}: {first_line(exc)}",
+            hint="give the model's input shape with --input-shape (e.g. 1,3,224,224)",
+            details=str(exc),
+        ) from None
 
 
 def _input_spec(requested: InputSpec | None, found: InputSpec | None) -> InputSpec | None:

@@ -183,3 +183,18 @@ def test_backport_and_reexport_are_verified_like_conversions(digits_float, tmp_p
     assert opset_of(newer) == 21
     result = verify_against_artifact(newer, artifacts["onnx"].path, samples, tolerances_for("none"))
     assert result.verdict == "pass" and result.comparison.max_abs_error < 1e-5
+
+
+def test_a_torchscript_file_the_studio_wrote_converts_again(digits_float, tmp_path):
+    """Its stored input spec is used; pte is refused with the reason (no torch.export)."""
+    from studio.errors import ConversionError
+
+    report, _ = digits_float
+    source = by_target(report)["pt"].path
+    again = convert(
+        build_recipe(source, tmp_path, targets=["ptl", "onnx"], verify=VerifySettings(samples=3))
+    )
+    assert again.input_spec["tensors"][0]["shape"] == [1, 1, 32, 32]
+    assert [a.verification["verdict"] for a in again.artifacts] == ["pass", "pass"]
+    with pytest.raises(ConversionError, match="Exporting a ScriptModule is not supported"):
+        convert(build_recipe(source, tmp_path, targets=["pte"]))

@@ -122,3 +122,19 @@ def test_wrong_architecture_for_the_weights_is_a_clear_error(tmp_path):
     with pytest.raises(ArchitectureError):
         convert(recipe)
     assert entries(tmp_path) == []
+
+
+def test_a_wrong_input_shape_is_named_before_any_work(tmp_path):
+    from studio.errors import InputError
+
+    recipe = build_recipe(
+        sample.weights_path(),
+        tmp_path / "out",
+        targets=["pt"],
+        input=InputSpec.single((1, 3, 32, 32)),
+    )
+    with pytest.raises(InputError) as info:
+        convert(recipe)
+    assert info.value.message.startswith("the model does not run on inputs of shape (1, 3, 32, 32)")
+    assert "--input-shape" in info.value.hint
+    assert entries(tmp_path) == []
