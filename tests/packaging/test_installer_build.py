@@ -110,7 +110,7 @@ def test_the_tarball_unpacks_to_a_folder_whose_executable_is_model_studio(unpack
     assert executable.is_file() and os.access(executable, os.X_OK)
     assert (unpacked / "model-studio.png").is_file()
     entry = (unpacked / "model-studio.desktop").read_text()
-    assert "Name=Model Studio" in entry and "Exec=model-studio" in entry
+    assert "Name=Model Studio" in entry and "Exec=model-studio gui %f" in entry
     internal = unpacked / "_internal"
     assert (internal / "resources" / "samples" / "digits_cnn.safetensors").is_file()
     assert os.access(internal / "adbutils" / "binaries" / "adb", os.X_OK)
@@ -158,4 +158,4 @@ def test_the_deb_installs_the_bundle_a_command_and_a_menu_entry(build, tmp_path)
     assert f"Package: model-studio\nVersion: {__version__}\nArchitecture: amd64" in fields
     subprocess.run(["dpkg-deb", "--extract", str(deb), str(tmp_path)], check=True)
     entry = (tmp_path / "usr/share/applications/model-studio.desktop").read_text()
-    assert "Exec=/opt/model-studio/model-studio %f" in entry and "Icon=model-studio" in entry
+    assert "Exec=/opt/model-studio/model-studio gui %f" in entry and "Icon=model-studio" in entry
