@@ -6,7 +6,7 @@ import importlib
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, QEvent, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -32,11 +32,13 @@ TAB_KEYS = ("model", "convert", "compat", "devices", "latency")
 LAZY_TABS = {
     "convert": ("studio.ui.tabs.convert_tab", "ConvertTab"),
     "compat": ("studio.ui.tabs.compat_tab", "CompatTab"),
+    "devices": ("studio.ui.tabs.devices_tab", "DevicesTab"),
     "latency": ("studio.ui.tabs.latency_tab", "LatencyTab"),
 }
 LAZY_SYNC = {
     "convert": ("model_changed", "artifacts_changed"),
     "compat": ("devices_changed",),
+    "devices": ("artifacts_changed",),
     "latency": ("refresh_choices",),
 }
 LANGUAGES = (("", "English"), ("zh_CN", "简体中文"))
@@ -55,7 +57,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Model Studio"))
         self.setAcceptDrops(True)
 
-        from studio.ui.tabs.devices_tab import DevicesTab
         from studio.ui.tabs.model_tab import ModelTab
 
         central = QWidget()
@@ -65,9 +66,8 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.welcome)
         self.tabs = QTabWidget()
         self.model_tab = ModelTab(self)
-        self.devices_tab = DevicesTab(self)
-        # The other tabs start disabled; each is built when first needed (they import numpy
-        # and pyqtgraph), so the window opens sooner.
+        # The other tabs are built when first needed (they import numpy and pyqtgraph), so
+        # the window opens sooner; they start disabled, except Devices (see below).
         self._built: dict[str, QWidget] = {}
         self._pages: dict[str, QWidget] = {}
         for key in LAZY_TABS:
@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.model_tab, self.tr("1 · Model"))
         self.tabs.addTab(self._pages["convert"], self.tr("2 · Convert"))
         self.tabs.addTab(self._pages["compat"], self.tr("3 · Compatibility"))
-        self.tabs.addTab(self.devices_tab, self.tr("4 · Devices"))
+        self.tabs.addTab(self._pages["devices"], self.tr("4 · Devices"))
         self.tabs.addTab(self._pages["latency"], self.tr("5 · Latency"))
         self.tabs.currentChanged.connect(self._tab_changed)
         outer.addWidget(self.tabs, 1)
@@ -99,18 +99,23 @@ class MainWindow(QMainWindow):
         ):
             event.connect(self.refresh)
         self.state.model_changed.connect(self.model_tab.update_state)
-        self.state.artifacts_changed.connect(self.devices_tab.artifacts_changed)
         for event, key, method in (
             (self.state.model_changed, "convert", "model_changed"),
             (self.state.artifacts_changed, "convert", "artifacts_changed"),
             (self.state.artifacts_changed, "compat", "artifacts_changed"),
             (self.state.devices_changed, "compat", "devices_changed"),
+            (self.state.artifacts_changed, "devices", "artifacts_changed"),
             (self.state.artifacts_changed, "latency", "refresh_choices"),
             (self.state.devices_changed, "latency", "refresh_choices"),
         ):
             event.connect(lambda *_a, k=key, m=method: self._if_built(k, m))
         self.refresh()
         self._restore_layout()
+        # The Devices tab looks for phones from the start (the status bar shows them); it is
+        # built once the window has been painted.
+        self._closing = False
+        self._painted = False
+        QTimer.singleShot(1000, self, self._build_devices_tab)  # in case it is never painted
 
     # --- building ------------------------------------------------------------------------
 
@@ -198,8 +203,22 @@ class MainWindow(QMainWindow):
         return self.tab("compat")
 
     @property
+    def devices_tab(self):
+        return self.tab("devices")
+
+    @property
     def latency_tab(self):
         return self.tab("latency")
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True  # shown: now the rest
+            QTimer.singleShot(0, self, self._build_devices_tab)
+        return super().event(event)
+
+    def _build_devices_tab(self) -> None:
+        if not self._closing:
+            self.tab("devices")
 
     def _if_built(self, key: str, method: str) -> None:
         tab = self._built.get(key)
@@ -349,12 +368,14 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop everything this window started: streams, virtual devices, the worker."""
+        self._closing = True
         self.settings.set_value("window/geometry", self.saveGeometry())
         self.settings.set_value("window/state", self.saveState())
         self.settings.sync()
         if "latency" in self._built:
             self._built["latency"].shutdown()
-        self.devices_tab.shutdown()
+        if "devices" in self._built:
+            self._built["devices"].shutdown()
         if self._owns_worker:
             self.worker.stop()
 
