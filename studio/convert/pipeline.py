@@ -212,13 +212,6 @@ def _load(recipe: Recipe, model: Any):
         from studio.model import require_module
 
         module, spec, labels = require_module(model), model.input_spec, model.labels
-        if model.format == "torchscript" and recipe.input is None:
-            # a TorchScript file the studio wrote knows its input; the loader only guesses
-            from studio.runtimes.base import read_archive_metadata
-
-            stored = read_archive_metadata(model.path).get("input_spec")
-            if stored:
-                spec = InputSpec.from_dict(stored)
         info = {
             "name": recipe.name,
             "architecture": model.architecture,

@@ -254,7 +254,17 @@ def _load_torchscript(path: Path) -> LoadedModel:
     except Exception as exc:
         raise _damaged(path, exc) from None
     name = getattr(module, "original_name", type(module).__name__)
-    return LoadedModel(path=path, format=fmt.TORCHSCRIPT, module=module, architecture=name)
+    result = LoadedModel(path=path, format=fmt.TORCHSCRIPT, module=module, architecture=name)
+    # A TorchScript file the studio wrote records its input spec; others leave it unknown.
+    from studio.runtimes.base import read_archive_metadata
+
+    stored = read_archive_metadata(path).get("input_spec")
+    if stored:
+        try:
+            result.input_spec = InputSpec.from_dict(stored)
+        except (KeyError, TypeError, ValueError):
+            log.warning("ignoring an unreadable input spec stored in %s", path)
+    return result
 
 
 def _load_exported_program(path: Path) -> LoadedModel:

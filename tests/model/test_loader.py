@@ -212,3 +212,23 @@ def test_auxiliary_heads_follow_the_checkpoint(tmp_path):
     assert model.architecture == "inception_v3"
     assert model.candidates[0].kwargs == {"aux_logits": False}
     assert model.input_spec.shape == (1, 3, 299, 299)
+
+
+def test_torchscript_written_by_the_studio_knows_its_input(tmp_path):
+    import json
+
+    from studio.model.inputs import InputSpec
+    from studio.runtimes.base import METADATA_NAME
+
+    spec = InputSpec.single((1, 3, 40, 40))
+    path = tmp_path / "net.pt"
+    scripted = torch.jit.script(torch.nn.Sequential(torch.nn.Conv2d(3, 2, 3)).eval())
+    torch.jit.save(
+        scripted,
+        str(path),
+        _extra_files={METADATA_NAME: json.dumps({"input_spec": spec.to_dict()})},
+    )
+    model = load_model(path)
+    assert model.input_spec.shape == (1, 3, 40, 40)
+    assert "input_assumed" not in model.metadata
+    assert describe(model).outputs[0]["shape"] == [1, 2, 38, 38]
