@@ -150,9 +150,7 @@ def measure(work: Path, seconds: float, rate: int) -> dict:
     latency = window.latency_tab
     window.tabs.setTabEnabled(4, True)
     window.tabs.setCurrentIndex(4)
-    run = LiveRun("stream", "a stream", str(work / "artifacts" / "model.pte"))
-    latency.runs.append(run)
-    latency.run_map[run.key] = run
+    run = latency.add_run(LiveRun("stream", "a stream", str(work / "artifacts" / "model.pte")))
     callback = run_callback(run)
     spin_until(lambda: False if time.sleep(0.01) else latency.isVisible(), 10)
     settle_until = time.monotonic() + 1.0  # the tab's first paint is not part of the stream

@@ -77,11 +77,15 @@ class _Runnable(QRunnable):
             if error.get("type") == "InternalError":
                 error["details"] = "".join(traceback.format_exception(exc))
             task.error = error
-            task.failed.emit(error)
+            outcome = (task.failed, error)
         else:
             task.result = result
-            task.succeeded.emit(result)
-        task.finished.emit()
+            outcome = (task.succeeded, result)
+        try:
+            outcome[0].emit(outcome[1])
+            task.finished.emit()
+        except RuntimeError:  # the application is closing and the task is gone: nobody listens
+            log.info("task %s finished after its window closed", task.name)
 
 
 def run_task(name: str, fn: Callable, *args, **kwargs) -> Task:

@@ -269,6 +269,7 @@ class LatencyTab(QWidget):
         splitter.setStretchFactor(1, 3)
         layout.addWidget(splitter, 1)
         self.update_buttons()
+        cdf(np.array([0.0, 1.0]))  # numpy loads its quantile code on first use: not mid-stream
 
     def apply_colors(self) -> None:
         """Follow the window's light or dark palette."""
@@ -376,13 +377,7 @@ class LatencyTab(QWidget):
             if device is None:
                 continue
             for artifact in artifacts:
-                run = LiveRun(serial, device.name, artifact, status=self.tr("waiting"))
-                old = self.run_map.pop(run.key, None)
-                if old is not None:
-                    self.runs.remove(old)
-                    self._remove_curves(old)
-                self.runs.append(run)
-                self.run_map[run.key] = run
+                self.add_run(LiveRun(serial, device.name, artifact, status=self.tr("waiting")))
             task = run_task(
                 "bench",
                 bench_device,
@@ -399,6 +394,17 @@ class LatencyTab(QWidget):
         self._draw_budget_lines()
         self.refresh_timer.start()
         self.update_buttons()
+
+    def add_run(self, run: LiveRun) -> LiveRun:
+        """Show ``run`` (replacing an earlier one of the same device and artifact)."""
+        old = self.run_map.pop(run.key, None)
+        if old is not None:
+            self.runs.remove(old)
+            self._remove_curves(old)
+        self.runs.append(run)
+        self.run_map[run.key] = run
+        self._curves(run)  # its plot items exist before the samples pour in
+        return run
 
     def stop(self) -> None:
         for task in self.tasks:
