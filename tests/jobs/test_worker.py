@@ -127,3 +127,28 @@ def test_a_cancelled_job_stops_and_leaves_nothing(worker, tmp_path):
 def test_the_worker_ends_when_its_input_closes():
     process = WorkerProcess()
     assert process.close() == 0
+
+
+def test_convert_then_verify_an_artifact(worker, tmp_path):
+    sample = str(resource("samples", "digits_cnn.safetensors"))
+    recipe = {
+        "model": {"path": sample},
+        "convert": {"targets": ["pte"]},
+        "verify": {"enabled": False},
+        "output": {"folder": str(tmp_path)},
+    }
+    worker.send({"id": 7, "job": "convert", "params": {"recipe": recipe}})
+    progress, reply = worker.until_done(7)
+    assert reply["event"] == "result", reply
+    stages = [p["stage"] for p in progress]
+    assert stages[0] == "load" and "build pte" in stages and stages[-1] == "publish"
+    artifact = reply["result"]["artifacts"][0]["path"]
+    assert artifact.endswith(".pte")
+
+    worker.send(
+        {"id": 8, "job": "verify", "params": {"model": {"path": sample}, "artifact": artifact}}
+    )
+    _, reply = worker.until_done(8)
+    assert reply["event"] == "result", reply
+    assert reply["result"]["verdict"] == "pass"
+    assert reply["result"]["cosine"] > 0.999

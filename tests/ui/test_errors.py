@@ -163,6 +163,23 @@ def test_cancel_leaves_no_artifact(qtbot, window, tmp_path):
     assert convert.convert_button.isEnabled()
 
 
+def test_an_unwritable_output_folder_is_a_plain_message(qtbot, window, tmp_path):
+    open_sample(qtbot, window)
+    convert = window.convert_tab
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    convert.output_edit.setText(str(blocker / "artifacts"))
+    click(qtbot, convert.convert_button)
+    job = wait_done(qtbot, convert.job)
+    assert job.error is not None
+    error = last_error(window)
+    assert "cannot be created" in error["message"] and "artifacts" in error["message"]
+    assert "failed" in convert.guide.text()
+    assert window.state.artifacts == []
+    close_errors()
+    assert convert.convert_button.isEnabled()
+
+
 def test_a_crashed_worker_is_reported_and_replaced(qtbot, window):
     worker = window.worker
     qtbot.waitUntil(lambda: worker.pid is not None)
