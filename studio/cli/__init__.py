@@ -17,7 +17,19 @@ from studio.errors import EXIT_INTERNAL, StudioError
 from studio.logs import log_file, setup_logging
 
 # Subcommand modules, in the order of the work.
-COMMAND_MODULES = ["inspect", "convert", "check", "devices", "push", "virtual_device", "bench", "agent", "demo", "worker", "gui"]
+COMMAND_MODULES = [
+    "inspect",
+    "convert",
+    "check",
+    "devices",
+    "push",
+    "virtual_device",
+    "bench",
+    "agent",
+    "demo",
+    "worker",
+    "gui",
+]
 
 log = logging.getLogger("studio.cli")
 
