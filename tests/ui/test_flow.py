@@ -148,6 +148,17 @@ def test_checkpoint_to_latency_plot_with_clicks(qtbot, window, tmp_path):
     assert len(doc["runs"][0]["latencies_us"]) == 300
     assert latency.export(str(tmp_path / "plots.png"), "png")
     assert (tmp_path / "plots.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    # Stop ends a long run early and keeps what it measured.
+    latency.duration_radio.setChecked(True)
+    latency.duration_spin.setValue(120)
+    click(qtbot, latency.start_button)
+    long_run = latency.runs[0]
+    qtbot.waitUntil(lambda: plotted(latency, long_run) > 0, timeout=BENCH_TIMEOUT_MS)
+    click(qtbot, latency.stop_button)
+    qtbot.waitUntil(lambda: not latency.running, timeout=60_000)
+    assert long_run.result is not None and long_run.result.stopped
+    assert long_run.result.samples == long_run.received > 0
     assert window.status_devices.text().startswith("Devices:")
 
     # 7. Back to compatibility: the phone's own runtimes beside the built-in ones, and a fix.
