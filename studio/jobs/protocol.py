@@ -16,7 +16,6 @@ Replies (worker → GUI)::
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from studio.errors import InternalError, StudioError
 
@@ -54,14 +53,3 @@ def error_dict(exc: BaseException) -> dict:
         hint="the details below and the log say where it happened",
     )
     return wrapped.to_dict()
-
-
-def error_from_dict(data: dict[str, Any]) -> StudioError:
-    """Rebuild a StudioError (of the named class when known) from its dict."""
-    import studio.errors as errors
-
-    cls = getattr(errors, str(data.get("type", "")), None)
-    if not (isinstance(cls, type) and issubclass(cls, StudioError)):
-        cls = StudioError
-    exc = cls(data.get("message") or "unknown error", data.get("hint"), data.get("details"))
-    return exc

@@ -83,6 +83,10 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
+        self.status_busy = QLabel(self.tr("Working…"))
+        self.status_busy.setVisible(False)
+        self.statusBar().addWidget(self.status_busy)
+        self.worker.busy_changed.connect(self.status_busy.setVisible)
         self.status_model = QLabel()
         self.status_artifacts = QLabel()
         self.status_devices = QLabel()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -11,14 +10,6 @@ def apply_theme(app: QApplication) -> None:
     """Use Fusion, which takes the system's light or dark scheme and follows changes."""
     if app.style().name().lower() != "fusion":
         app.setStyle("Fusion")
-
-
-def is_dark() -> bool:
-    hints = QGuiApplication.styleHints()
-    if hints.colorScheme() == Qt.ColorScheme.Dark:
-        return True
-    window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
-    return window.lightness() < 128
 
 
 def plot_colors() -> tuple[str, str]:

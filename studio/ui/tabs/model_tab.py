@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,8 +49,6 @@ def _table(headers: list[str]) -> QTableWidget:
 
 
 class ModelTab(QWidget):
-    model_opened = Signal()
-
     def __init__(self, app, parent=None):
         super().__init__(parent)
         self.app = app
@@ -324,7 +322,6 @@ class ModelTab(QWidget):
             self.app.state.add_artifact(
                 Artifact(path=path, target=path.suffix.lstrip("."), size_bytes=path.stat().st_size)
             )
-        self.model_opened.emit()
 
     def _open_failed(self, error: dict, params: dict) -> None:
         self.busy.setVisible(False)
