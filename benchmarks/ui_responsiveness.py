@@ -197,7 +197,7 @@ def measure(work: Path, seconds: float, rate: int) -> dict:
     spin_until(lambda: run.received == sent[0], 10)  # the last batch drawn
     stream_stall = meter.stop()
     latency.refresh_timer.stop()
-    _x, plotted = latency.curves[run.key][0].getData()
+    plotted = latency.curves[run.key][0].yData
     window.shutdown()
     app.processEvents()
     return {

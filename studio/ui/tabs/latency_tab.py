@@ -224,6 +224,8 @@ class LatencyTab(QWidget):
         self.series_plot.setLabel("left", self.tr("latency"), units="ms")
         self.series_plot.setLabel("bottom", self.tr("inference"))
         self.series_plot.showGrid(x=True, y=True, alpha=0.2)
+        self.series_plot.setDownsampling(auto=True, mode="peak")  # draw no more than the pixels
+        self.series_plot.setClipToView(True)
         self.series_legend = self.series_plot.addLegend(offset=(-10, 10))
         self.hist_plot = self.plots.addPlot(row=1, col=0, title=self.tr("Histogram"))
         self.hist_plot.setLabel("bottom", self.tr("latency"), units="ms")
