@@ -7,6 +7,7 @@ import sys
 import time
 
 from studio.cli.output import emit_json, parse_json_arg
+from studio.units import human_bytes, human_count
 
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
@@ -89,25 +90,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _human_bytes(n: int | None) -> str:
-    if n is None:
-        return "unknown"
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return str(n)
-
-
-def _human_count(n: int | None) -> str:
-    if n is None:
-        return "unknown"
-    for unit, size in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
-        if n >= size:
-            return f"{n / size:.2f}{unit}"
-    return str(n)
-
-
 def print_description(desc, out) -> None:
     rows = [
         ("File", desc.path),
@@ -115,15 +97,15 @@ def print_description(desc, out) -> None:
         ("Architecture", desc.architecture or "unknown"),
         (
             "Parameters",
-            _human_count(desc.parameters) + (f" ({desc.parameters:,})" if desc.parameters else ""),
+            human_count(desc.parameters) + (f" ({desc.parameters:,})" if desc.parameters else ""),
         ),
-        ("Size on disk", _human_bytes(desc.size_bytes)),
-        ("Size in memory", _human_bytes(desc.memory_bytes)),
+        ("Size on disk", human_bytes(desc.size_bytes)),
+        ("Size in memory", human_bytes(desc.memory_bytes)),
         (
             "Weight types",
-            ", ".join(f"{k} ({_human_count(v)})" for k, v in desc.dtypes.items()) or "unknown",
+            ", ".join(f"{k} ({human_count(v)})" for k, v in desc.dtypes.items()) or "unknown",
         ),
-        ("FLOPs", _human_count(desc.flops) if desc.flops else "unknown"),
+        ("FLOPs", human_count(desc.flops) if desc.flops else "unknown"),
     ]
     for t in desc.inputs:
         rows.append(("Input", f"{t['name']}: {t['shape']} {t['dtype']}"))
@@ -151,7 +133,7 @@ def print_description(desc, out) -> None:
     if desc.layers:
         out.write("\nLayers:\n")
         for layer in desc.layers[:30]:
-            out.write(f"  {layer.name:<24} {layer.type:<28} {_human_count(layer.parameters):>8}\n")
+            out.write(f"  {layer.name:<24} {layer.type:<28} {human_count(layer.parameters):>8}\n")
         if len(desc.layers) > 30:
             out.write(f"  ... and {len(desc.layers) - 30} more\n")
     elif desc.layer_types:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from studio.errors import EXIT_OK, EXIT_VERDICT
 from studio.fileio import write_text_atomic
+from studio.units import human_bytes
 
 REPORT_NAME = "report.json"
 
@@ -105,7 +106,7 @@ class ConversionReport:
             f"→ {self.output_folder}"
         )
         for a in self.artifacts:
-            size = _size(a.size_bytes)
+            size = human_bytes(a.size_bytes)
             latency = f"{a.host_latency_ms:.2f} ms" if a.host_latency_ms is not None else "-"
             line = f"  {a.path.name:<32} {size:>9}  {a.capture:<16} {latency:>10}"
             v = a.verification
@@ -128,15 +129,6 @@ class ConversionReport:
         if self.report_path:
             lines.append(f"Report: {self.report_path}")
         return "\n".join(lines)
-
-
-def _size(count: int) -> str:
-    value = float(count)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{count} B"
 
 
 def library_versions() -> dict:

@@ -42,6 +42,7 @@ from studio.devices.link import DeviceLink, recv_exact
 from studio.errors import DeviceError, InputError
 from studio.fileio import atomic_path
 from studio.progress import CancelToken, Progress, ProgressEvent, no_progress
+from studio.units import human_bytes
 
 log = logging.getLogger("studio.devices")
 
@@ -98,16 +99,6 @@ class PullResult:
 
 def q(path: str) -> str:
     return shlex.quote(path)
-
-
-def _human(n: float) -> str:
-    if n >= 1e9:
-        return f"{n / 1e9:.2f} GB"
-    if n >= 1e6:
-        return f"{n / 1e6:.1f} MB"
-    if n >= 1e3:
-        return f"{n / 1e3:.1f} KB"
-    return f"{int(n)} bytes"
 
 
 def _shell_failure(what: str, path: str, text: str) -> DeviceError:
@@ -188,8 +179,8 @@ def _prepare(device, folder: str, tmp: str, size: int, copies: int) -> None:
     if free is not None and size * copies > free:
         _cleanup(device, tmp, None, "", False)
         raise NoSpaceError(
-            f"Not enough storage on the phone: the file needs {_human(size * copies)}, "
-            f"{_human(free)} is free",
+            f"Not enough storage on the phone: the file needs {human_bytes(size * copies)}, "
+            f"{human_bytes(free)} is free",
             hint="free some space on the phone (or push a smaller model) and try again",
         )
 
@@ -406,7 +397,7 @@ def push(
         if target.package:
             _cleanup(device, tmp, None, token, True)
     seconds = time.monotonic() - started
-    progress(ProgressEvent("push", 1.0, f"{_human(size)} pushed and verified", size, size))
+    progress(ProgressEvent("push", 1.0, f"{human_bytes(size)} pushed and verified", size, size))
     return PushResult(
         serial,
         str(local),

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.cli.inspect import _human_bytes
 from studio.convert.recipe import (
     CAPTURES,
     EXECUTORCH_BACKENDS,
@@ -47,6 +46,7 @@ from studio.paths import data_dir, resource
 from studio.ui.widgets.badges import verdict_color, verdict_label
 from studio.ui.widgets.progress import ProgressPanel
 from studio.ui.widgets.steps import guide_label
+from studio.units import human_bytes
 
 RECIPE_FILTER = "Recipes (*.toml);;All files (*)"
 
@@ -562,7 +562,7 @@ class ConvertTab(QWidget):
         item = QTreeWidgetItem(
             [
                 Path(doc["path"]).name,
-                _human_bytes(doc.get("size_bytes")),
+                human_bytes(doc.get("size_bytes")),
                 verdict_label(verdict),
                 f"{latency:.2f} ms" if latency is not None else "–",
                 doc.get("runtime", ""),

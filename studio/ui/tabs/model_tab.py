@@ -458,19 +458,19 @@ class ModelTab(QWidget):
             self.candidates_box.setVisible(False)
             return
         self.path_edit.setText(state.model_params.get("path", ""))
-        from studio.cli.inspect import _human_bytes, _human_count
+        from studio.units import human_bytes, human_count
 
         labels = self.summary_labels
         labels["format"].setText(desc["format"].replace("_", " "))
         labels["architecture"].setText(desc.get("architecture") or self.tr("unknown"))
         params = desc.get("parameters")
         labels["parameters"].setText(
-            f"{_human_count(params)} ({params:,})" if params else self.tr("unknown")
+            f"{human_count(params)} ({params:,})" if params else self.tr("unknown")
         )
-        labels["size"].setText(_human_bytes(desc.get("size_bytes")))
-        labels["memory"].setText(_human_bytes(desc.get("memory_bytes")))
+        labels["size"].setText(human_bytes(desc.get("size_bytes")))
+        labels["memory"].setText(human_bytes(desc.get("memory_bytes")))
         labels["flops"].setText(
-            _human_count(desc["flops"]) if desc.get("flops") else self.tr("unknown")
+            human_count(desc["flops"]) if desc.get("flops") else self.tr("unknown")
         )
         labels["inputs"].setText(
             "\n".join(f"{t['name']}: {t['shape']} {t['dtype']}" for t in desc.get("inputs", []))
@@ -509,7 +509,7 @@ class ModelTab(QWidget):
             for i, layer in enumerate(layers):
                 self.layers_table.setItem(i, 0, QTableWidgetItem(layer["name"]))
                 self.layers_table.setItem(i, 1, QTableWidgetItem(layer["type"]))
-                self.layers_table.setItem(i, 2, QTableWidgetItem(_human_count(layer["parameters"])))
+                self.layers_table.setItem(i, 2, QTableWidgetItem(human_count(layer["parameters"])))
 
         candidates = desc.get("candidates") or []
         show_candidates = bool(candidates) and not desc.get("runnable")
