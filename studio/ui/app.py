@@ -9,8 +9,10 @@ from studio import __version__
 
 def create_app(language: str | None = None):
     """The QApplication, styled and translated (an existing one is reused)."""
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from studio.paths import resource
     from studio.ui.i18n import install_translation
     from studio.ui.settings import Settings
     from studio.ui.theme import apply_theme
@@ -19,6 +21,9 @@ def create_app(language: str | None = None):
     app.setApplicationName("Model Studio")
     app.setOrganizationName("model-studio")
     app.setApplicationVersion(__version__)
+    icon = resource("icons", "model-studio.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     apply_theme(app)
     install_translation(app, language if language is not None else Settings().language)
     return app
