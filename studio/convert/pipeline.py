@@ -21,7 +21,7 @@ from typing import Any
 
 from studio.convert.recipe import RANDOM_CALIBRATION, TARGET_TITLES, Recipe
 from studio.convert.report import REPORT_NAME, ArtifactReport, ConversionReport, library_versions
-from studio.errors import ConversionError, InputError, RecipeError
+from studio.errors import Cancelled, ConversionError, InputError, RecipeError
 from studio.model.inputs import InputSpec, SampleSet, default_preprocess_for, load_samples
 from studio.progress import CancelToken, Progress, ProgressEvent, no_progress
 
@@ -67,88 +67,94 @@ def convert(
         module, input_spec, labels, model_info = _load(recipe, model)
     cancel.check()
 
-    calibration = None
-    if recipe.quantize.mode == "static":
-        with stages.stage("calibration data"):
-            calibration = _calibration(recipe, input_spec)
-    verify_samples = labelled = None
-    if recipe.verify.enabled:
-        with stages.stage("verification data"):
-            verify_samples, labelled = _verification_data(recipe, input_spec, calibration)
-    cancel.check()
-
-    out = recipe.output_folder
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"the output folder {out} cannot be created ({exc.strerror})") from None
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
-    try:
-        from studio.convert.targets import get_target
-        from studio.convert.targets.base import BuildContext
-
-        context = BuildContext(
-            recipe=recipe,
-            module=module,
-            input_spec=input_spec,
-            calibration=calibration,
-            staging=staging,
-            progress=progress,
-            cancel=cancel,
-            labels=labels,
-        )
-        artifacts: list[ArtifactReport] = []
-        for target in [t for t in BUILD_ORDER if t in recipe.targets]:
-            cancel.check()
-            staged = staging / recipe.artifact_name(target)
-            started = time.perf_counter()
-            with stages.stage(f"build {target}", TARGET_TITLES[target]):
-                try:
-                    result = get_target(target).build(context, staged)
-                except ConversionError as exc:
-                    raise ConversionError(
-                        f"{TARGET_TITLES[target]} ({target}): {exc.message}",
-                        hint=exc.hint,
-                        details=exc.details,
-                    ) from None
-            from studio.runtimes import runtime_for
-
-            artifacts.append(
-                ArtifactReport(
-                    target=target,
-                    path=staged,
-                    size_bytes=staged.stat().st_size,
-                    capture=result.capture,
-                    quantize=recipe.quantize.mode,
-                    runtime=runtime_for(staged),
-                    build_seconds=time.perf_counter() - started,
-                    options=result.options,
-                    notes=result.notes,
-                )
-            )
-        cancel.check()
-
+    with _explain_input_errors(module, input_spec):
+        calibration = None
+        if recipe.quantize.mode == "static":
+            with stages.stage("calibration data"):
+                calibration = _calibration(recipe, input_spec)
+        verify_samples = labelled = None
         if recipe.verify.enabled:
-            _verify(
-                recipe,
-                module,
-                input_spec,
-                labels,
-                verify_samples,
-                labelled,
-                artifacts,
-                stages,
-                cancel,
-            )
+            with stages.stage("verification data"):
+                verify_samples, labelled = _verification_data(recipe, input_spec, calibration)
         cancel.check()
 
-        with stages.stage("publish"):
-            for artifact in artifacts:
-                final = out / artifact.path.name
-                os.replace(artifact.path, final)
-                artifact.path = final
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        out = recipe.output_folder
+        created = not out.exists()
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(
+                f"the output folder {out} cannot be created ({exc.strerror})"
+            ) from None
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+        try:
+            from studio.convert.targets import get_target
+            from studio.convert.targets.base import BuildContext
+
+            context = BuildContext(
+                recipe=recipe,
+                module=module,
+                input_spec=input_spec,
+                calibration=calibration,
+                staging=staging,
+                progress=progress,
+                cancel=cancel,
+                labels=labels,
+            )
+            artifacts: list[ArtifactReport] = []
+            for target in [t for t in BUILD_ORDER if t in recipe.targets]:
+                cancel.check()
+                staged = staging / recipe.artifact_name(target)
+                started = time.perf_counter()
+                with stages.stage(f"build {target}", TARGET_TITLES[target]):
+                    try:
+                        result = get_target(target).build(context, staged)
+                    except ConversionError as exc:
+                        raise ConversionError(
+                            f"{TARGET_TITLES[target]} ({target}): {exc.message}",
+                            hint=exc.hint,
+                            details=exc.details,
+                        ) from None
+                from studio.runtimes import runtime_for
+
+                artifacts.append(
+                    ArtifactReport(
+                        target=target,
+                        path=staged,
+                        size_bytes=staged.stat().st_size,
+                        capture=result.capture,
+                        quantize=recipe.quantize.mode,
+                        runtime=runtime_for(staged),
+                        build_seconds=time.perf_counter() - started,
+                        options=result.options,
+                        notes=result.notes,
+                    )
+                )
+            cancel.check()
+
+            if recipe.verify.enabled:
+                _verify(
+                    recipe,
+                    module,
+                    input_spec,
+                    labels,
+                    verify_samples,
+                    labelled,
+                    artifacts,
+                    stages,
+                    cancel,
+                )
+            cancel.check()
+
+            with stages.stage("publish"):
+                for artifact in artifacts:
+                    final = out / artifact.path.name
+                    os.replace(artifact.path, final)
+                    artifact.path = final
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+            if created and not any(out.iterdir()):
+                out.rmdir()  # a failed first conversion leaves no empty folder behind
 
     notes = []
     if calibration is not None and calibration.low_fidelity:
@@ -226,13 +232,27 @@ def _load(recipe: Recipe, model: Any):
         )
     if hasattr(module, "eval"):
         module.eval()
-    _check_runs(module, input_spec)
     return module, input_spec, labels, info
 
 
+@contextmanager
+def _explain_input_errors(module, spec: InputSpec) -> Iterator[None]:
+    """When a stage fails, check whether the model runs on the spec's inputs at all.
+
+    A wrong input shape is the most common mistake and every toolchain reports it
+    differently; running the model once only on failure keeps it off the normal path.
+    """
+    try:
+        yield
+    except (Cancelled, KeyboardInterrupt):
+        raise
+    except Exception:
+        _check_runs(module, spec)  # raises a plain InputError when the shape is the cause
+        raise
+
+
 def _check_runs(module, spec: InputSpec) -> None:
-    """Run the model once on inputs of the spec's shapes: a wrong input shape is the most
-    common mistake, and every toolchain reports it differently."""
+    """Run the model once on inputs of the spec's shapes; an InputError if it cannot."""
     import torch
 
     from studio.model.inputs import random_inputs

@@ -124,7 +124,7 @@ def test_wrong_architecture_for_the_weights_is_a_clear_error(tmp_path):
     assert entries(tmp_path) == []
 
 
-def test_a_wrong_input_shape_is_named_before_any_work(tmp_path):
+def test_a_wrong_input_shape_is_named_and_nothing_is_left(tmp_path):
     from studio.errors import InputError
 
     recipe = build_recipe(
