@@ -1,17 +1,16 @@
 """One recipe in, verified artifacts out: load → capture/quantize/export → verify → publish.
 
-Artifacts are built in a hidden staging folder inside the output folder and moved to
+Artifacts are built under hidden temporary names inside the output folder and renamed to
 their final names only when every target has been built and verified. A failure or a
-cancel removes the staging folder, so nothing half-written is ever left under a name a
-user would take for a result.
+cancel removes what was built, so nothing half-written is ever left under a name a user
+would take for a result.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import shutil
-import tempfile
+import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -86,7 +85,9 @@ def convert(
             raise InputError(
                 f"the output folder {out} cannot be created ({exc.strerror})"
             ) from None
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+        # hidden names beside the finals keep each artifact's suffix (runners go by it)
+        token = f".staging-{secrets.token_hex(4)}-"
+        staged_paths: list[Path] = []
         try:
             from studio.convert.targets import get_target
             from studio.convert.targets.base import BuildContext
@@ -96,7 +97,6 @@ def convert(
                 module=module,
                 input_spec=input_spec,
                 calibration=calibration,
-                staging=staging,
                 progress=progress,
                 cancel=cancel,
                 labels=labels,
@@ -104,7 +104,8 @@ def convert(
             artifacts: list[ArtifactReport] = []
             for target in [t for t in BUILD_ORDER if t in recipe.targets]:
                 cancel.check()
-                staged = staging / recipe.artifact_name(target)
+                staged = out / (token + recipe.artifact_name(target))
+                staged_paths.append(staged)
                 started = time.perf_counter()
                 with stages.stage(f"build {target}", TARGET_TITLES[target]):
                     try:
@@ -148,11 +149,12 @@ def convert(
 
             with stages.stage("publish"):
                 for artifact in artifacts:
-                    final = out / artifact.path.name
+                    final = out / artifact.path.name.removeprefix(token)
                     os.replace(artifact.path, final)
                     artifact.path = final
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            for staged in staged_paths:  # after a failure or cancel: what was built so far
+                staged.unlink(missing_ok=True)
             if created and not any(out.iterdir()):
                 out.rmdir()  # a failed first conversion leaves no empty folder behind
 

@@ -49,7 +49,6 @@ class BuildContext:
     module: torch.nn.Module  # eager, float32, eval mode
     input_spec: InputSpec
     calibration: SampleSet | None = None
-    staging: Path | None = None  # where intermediate files may go
     progress: Progress = field(default=lambda event: None)
     cancel: CancelToken = field(default_factory=CancelToken)
     labels: list[str] | None = None
