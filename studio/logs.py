@@ -25,6 +25,9 @@ def setup_logging(verbose: bool = False) -> Path | None:
     global _configured
     root = logging.getLogger("studio")
     root.setLevel(logging.DEBUG)
+    # Some toolchains configure the root logger when imported; the studio's records go
+    # only to its own handlers, so the terminal shows them with --verbose alone.
+    root.propagate = False
     if verbose and not any(getattr(h, "_studio_console", False) for h in root.handlers):
         console = logging.StreamHandler()
         console.setLevel(logging.DEBUG)
