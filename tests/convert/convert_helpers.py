@@ -7,9 +7,24 @@ from pathlib import Path
 import torch
 
 from studio.convert import Recipe
-from studio.convert.recipe import ModelSource, OutputSettings
+from studio.convert.recipe import ModelSource, OutputSettings, VerifySettings
+from studio.model.inputs import InputSpec
 
 ALL_TARGETS = ["pt", "ptl", "pte", "onnx", "ort"]
+
+
+def tiny_recipe(out, targets, latency_runs: int = 2, **changes) -> Recipe:
+    """A recipe for a tiny in-memory net on 1x3x8x8 inputs, artifacts named ``tiny``."""
+    recipe = Recipe(
+        targets=targets,
+        input=InputSpec.single((1, 3, 8, 8)),
+        output=OutputSettings(folder=str(out), name="tiny"),
+        verify=VerifySettings(samples=2, latency_runs=latency_runs),
+    )
+    recipe.model.arch = "TinyNet"
+    for key, value in changes.items():
+        setattr(recipe, key, value)
+    return recipe
 
 
 def build_recipe(model_path: Path, out: Path, **changes) -> Recipe:

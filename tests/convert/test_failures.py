@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 import torch
-from convert_helpers import build_recipe
+from convert_helpers import build_recipe, tiny_recipe
 
 from studio.convert import convert
-from studio.convert.recipe import OutputSettings, QuantizeSettings, Recipe, VerifySettings
+from studio.convert.recipe import QuantizeSettings
 from studio.errors import Cancelled, ConversionError, RecipeError
 from studio.model import sample
 from studio.model.inputs import InputSpec
@@ -23,19 +23,6 @@ class Histogram(torch.nn.Module):
 
     def forward(self, x):
         return torch.histc(self.conv(x), bins=8)
-
-
-def tiny_recipe(out, targets, **changes) -> Recipe:
-    recipe = Recipe(
-        targets=targets,
-        input=InputSpec.single((1, 3, 8, 8)),
-        output=OutputSettings(folder=str(out), name="net"),
-        verify=VerifySettings(samples=2, latency_runs=0),
-    )
-    recipe.model.arch = "test"
-    for key, value in changes.items():
-        setattr(recipe, key, value)
-    return recipe
 
 
 def entries(folder):
@@ -96,7 +83,7 @@ def test_a_failure_keeps_the_previous_artifacts(tmp_path, tiny_model):
     with pytest.raises(ConversionError):
         convert(tiny_recipe(tmp_path, ["pt", "onnx"]), model=Histogram().eval())
     assert first.artifacts[0].path.read_bytes() == before
-    assert entries(tmp_path) == ["net.pt", "report.json"]
+    assert entries(tmp_path) == ["report.json", "tiny.pt"]
 
 
 def test_empty_calibration_folder_and_random_calibration(tmp_path, tiny_model):

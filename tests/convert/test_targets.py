@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
+from convert_helpers import tiny_recipe
+
 from studio.convert import convert
-from studio.convert.recipe import ExecuTorchOptions, OutputSettings, Recipe, VerifySettings
-from studio.model.inputs import InputSpec
+from studio.convert.recipe import ExecuTorchOptions
 from studio.runtimes import open_runner
-
-
-def tiny_recipe(out, targets, **changes) -> Recipe:
-    recipe = Recipe(
-        targets=targets,
-        input=InputSpec.single((1, 3, 8, 8)),
-        output=OutputSettings(folder=str(out), name="tiny"),
-        verify=VerifySettings(samples=3, latency_runs=2),
-    )
-    recipe.model.arch = "TinyNet"
-    for key, value in changes.items():
-        setattr(recipe, key, value)
-    return recipe
 
 
 def test_executorch_with_portable_kernels(tmp_path, tiny_model):
