@@ -7,7 +7,12 @@ verification, calibration and the GUI's "Try it" panel all use it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import os
+import stat
+import struct
+import warnings
+import zlib
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +25,19 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".ti
 TENSOR_SUFFIXES = {".npy", ".pt", ".pth"}
 
 DTYPES = {"float32", "float16", "int64", "int32", "uint8", "bool"}
+# Bytes per element, for the size bound; a dtype a file names beyond DTYPES counts as 8.
+_ITEM_SIZES = {"float16": 2, "float32": 4, "int32": 4, "int64": 8, "uint8": 1, "bool": 1}
+
+# The most memory one input may take. A shape asking for more (a typo, a forged file) is
+# refused wherever it comes from: the command line, a recipe, a model file's metadata.
+MAX_INPUT_BYTES = 1 << 30
+MAX_DIMENSIONS = 8
+MAX_NAME_LENGTH = 256
+# The most pixels an image file may declare: a 64-megapixel photo decodes to ~200 MB.
+# A file declaring more is refused before its pixels are decoded (a decompression bomb).
+MAX_IMAGE_PIXELS = 64_000_000
+# Resize and crop sizes a preprocessing step may ask for.
+MAX_IMAGE_SIDE = 8192
 
 
 @dataclass(frozen=True)
@@ -37,11 +55,49 @@ class Preprocess:
 
     @classmethod
     def from_dict(cls, data: dict) -> Preprocess:
-        data = dict(data)
-        for key in ("mean", "std"):
-            if key in data:
-                data[key] = tuple(float(v) for v in data[key])
-        return cls(**data)
+        """Read the preprocessing settings of a recipe or a file, refusing odd values."""
+        if not isinstance(data, dict):
+            raise InputError("preprocess must be a table of settings")
+        known = [f.name for f in fields(cls)]
+        values = {}
+        for key, value in data.items():
+            if key not in known:
+                raise InputError(
+                    f"unknown preprocess key {key!r}", hint=f"the keys are {', '.join(known)}"
+                )
+            if key in ("resize", "crop"):
+                if value is not None and not (_whole(value) and 1 <= value <= MAX_IMAGE_SIDE):
+                    raise InputError(
+                        f"preprocess {key} must be a whole number from 1 to {MAX_IMAGE_SIDE}, "
+                        f"not {value!r}"
+                    )
+            elif key == "grayscale":
+                if not isinstance(value, bool):
+                    raise InputError(f"preprocess grayscale must be true or false, not {value!r}")
+            else:
+                value = _channel_values(key, value)
+            values[key] = value
+        pre = cls(**values)
+        if len(pre.mean) != len(pre.std):
+            raise InputError("preprocess mean and std must have the same number of values")
+        return pre
+
+
+def _whole(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _channel_values(key: str, value) -> tuple[float, ...]:
+    """Per-channel ``mean`` or ``std``: 1 or 3 finite numbers (std above zero)."""
+    numbers = isinstance(value, (list, tuple)) and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
+    )
+    if not numbers or len(value) not in (1, 3):
+        raise InputError(f"preprocess {key} must be a list of 1 or 3 numbers, not {value!r}")
+    floats = tuple(float(v) for v in value)
+    if not all(np.isfinite(floats)) or (key == "std" and min(floats) <= 0):
+        raise InputError(f"preprocess {key} holds an impossible value: {value!r}")
+    return floats
 
 
 @dataclass(frozen=True)
@@ -49,6 +105,9 @@ class TensorSpec:
     name: str
     shape: tuple[int, ...]
     dtype: str = "float32"
+
+    def __post_init__(self):
+        check_tensor(self.name, self.shape, self.dtype)
 
     def to_dict(self) -> dict:
         return {"name": self.name, "shape": list(self.shape), "dtype": self.dtype}
@@ -80,16 +139,72 @@ class InputSpec:
 
     @classmethod
     def from_dict(cls, data: dict) -> InputSpec:
-        tensors = tuple(
-            TensorSpec(
-                t.get("name", f"input{i}"),
-                tuple(int(d) for d in t["shape"]),
-                t.get("dtype", "float32"),
-            )
-            for i, t in enumerate(data["tensors"])
-        )
+        """Read an input description (a recipe's [input], a file's metadata).
+
+        Raises :class:`InputError` naming the key that is missing or has the wrong form.
+        """
+        hint = 'write it like tensors = [{name = "input", shape = [1, 3, 224, 224]}]'
+        if not isinstance(data, dict):
+            raise InputError("the input description must be a table", hint=hint)
+        unknown = sorted(set(data) - {"tensors", "preprocess"})
+        if unknown:
+            raise InputError(f"unknown input key {unknown[0]!r}", hint=hint)
+        items = data.get("tensors")
+        if not isinstance(items, list) or not items:
+            raise InputError("input tensors must be a list of tables", hint=hint)
+        tensors = []
+        for i, t in enumerate(items):
+            if not isinstance(t, dict) or "shape" not in t:
+                raise InputError(f"input tensor {i + 1} must be a table with a shape", hint=hint)
+            unknown = sorted(set(t) - {"name", "shape", "dtype"})
+            if unknown:
+                raise InputError(f"unknown key {unknown[0]!r} in input tensor {i + 1}", hint=hint)
+            shape = t["shape"]
+            if not isinstance(shape, list) or not all(_whole(d) for d in shape):
+                raise InputError(
+                    f"input tensor {i + 1}: shape must be a list of whole numbers, not {shape!r}",
+                    hint=hint,
+                )
+            dtype = t.get("dtype", "float32")
+            if dtype not in DTYPES:
+                raise InputError(
+                    f"input tensor {i + 1}: unknown dtype {dtype!r}",
+                    hint=f"choose one of {', '.join(sorted(DTYPES))}",
+                )
+            tensors.append(TensorSpec(t.get("name", f"input{i}"), tuple(shape), dtype))
         pre = data.get("preprocess")
-        return cls(tensors, Preprocess.from_dict(pre) if pre else None)
+        return cls(tuple(tensors), Preprocess.from_dict(pre) if pre is not None else None)
+
+
+def check_tensor(name, shape, dtype) -> None:
+    """Refuse a tensor no model input can have: an odd name, no or non-positive dimensions,
+    or more than :data:`MAX_INPUT_BYTES` of data."""
+    if not isinstance(name, str) or not name or len(name) > MAX_NAME_LENGTH:
+        shown = name[:40] + "..." if isinstance(name, str) else repr(name)
+        raise InputError(
+            f"an input name must be text of 1 to {MAX_NAME_LENGTH} characters, not {shown}"
+        )
+    if not isinstance(dtype, str):
+        raise InputError(f"input {name!r}: the dtype must be a name like float32, not {dtype!r}")
+    if (
+        not isinstance(shape, tuple)
+        or not 1 <= len(shape) <= MAX_DIMENSIONS
+        or not all(_whole(d) and d > 0 for d in shape)
+    ):
+        raise InputError(
+            f"input {name!r}: the shape {shape!r} must have 1 to {MAX_DIMENSIONS} dimensions, "
+            "all positive whole numbers",
+            hint="write it like 1,3,224,224",
+        )
+    size = int(np.prod([int(d) for d in shape], dtype=object)) * _ITEM_SIZES.get(dtype, 8)
+    if size > MAX_INPUT_BYTES:
+        from studio.units import human_bytes
+
+        raise InputError(
+            f"input {name!r} of shape {tuple(int(d) for d in shape)} would need "
+            f"{human_bytes(size)}; the studio takes inputs of up to {human_bytes(MAX_INPUT_BYTES)}",
+            hint="check the input shape",
+        )
 
 
 def parse_shape(text: str) -> tuple[int, ...]:
@@ -107,6 +222,7 @@ def parse_shape(text: str) -> tuple[int, ...]:
             f"input shape {text!r} must have at least one dimension, all positive",
             hint="write it like --input-shape 1,3,224,224",
         )
+    check_tensor("input", shape, "float32")
     return shape
 
 
@@ -123,30 +239,46 @@ def default_preprocess_for(shape: tuple[int, ...]) -> Preprocess | None:
 # --- turning images and tensor files into arrays -------------------------------------------
 
 
-def load_image(path: str | Path, preprocess: Preprocess, shape: tuple[int, ...]) -> np.ndarray:
-    """One image file as a float32 array of ``shape`` (batch dimension included)."""
-    from PIL import Image, UnidentifiedImageError
-
+def _open_regular(path: Path):
+    """Open a file for reading; refuse a pipe, a device or a folder instead of waiting on it."""
     try:
-        with Image.open(path) as img:
-            img = img.convert("L" if preprocess.grayscale else "RGB")
-            height, width = shape[-2], shape[-1]
-            if preprocess.resize:
-                w, h = img.size
-                scale = preprocess.resize / min(w, h)
-                img = img.resize(
-                    (max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BILINEAR
-                )
-            crop_h = preprocess.crop or height
-            crop_w = preprocess.crop or width
-            w, h = img.size
-            left, top = max(0, (w - crop_w) // 2), max(0, (h - crop_h) // 2)
-            img = img.crop((left, top, left + crop_w, top + crop_h))
-            if img.size != (width, height):
-                img = img.resize((width, height), Image.Resampling.BILINEAR)
-            array = np.asarray(img, dtype=np.float32) / 255.0
-    except (UnidentifiedImageError, OSError) as exc:
-        raise InputError(f"{Path(path).name} is not an image that can be read ({exc})") from None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InputError(f"{path.name} cannot be read ({exc.strerror})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputError(
+            f"{path.name} is not a regular file (it is a pipe, a device or a folder), "
+            "so it cannot be read as an input",
+            hint=f"remove it from {path.parent} or choose another folder",
+        )
+    return os.fdopen(fd, "rb")
+
+
+# What Pillow raises for files it cannot decode, besides OSError.
+_IMAGE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, struct.error, zlib.error)
+
+
+def load_image(path: str | Path, preprocess: Preprocess, shape: tuple[int, ...]) -> np.ndarray:
+    """One image file as a float32 array of ``shape`` (batch dimension included).
+
+    An image declaring more than :data:`MAX_IMAGE_PIXELS` is refused before it is decoded.
+    """
+    from PIL import Image
+
+    path = Path(path)
+    with _open_regular(path) as f:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                img = Image.open(f)
+            with img:
+                _check_pixels(path, img.size)
+                array = _preprocessed_pixels(img, preprocess, shape)
+        except Image.DecompressionBombError:
+            raise _too_many_pixels(path, None) from None
+        except _IMAGE_ERRORS as exc:
+            raise InputError(f"{path.name} is not an image that can be read ({exc})") from None
     if array.ndim == 2:
         array = array[None, :, :]
     else:
@@ -158,17 +290,54 @@ def load_image(path: str | Path, preprocess: Preprocess, shape: tuple[int, ...])
     return np.repeat(array[None], batch, axis=0).astype(np.float32)
 
 
+def _check_pixels(path: Path, size: tuple[int, int]) -> None:
+    if size[0] * size[1] > MAX_IMAGE_PIXELS:
+        raise _too_many_pixels(path, size)
+
+
+def _too_many_pixels(path: Path, size: tuple[int, int] | None) -> InputError:
+    declared = f" declares {size[0]} x {size[1]} pixels" if size else " declares too many pixels"
+    return InputError(
+        f"{path.name}{declared}; the studio reads images of up to "
+        f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels",
+        hint="use smaller images for calibration and verification",
+    )
+
+
+def _preprocessed_pixels(img, preprocess: Preprocess, shape: tuple[int, ...]) -> np.ndarray:
+    """Decode, resize, center-crop: the image's pixels in [0, 1], HxW or HxWxC."""
+    from PIL import Image
+
+    img = img.convert("L" if preprocess.grayscale else "RGB")
+    height, width = shape[-2], shape[-1]
+    if preprocess.resize:
+        w, h = img.size
+        scale = preprocess.resize / min(w, h)
+        img = img.resize(
+            (max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BILINEAR
+        )
+    crop_h = preprocess.crop or height
+    crop_w = preprocess.crop or width
+    w, h = img.size
+    left, top = max(0, (w - crop_w) // 2), max(0, (h - crop_h) // 2)
+    img = img.crop((left, top, left + crop_w, top + crop_h))
+    if img.size != (width, height):
+        img = img.resize((width, height), Image.Resampling.BILINEAR)
+    return np.asarray(img, dtype=np.float32) / 255.0
+
+
 def load_tensor_file(path: str | Path) -> np.ndarray:
     """A ``.npy`` array or a ``.pt`` tensor (loaded weights-only) as a numpy array."""
     path = Path(path)
-    try:
-        if path.suffix == ".npy":
-            return np.load(path, allow_pickle=False)
-        import torch
+    with _open_regular(path) as f:
+        try:
+            if path.suffix == ".npy":
+                return np.load(f, allow_pickle=False)
+            import torch
 
-        value = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:
-        raise InputError(f"{path.name} is not a tensor file that can be read ({exc})") from None
+            value = torch.load(f, map_location="cpu", weights_only=True)
+        except Exception as exc:
+            raise InputError(f"{path.name} is not a tensor file that can be read ({exc})") from None
     if isinstance(value, torch.Tensor):
         return value.detach().cpu().numpy()
     raise InputError(f"{path.name} holds a {type(value).__name__}, not a single tensor")
@@ -221,8 +390,10 @@ def load_sample_folder(folder: str | Path, spec: InputSpec, limit: int | None = 
     if not folder.is_dir():
         raise InputError(f"the sample folder {folder} does not exist or is not a folder")
     preprocess = spec.preprocess or default_preprocess_for(spec.shape)
-    subdirs = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    subdirs = [p for p in entries if p.is_dir()]
+    # Not only regular files: a pipe named like an image is refused by name, never waited on.
+    files = [p for p in entries if not p.is_dir()]
     images = [p for p in files if p.suffix.lower() in IMAGE_SUFFIXES]
     tensors = [p for p in files if p.suffix.lower() in TENSOR_SUFFIXES]
 
