@@ -221,9 +221,11 @@ def _device_gone(serial: str, exc: BaseException | str) -> DeviceError:
 
 
 def _send_file(
-    device: DeviceLink, local: Path, remote_tmp: str, meter: _Meter, cancel: CancelToken
+    device: DeviceLink, local: Path, remote_tmp: str, final: str, meter: _Meter, cancel: CancelToken
 ) -> str:
     """SEND ``local`` to ``remote_tmp`` over sync; returns the local SHA-256.
+
+    Failures name ``final``, the path the user asked for, not the temporary one.
 
     The file is hashed on a second thread while it is sent (hashlib releases the GIL).
     """
@@ -262,7 +264,7 @@ def _send_file(
             raise _device_gone(device.serial, exc) from None
         if ident == ID_FAIL:
             message = recv_exact(sock, length).decode("utf-8", "replace")
-            raise _shell_failure("write", remote_tmp, message)
+            raise _shell_failure("write", final, message)
         if ident != ID_OKAY:
             raise DeviceError(f"The phone answered the push with {ident!r}")
         meter.update(done, force=True)
@@ -373,7 +375,7 @@ def push(
         meter.update(0, force=True)
         sent = False
         try:
-            local_sha = _send_file(device, local, tmp, meter, cancel)
+            local_sha = _send_file(device, local, tmp, target.final, meter, cancel)
             sent = True
             cancel.check()
             progress(ProgressEvent("verify", None, "checking SHA-256 on the phone"))

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -203,3 +205,67 @@ def test_device_killed_mid_push_gives_a_clear_error_quickly(adb_server, file_100
             disconnect_device(serial, adb_server)
         except DeviceError:
             pass
+
+
+def sandbox_usage(device) -> int:
+    total = 0
+    for top in ("data", "storage"):
+        for folder, _dirs, files in os.walk(device.sandbox / top):
+            for name in files:
+                try:
+                    total += os.lstat(os.path.join(folder, name)).st_size
+                except OSError:
+                    pass
+    return total
+
+
+def test_two_pushes_at_once_share_the_free_space(make_virtual_device, tmp_path):
+    budget = 6 * MB
+    device = make_virtual_device(profile="budget-go", data_free_bytes=budget)
+    sources = [make_file(tmp_path / f"model-{i}.pte", 4 * MB) for i in range(2)]
+    baseline = sandbox_usage(device)
+    # both pushes pass their free-space check before either sends a byte
+    started = threading.Barrier(2, timeout=30)
+
+    def wait_for_the_other(event):
+        if event.stage == "push" and event.done == 0:
+            started.wait()
+
+    peak = [0]
+    watching = threading.Event()
+
+    def watch():
+        while not watching.is_set():
+            peak[0] = max(peak[0], sandbox_usage(device) - baseline)
+            time.sleep(0.002)
+
+    outcomes: dict[int, object] = {}
+
+    def run(i):
+        try:
+            outcomes[i] = push(sources[i], device.serial, progress=wait_for_the_other)
+        except Exception as exc:  # the outcome is checked below
+            outcomes[i] = exc
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    watching.set()
+    watcher.join()
+
+    failed = [o for o in outcomes.values() if isinstance(o, Exception)]
+    pushed = [o for o in outcomes.values() if not isinstance(o, Exception)]
+    assert len(failed) == 1 and len(pushed) == 1, outcomes
+    assert isinstance(failed[0], NoSpaceError) and "storage" in failed[0].message
+    assert ".partial" not in failed[0].message  # it names the file the user asked for
+    assert peak[0] <= budget
+    folder = "/data/local/tmp/model-studio"
+    assert partials(device, folder) == []
+    assert sorted(p.name for p in device.host_path(folder).iterdir()) == [
+        posixpath.basename(pushed[0].remote_path)
+    ]
+    assert sha256_of(device.host_path(pushed[0].remote_path)) == pushed[0].sha256

@@ -6,7 +6,8 @@ above ``/``), then mapped below the sandbox folder; a path whose real location
 the ``shell`` user writes to ``/data/local/tmp`` and shared storage; an app (through
 ``run-as``) writes to its own ``/data/data/PKG``; everything else is read-only. The
 ``/data`` partition reports the profile's free space, and writes beyond it fail with
-"No space left on device". ``/proc`` and ``/sys`` files that describe the hardware are
+"No space left on device" — for all writers together: two pushes at once share one
+budget. ``/proc`` and ``/sys`` files that describe the hardware are
 generated from the profile.
 """
 
@@ -20,7 +21,9 @@ import os
 import posixpath
 import shutil
 import stat
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,7 +80,8 @@ class SandboxFS:
         self.root = Path(root).resolve()
         self.profile = profile
         self.app = app
-        self._state = {"baseline": None, "digests": {}, "received": 0}
+        space = FreeSpace(self._usage, lambda: self.profile.data_free_bytes)
+        self._state = {"digests": {}, "received": 0, "space": space}
 
     # ----- setup and identity -------------------------------------------------
 
@@ -89,7 +93,7 @@ class SandboxFS:
             self._raw(f"/data/data/{package.name}/cache").mkdir(parents=True, exist_ok=True)
         build_prop = self._raw("/system/build.prop")
         build_prop.write_text("".join(f"{k}={v}\n" for k, v in self.profile.props.items()))
-        self._state["baseline"] = self._usage()
+        self._state["space"].set_baseline()
 
     def for_app(self, app: str | None) -> SandboxFS:
         view = SandboxFS.__new__(SandboxFS)
@@ -288,10 +292,7 @@ class SandboxFS:
         return total
 
     def free_bytes(self) -> int:
-        baseline = self._state["baseline"]
-        if baseline is None:
-            baseline = self._state["baseline"] = self._usage()
-        return max(0, self.profile.data_free_bytes - (self._usage() - baseline))
+        return self._state["space"].recount()
 
     # ----- changes ----------------------------------------------------------------------
 
@@ -359,7 +360,9 @@ class SandboxFS:
             raise fs_error(errno.EISDIR, path)
         if not host.parent.is_dir():
             raise fs_error(errno.ENOENT, path)
-        return SandboxWriter(host, self.free_bytes(), mode & 0o7777, append, digest)
+        space = self._state["space"]
+        space.recount()  # files removed since the last count give their space back
+        return SandboxWriter(host, space, mode & 0o7777, append, digest)
 
     # Files received over sync are hashed as they are written; sha256sum answers from
     # that while the file is unchanged (same inode, size and modification time).
@@ -393,13 +396,59 @@ class SandboxFS:
             os.utime(self.host_path(path, cwd), (mtime, mtime))
 
 
-class SandboxWriter:
-    """A file being written on the device: enforces the free space; ``abort`` removes it."""
+class FreeSpace:
+    """The free space of one device, shared by every file being written on it.
 
-    def __init__(self, host: Path, budget: int, mode: int, append: bool, digest: str | None = None):
+    Writers take their bytes from one count under ``lock``, so writers at the same
+    time cannot together exceed it; ``recount`` takes it again from the files in the
+    sandbox under the same lock, so it never misses a write.
+    """
+
+    def __init__(self, usage: Callable[[], int], budget: Callable[[], int]):
+        self._usage = usage  # bytes the files in the sandbox take
+        self._budget = budget  # free bytes when the device started
+        self.lock = threading.Lock()
+        self._baseline: int | None = None
+        self._free = 0
+
+    def set_baseline(self) -> None:
+        with self.lock:
+            self._baseline = self._usage()
+
+    def recount(self) -> int:
+        with self.lock:
+            usage = self._usage()
+            if self._baseline is None:
+                self._baseline = usage
+            self._free = max(0, self._budget() - (usage - self._baseline))
+            return self._free
+
+    def take(self, n: int) -> bool:
+        """With ``lock`` held: claim ``n`` bytes if they are free."""
+        if n > self._free:
+            return False
+        self._free -= n
+        return True
+
+    def give_back(self, n: int) -> None:
+        """With ``lock`` held: ``n`` bytes were freed."""
+        self._free += n
+
+
+class SandboxWriter:
+    """A file being written on the device: enforces the free space; ``abort`` removes it.
+
+    A write that does not fit fails with ENOSPC and removes the file at once, so its
+    space is free again for the other writers before any of them needs it.
+    """
+
+    def __init__(
+        self, host: Path, space: FreeSpace, mode: int, append: bool, digest: str | None = None
+    ):
         self.host = host
-        self.budget = budget
+        self.space = space
         self.written = 0
+        self._discarded = False
         self.digest = hashlib.new(digest) if digest else None
         try:
             self._file = open(host, "ab" if append else "wb")  # noqa: SIM115
@@ -409,10 +458,13 @@ class SandboxWriter:
             os.chmod(host, mode or 0o644)
 
     def write(self, data) -> None:
-        self.written += len(data)
-        if self.written > self.budget:
-            raise fs_error(errno.ENOSPC)
-        self._file.write(data)
+        with self.space.lock:
+            if self._discarded or not self.space.take(len(data)):
+                self._discard()
+                raise fs_error(errno.ENOSPC)
+            self._file.write(data)
+            self._file.flush()
+            self.written += len(data)
         if self.digest is not None:
             self.digest.update(data)
 
@@ -420,10 +472,20 @@ class SandboxWriter:
         self._file.close()
 
     def abort(self) -> None:
+        with self.space.lock:
+            self._discard()
+
+    def _discard(self) -> None:
+        """With the space lock held: close and remove the file, give its bytes back."""
+        if self._discarded:
+            return
+        self._discarded = True
         with contextlib.suppress(OSError):
             self._file.close()
         with contextlib.suppress(OSError):
             self.host.unlink()
+        self.space.give_back(self.written)
+        self.written = 0
 
     def __enter__(self):
         return self
