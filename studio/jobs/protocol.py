@@ -11,6 +11,12 @@ Replies (worker → GUI)::
     {"id": 7, "event": "result", "result": {...}}
     {"id": 7, "event": "error", "error": StudioError.to_dict()}
     {"event": "ready", "pid": 1234}    once, when the worker can take requests
+    {"event": "heartbeat"}             every HEARTBEAT_S seconds, busy or idle
+
+The heartbeat comes from a thread of its own and stops when the jobs thread is gone, so
+silence means the worker is dead, stopped (SIGSTOP) or stuck in native code that holds
+the interpreter; a long job that is still running keeps it coming. The window replaces a
+worker it has not heard from for a few seconds.
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ PROGRESS = "progress"
 RESULT = "result"
 ERROR = "error"
 READY = "ready"
+HEARTBEAT = "heartbeat"
+
+HEARTBEAT_S = 1.0
 
 
 def encode(message: dict) -> bytes:
@@ -48,8 +57,16 @@ def error_dict(exc: BaseException) -> dict:
     """A StudioError as it is, anything else as an internal error with the exception named."""
     if isinstance(exc, StudioError):
         return exc.to_dict()
-    wrapped = InternalError(
-        f"internal error ({type(exc).__name__}: {exc})",
-        hint="the details below and the log say where it happened",
-    )
+    name = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if isinstance(exc, Exception):
+        wrapped = InternalError(
+            f"internal error ({name})",
+            hint="the details below and the log say where it happened",
+        )
+    else:  # SystemExit, KeyboardInterrupt: code the job ran tried to end the program
+        wrapped = InternalError(
+            f"the job was stopped: code it ran tried to end the program ({name})",
+            hint="a trusted architecture file or a library it uses called sys.exit or was "
+            "interrupted; the model work goes on",
+        )
     return wrapped.to_dict()

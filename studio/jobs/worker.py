@@ -3,7 +3,10 @@
 The protocol owns the real stdout; anything a library prints goes to stderr instead, so
 a stray ``print`` in a toolchain cannot corrupt a reply. A job runs on its own thread
 while the main thread keeps reading, so a ``cancel`` request reaches the job's
-:class:`~studio.progress.CancelToken` while it runs.
+:class:`~studio.progress.CancelToken` while it runs. A third thread sends a heartbeat
+every second while the jobs thread lives, so the window can tell a long job from a dead,
+stopped or stuck worker. A job that raises anything, ``SystemExit`` included, gets an
+``error`` reply and the worker goes on.
 """
 
 from __future__ import annotations
@@ -80,9 +83,7 @@ class Worker:
             log.info("job %s: %s", job_id, job)
             result = handler(params, progress, token)
             self.send({"id": job_id, "event": protocol.RESULT, "result": result})
-        except BaseException as exc:
-            if not isinstance(exc, Exception) and not isinstance(exc, KeyboardInterrupt):
-                raise
+        except BaseException as exc:  # SystemExit from user code must not end the jobs thread
             log.info("job %s (%s) failed", job_id, job, exc_info=True)
             error = protocol.error_dict(exc)
             if error.get("type") == "InternalError":
@@ -97,17 +98,30 @@ class Worker:
         runner = threading.Thread(target=self.run_jobs, name="jobs", daemon=True)
         runner.start()
         self.send({"event": protocol.READY, "pid": os.getpid()})
+        threading.Thread(
+            target=self.heartbeat, args=(runner,), name="heartbeat", daemon=True
+        ).start()
         for line in stdin:
             self.handle_line(line)
         self._jobs.put(None)  # stdin closed: the window is gone; finish the current job
         runner.join()
+
+    def heartbeat(self, runner: threading.Thread) -> None:
+        """Say the worker is alive every HEARTBEAT_S for as long as its jobs thread runs."""
+        runner.join(protocol.HEARTBEAT_S)
+        while runner.is_alive():
+            try:
+                self.send({"event": protocol.HEARTBEAT})
+            except OSError:  # the window closed the pipe
+                return
+            runner.join(protocol.HEARTBEAT_S)
 
 
 def warm_up() -> None:
     """Import the model stack before the first request needs it (the window is already up)."""
     try:
         import studio.model.loader  # noqa: F401  (imports torch)
-    except Exception:  # a broken install is reported by the job that needs it
+    except BaseException:  # a broken install is reported by the job that needs it
         log.info("warm-up import failed", exc_info=True)
 
 

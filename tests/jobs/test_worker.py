@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
+from itertools import pairwise
 
 import pytest
+from hostile_arch import busy_python, hold_the_interpreter, inspect_params
 
 from studio.paths import resource
 
@@ -27,10 +30,14 @@ class WorkerProcess:
         self.proc.stdin.write(text + "\n")
         self.proc.stdin.flush()
 
-    def read(self) -> dict:
-        line = self.proc.stdout.readline()
-        assert line, "the worker closed its output"
-        return json.loads(line)
+    def read(self, heartbeats: bool = False) -> dict:
+        """The next message; heartbeats are skipped unless asked for."""
+        while True:
+            line = self.proc.stdout.readline()
+            assert line, "the worker closed its output"
+            message = json.loads(line)
+            if heartbeats or message.get("event") != "heartbeat":
+                return message
 
     def until_done(self, job_id) -> tuple[list[dict], dict]:
         progress = []
@@ -152,3 +159,60 @@ def test_convert_then_verify_an_artifact(worker, tmp_path):
     assert reply["event"] == "result", reply
     assert reply["result"]["verdict"] == "pass"
     assert reply["result"]["cosine"] > 0.999
+
+
+def arrivals_until_done(worker, job_id) -> tuple[list[float], dict]:
+    """When each message arrived (heartbeats included) until the job's reply, and the reply."""
+    times = [time.monotonic()]
+    while True:
+        message = worker.read(heartbeats=True)
+        times.append(time.monotonic())
+        if message.get("id") == job_id and message["event"] in ("result", "error"):
+            return times, message
+
+
+def gaps(times: list[float]) -> list[float]:
+    return [b - a for a, b in pairwise(times)]
+
+
+@pytest.mark.parametrize(
+    "code, name",
+    [
+        ("sys.exit(0)", "SystemExit"),
+        ("raise KeyboardInterrupt", "KeyboardInterrupt"),
+        ("raise BaseException('stop')", "BaseException"),
+    ],
+)
+def test_a_job_that_tries_to_end_the_program_gets_an_error_and_the_worker_goes_on(
+    worker, tmp_path, code, name
+):
+    worker.send({"id": 20, "job": "inspect", "params": inspect_params(tmp_path, forward=code)})
+    _, reply = worker.until_done(20)
+    assert reply["event"] == "error"
+    assert reply["error"]["type"] == "InternalError"
+    assert "end the program" in reply["error"]["message"] and name in reply["error"]["message"]
+    assert "Traceback" in reply["error"]["details"]
+
+    worker.read(heartbeats=True)  # the jobs thread lives: heartbeats go on
+    worker.send({"id": 21, "job": "inspect", "params": inspect_params(tmp_path)})
+    _, reply = worker.until_done(21)
+    assert reply["event"] == "result", reply
+
+
+@pytest.mark.slow
+def test_heartbeats_go_on_through_a_long_job(worker, tmp_path):
+    params = inspect_params(tmp_path, build=busy_python(4))
+    worker.send({"id": 22, "job": "inspect", "params": params})
+    times, reply = arrivals_until_done(worker, 22)
+    assert reply["event"] == "result", reply
+    assert times[-1] - times[0] > 4
+    assert max(gaps(times)) < 3  # a heartbeat a second, however busy the job keeps Python
+
+
+@pytest.mark.slow
+def test_native_code_that_holds_the_interpreter_silences_the_heartbeat(worker, tmp_path):
+    params = inspect_params(tmp_path, build=hold_the_interpreter(4))
+    worker.send({"id": 23, "job": "inspect", "params": params})
+    times, reply = arrivals_until_done(worker, 23)
+    assert reply["event"] == "result", reply
+    assert max(gaps(times)) > 3.5  # what the window takes for a stuck worker
