@@ -6,8 +6,8 @@ import hashlib
 import os
 import socket
 import struct
+import subprocess
 import sys
-import threading
 
 import pytest
 
@@ -96,31 +96,59 @@ def test_adb_push_to_a_read_only_place_fails(virtual_device, adb, tmp_path):
     assert not virtual_device.host_path("/system/x.bin").exists()
 
 
+ECHO_SERVER = """
+import socket, threading
+listener = socket.create_server(("127.0.0.1", 0))
+print(f"listening on 127.0.0.1:{listener.getsockname()[1]}", flush=True)
+
+def serve(conn):
+    with conn:
+        for chunk in iter(lambda: conn.recv(65536), b""):
+            conn.sendall(chunk.upper())
+
+while True:
+    threading.Thread(target=serve, args=(listener.accept()[0],), daemon=True).start()
+"""
+
+
+def start_echo_server():
+    """A TCP server on this computer's loopback that answers in upper case: (process, port)."""
+    proc = subprocess.Popen([sys.executable, "-c", ECHO_SERVER], stdout=subprocess.PIPE)
+    return proc, int(proc.stdout.readline().rsplit(b":", 1)[1])
+
+
 @pytest.fixture
-def echo_server():
-    """A TCP server on this computer's loopback that answers every line in upper case."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    stop = threading.Event()
-
-    def serve():
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            with conn:
-                for chunk in iter(lambda c=conn: c.recv(65536), b""):
-                    conn.sendall(chunk.upper())
-
-    threading.Thread(target=serve, daemon=True).start()
-    yield listener.getsockname()[1]
-    stop.set()
-    listener.close()
+def host_echo_server():
+    """An echo server of this computer's own, which no program of the device started."""
+    proc, port = start_echo_server()
+    yield port
+    proc.kill()
+    proc.wait()
 
 
-def test_adb_forward_reaches_a_port_on_the_host(virtual_device, adb, echo_server):
+@pytest.fixture
+def device_echo_server(virtual_device, adb):
+    """An echo server started as a program of the device (``adb shell echo-server``)."""
+
+    def echo_server(inv):
+        proc, port = start_echo_server()
+        inv.shell.track(proc)  # killed when the device stops
+        inv.shell.listening(proc, port)
+        inv.stdout.write(f"{port}\n")
+        return 0
+
+    virtual_device.register_command("echo-server", echo_server)
+    result = adb("-s", virtual_device.serial, "shell", "echo-server", check=True)
+    return int(result.stdout)
+
+
+def forward(adb, serial: str, port: int) -> int:
+    return int(adb("-s", serial, "forward", "tcp:0", f"tcp:{port}", check=True).stdout)
+
+
+def test_adb_forward_reaches_a_port_of_a_device_program(virtual_device, adb, device_echo_server):
     serial = virtual_device.serial
-    local_port = int(adb("-s", serial, "forward", "tcp:0", f"tcp:{echo_server}", check=True).stdout)
+    local_port = forward(adb, serial, device_echo_server)
     try:
         with socket.create_connection(("127.0.0.1", local_port), timeout=10) as conn:
             payload = b"ping through adb forward\n" * 4000  # ~100 KB: several WRTEs
@@ -135,12 +163,42 @@ def test_adb_forward_reaches_a_port_on_the_host(virtual_device, adb, echo_server
         adb("-s", serial, "forward", "--remove", f"tcp:{local_port}")
 
 
+def test_forward_to_a_host_service_the_device_did_not_start_is_refused(
+    virtual_device, adb, host_echo_server
+):
+    # the service answers on this computer's loopback...
+    with socket.create_connection(("127.0.0.1", host_echo_server), timeout=10) as direct:
+        direct.sendall(b"hi")
+        assert direct.recv(2) == b"HI"
+    # ...but a phone's loopback holds only the phone's programs: adb forward cannot reach it
+    serial = virtual_device.serial
+    local_port = forward(adb, serial, host_echo_server)
+    try:
+        with socket.create_connection(("127.0.0.1", local_port), timeout=10) as conn:
+            conn.settimeout(10)
+            conn.sendall(b"hi")
+            assert conn.recv(10) == b""  # closed at once, nothing relayed
+    finally:
+        adb("-s", serial, "forward", "--remove", f"tcp:{local_port}")
+    # nor a stream that names the loopback host (adb's command line offers no such form)
+    host = HostSide(virtual_device.port)
+    try:
+        host.send(A_CNXN, A_VERSION, 4096, b"host::\0")
+        assert host.read()[0] == A_CNXN
+        for i, service in enumerate((f"tcp:localhost:{host_echo_server}", "tcp:127.0.0.1:1")):
+            host.send(A_OPEN, 10 + i, 0, service.encode() + b"\0")
+            command, arg0, arg1, _ = host.read()
+            assert (command, arg0, arg1) == (A_CLSE, 0, 10 + i)
+    finally:
+        host.sock.close()
+
+
 def test_forward_to_a_closed_port_is_refused(virtual_device, adb):
     serial = virtual_device.serial
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         closed_port = s.getsockname()[1]
-    local_port = int(adb("-s", serial, "forward", "tcp:0", f"tcp:{closed_port}", check=True).stdout)
+    local_port = forward(adb, serial, closed_port)
     try:
         with socket.create_connection(("127.0.0.1", local_port), timeout=10) as conn:
             conn.settimeout(10)

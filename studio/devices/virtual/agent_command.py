@@ -9,7 +9,8 @@ On the virtual device that command starts ``model-studio agent`` on this compute
 with its root inside the device's sandbox, its device facts from the device's own
 profile, and its life tied to the device (killed when the device stops or exits).
 The command returns once the agent listens (its first line of output), as a phone's
-``cmd &`` would return at once; the agent keeps running.
+``cmd &`` would return at once; the agent keeps running. The port it names there is
+the one ``adb forward`` may reach on this device.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import threading
 
@@ -110,5 +112,7 @@ def cmd_agent(inv: Invocation) -> int:
         inv.shell.untrack(proc)
         tail = log_path.read_bytes()[-2000:].decode("utf-8", "replace").strip().splitlines()
         return inv.error(tail[-1] if tail else "the agent did not start")
+    port = re.search(rb"listening on \S+:(\d+)", line[0])
+    inv.shell.listening(proc, int(port.group(1)) if port else int(options["port"]))
     inv.stdout.write(line[0])
     return 0

@@ -137,7 +137,7 @@ class VirtualDevice:
         if service == "sync:":
             return sync_service(self.fs)
         if service.startswith("tcp:"):
-            return tcp_service(service)
+            return tcp_service(service, self.shell.listens)
         if service == "root:":
             return message_service("adbd cannot run as root in production builds\n")
         if service == "unroot:":

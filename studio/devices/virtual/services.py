@@ -342,11 +342,18 @@ def _send_file(fs: SandboxFS, stream: Stream, path: str) -> None:
 # ----- tcp forwarding -----------------------------------------------------------------------
 
 
-def tcp_service(service: str) -> Callable[[Stream], None] | None:
-    """``tcp:PORT`` or ``tcp:HOST:PORT``: a relay to a port on this computer's loopback."""
+def tcp_service(service: str, listens: Callable[[int], bool]) -> Callable[[Stream], None] | None:
+    """``tcp:PORT`` or ``tcp:HOST:PORT``: a relay to a port on this computer's loopback.
+
+    Only to a port that one of the device's own programs listens on (``listens``);
+    any other is refused, as a phone refuses a port where nothing of its own listens.
+    """
     parts = service.split(":")
     host, port_text = ("127.0.0.1", parts[1]) if len(parts) == 2 else (parts[1], parts[-1])
-    if host not in LOOPBACK_NAMES or not port_text.isdigit():
+    if host not in LOOPBACK_NAMES or not port_text.isdigit() or not listens(int(port_text)):
+        log.info(
+            "virtual device refuses a forward to %r: none of its programs listens there", service
+        )
         return None
     try:
         sock = socket.create_connection(("127.0.0.1", int(port_text)), timeout=3)

@@ -345,6 +345,7 @@ class Shell:
         self.fs = fs
         self.commands = commands
         self._procs: set[subprocess.Popen] = set()
+        self._ports: dict[int, subprocess.Popen] = {}
         self._lock = threading.Lock()
 
     def track(self, proc: subprocess.Popen) -> None:
@@ -354,6 +355,25 @@ class Shell:
     def untrack(self, proc: subprocess.Popen) -> None:
         with self._lock:
             self._procs.discard(proc)
+            for port in [p for p, owner in self._ports.items() if owner is proc]:
+                del self._ports[port]
+
+    # The device's programs run on this computer, so their ports are on its loopback
+    # beside everything else that listens there. A phone's loopback holds only the
+    # phone's own programs: ``adb forward`` reaches a port only while a program this
+    # shell started listens on it.
+
+    def listening(self, proc: subprocess.Popen, port: int) -> None:
+        """``proc`` (tracked) listens on ``port`` of the loopback."""
+        with self._lock:
+            if proc in self._procs:
+                self._ports[port] = proc
+
+    def listens(self, port: int) -> bool:
+        """Whether one of the device's running programs listens on ``port``."""
+        with self._lock:
+            owner = self._ports.get(port)
+        return owner is not None and owner.poll() is None
 
     def kill_all(self) -> None:
         with self._lock:
