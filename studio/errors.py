@@ -95,3 +95,7 @@ class InternalError(StudioError):
     """A bug in the studio or a crash in a native library."""
 
     exit_code = EXIT_INTERNAL
+
+
+class WorkerLost(InternalError):
+    """The process running model work ended or stopped responding; a new one was started."""

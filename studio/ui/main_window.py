@@ -312,7 +312,7 @@ class MainWindow(QMainWindow):
         box.open()
 
     def _worker_crashed(self, message: str) -> None:
-        self.statusBar().showMessage(message + " " + self.tr("A new worker was started."), 10000)
+        self.statusBar().showMessage(message, 10000)  # the message says what became of it
 
     # --- status --------------------------------------------------------------------------
 

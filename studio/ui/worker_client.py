@@ -1,20 +1,22 @@
 """The window's side of the worker process: start it, send jobs, route replies to handles.
 
 Each :meth:`WorkerClient.submit` returns a :class:`JobHandle` whose signals say how the
-job goes. A worker that dies is reported (``crashed``) and replaced; its running job
-fails with a plain message, the jobs queued behind it are sent again. Cancel asks the
-job to stop; if it has not stopped after a grace period, the process is killed and a
-fresh one started.
+job goes. A worker that dies, or that sends nothing (not even its heartbeat) for
+``silence_ms``, is reported (``crashed``) and replaced: its running job fails with a
+:class:`~studio.errors.WorkerLost` error, the jobs queued behind it are sent again.
+Cancel asks the job to stop; if it has not stopped after a grace period, the process is
+killed and a fresh one started.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
-from studio.errors import Cancelled, InternalError
+from studio.errors import Cancelled, InternalError, WorkerLost
 from studio.jobs import protocol
 from studio.launcher import studio_command
 
@@ -22,6 +24,9 @@ log = logging.getLogger("studio.ui")
 
 CANCEL_GRACE_MS = 3000
 MAX_FAILED_STARTS = 3  # workers that die before saying "ready", in a row, before giving up
+SILENCE_MS = 6000  # a ready worker that sends nothing for this long is stopped or stuck
+START_SILENCE_MS = 60_000  # from process start to "ready" (a frozen bundle unpacks first)
+LIVENESS_CHECK_MS = 500
 
 
 def worker_command() -> tuple[str, list[str]]:
@@ -77,6 +82,11 @@ class WorkerClient(QObject):
         self.failed_starts = 0
         self._ready = False
         self.pid: int | None = None
+        self.silence_ms = SILENCE_MS
+        self._heard = self._checked = time.monotonic()
+        self._liveness = QTimer(self)
+        self._liveness.setInterval(LIVENESS_CHECK_MS)
+        self._liveness.timeout.connect(self._check_liveness)
 
     # --- process -------------------------------------------------------------------------
 
@@ -95,6 +105,8 @@ class WorkerClient(QObject):
         self._started = False
         self._ready = False
         self._expected_exit = False
+        self._heard = self._checked = time.monotonic()
+        self._liveness.start()
         process.start()
 
     @property
@@ -108,6 +120,7 @@ class WorkerClient(QObject):
     def stop(self, timeout_ms: int = 2000) -> None:
         """End the worker: close its input, then kill it if it does not leave."""
         self._stopping = True
+        self._liveness.stop()
         process = self._process
         if process is None:
             return
@@ -140,28 +153,16 @@ class WorkerClient(QObject):
         self._expected_exit = False
         tail = "".join(self._stderr_tail)
         if not expected:
-            message = self.tr("The worker process stopped unexpectedly (exit code %1).").replace(
-                "%1", str(code)
-            )
-            log.warning("worker died (code %s): %s", code, tail[-2000:])
-            running = next(iter(self._pending.values()), None)
-            if running is not None:
-                error = InternalError(
-                    message,
-                    hint=self.tr(
-                        "A native library may have crashed on this model. A new worker was started."
-                    ),
-                    details=tail,
-                ).to_dict()
-                self._pending.pop(running.id)
-                running._finish(error=error)
-            self.crashed.emit(message)
+            message = self.tr("The model work ended unexpectedly (exit code %1) and was restarted.")
+            hint = self.tr("A native library may have crashed on this model.")
+            self._report_lost(message.replace("%1", str(code)), hint, tail)
         self.failed_starts = 0 if self._ready else self.failed_starts + 1
         if self.failed_starts >= MAX_FAILED_STARTS:
             message = self.tr("The worker process cannot start; model work is unavailable.")
             self._fail_all(InternalError(message, details=tail).to_dict())
             self.crashed.emit(message)
             self._process = None
+            self._liveness.stop()
             self.busy_changed.emit(False)
             return
         self.restarts += 1
@@ -195,8 +196,43 @@ class WorkerClient(QObject):
         log.info("job %s did not stop; restarting the worker", handle.id)
         self._pending.pop(handle.id, None)
         handle._finish(error=Cancelled(self.tr("Cancelled")).to_dict())
+        self._replace()
+
+    def _replace(self) -> None:
+        """Kill the worker; _on_finished starts a new one and sends it the queued jobs."""
         self._expected_exit = True
-        self._process.kill()  # _on_finished starts a new one and sends the queued jobs
+        self._started = False  # jobs submitted meanwhile wait for the new worker
+        self._process.kill()
+
+    def _check_liveness(self) -> None:
+        """Replace a worker that has sent nothing, not even a heartbeat, for too long."""
+        now = time.monotonic()
+        stalled = now - self._checked > 4 * LIVENESS_CHECK_MS / 1000
+        self._checked = now
+        if stalled:  # this window did not run its timers: give the worker a fresh start
+            self._heard = now
+        if self._stopping or self._process is None or not self._started:
+            return
+        silent_ms = (now - self._heard) * 1000
+        if silent_ms <= (self.silence_ms if self._ready else START_SILENCE_MS):
+            return
+        message = self.tr("The model work stopped responding and was restarted.")
+        hint = self.tr(
+            "The job that was running was stopped. Try it again; if it hangs again, "
+            "try another target or capture method."
+        )
+        details = f"no message from worker process {self.pid} for {silent_ms / 1000:.1f} s"
+        self._report_lost(message, hint, details + "\n" + "".join(self._stderr_tail))
+        self._replace()
+
+    def _report_lost(self, message: str, hint: str, details: str) -> None:
+        """The worker is gone: fail its running job and tell the window."""
+        log.warning("%s %s", message, details[-2000:])
+        running = next(iter(self._pending.values()), None)
+        if running is not None:
+            self._pending.pop(running.id)
+            running._finish(error=WorkerLost(message, hint=hint, details=details).to_dict())
+        self.crashed.emit(message)
 
     def _write(self, message: dict) -> None:
         if self._process is not None and self._started:
@@ -214,6 +250,7 @@ class WorkerClient(QObject):
         self._stderr_tail.append(text)
 
     def _read_stdout(self) -> None:
+        self._heard = time.monotonic()
         self._buffer += bytes(self._process.readAllStandardOutput())
         *lines, self._buffer = self._buffer.split(b"\n")
         for line in lines:
