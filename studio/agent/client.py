@@ -52,6 +52,7 @@ AGENT_COMMAND = "model-studio-agent"
 STATE_FILE = "agent.json"
 CONNECT_TIMEOUT = 10.0
 REQUEST_TIMEOUT = 120.0  # a load or a first description of the runtimes can take a while
+LOAD_TIMEOUT_MARGIN = 30.0  # waited beyond the agent's own load deadline for its reply
 LIVENESS_TIMEOUT = 5.0  # during a run the agent sends something at least every 0.5 s
 AGENT_START_TIMEOUT = 150.0
 PORT_RANGE = (20000, 60000)
@@ -76,6 +77,16 @@ def _raise_for(reply: dict) -> None:
         raise AgentError(
             f"The agent speaks another protocol version: {message}",
             hint="update the agent on the phone (and the studio)",
+        )
+    if code == protocol.E_LOAD_TIMEOUT:
+        raise AgentError(
+            f"The model took too long to load on the device: {message}",
+            hint="check that the model loads on this computer; the next run starts a new agent",
+        )
+    if code == protocol.E_TOO_MANY_CONNECTIONS:
+        raise AgentError(
+            f"The agent is busy with other connections: {message}",
+            hint="wait for other benchmarks on this device to finish, then try again",
         )
     raise AgentError(f"The agent reported an error ({code}): {message}")
 
@@ -165,7 +176,13 @@ class AgentConnection:
         message = {"type": protocol.LOAD, "path": path, "runtime": runtime}
         if threads:
             message["threads"] = int(threads)
-        return self.request(message, protocol.LOADED)
+        # the agent answers a load that overruns its deadline with load_timeout
+        deadline = self.capabilities.get("load_timeout_s")
+        if isinstance(deadline, (int, float)) and not isinstance(deadline, bool):
+            timeout = min(float(deadline), 24 * 3600.0) + LOAD_TIMEOUT_MARGIN
+        else:
+            timeout = REQUEST_TIMEOUT
+        return self.request(message, protocol.LOADED, timeout)
 
     def unload(self) -> dict:
         return self.request({"type": protocol.UNLOAD}, protocol.UNLOADED)

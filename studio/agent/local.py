@@ -41,8 +41,14 @@ class LocalAgent:
         self.stop()
 
 
-def spawn_local_agent(root: str | Path, token: str | None = None) -> LocalAgent:
-    """Start ``model-studio agent`` on a free loopback port; returns once it listens."""
+def spawn_local_agent(
+    root: str | Path, token: str | None = None, options: tuple[str, ...] = (), preexec_fn=None
+) -> LocalAgent:
+    """Start ``model-studio agent`` on a free loopback port; returns once it listens.
+
+    ``options`` are more of its command line (``--load-timeout 5``); ``preexec_fn`` runs
+    in the child before it starts (limits for tests).
+    """
     token = token or secrets.token_hex(16)
     root = Path(root)
     process = subprocess.Popen(
@@ -57,10 +63,12 @@ def spawn_local_agent(root: str | Path, token: str | None = None) -> LocalAgent:
             token,
             "--root",
             str(root),
+            *options,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         stdin=subprocess.DEVNULL,
+        preexec_fn=preexec_fn,
     )
     line = process.stdout.readline().decode("utf-8", "replace")
     if "listening on" not in line:

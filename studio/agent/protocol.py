@@ -11,14 +11,18 @@ started with. See ``docs/agent-protocol.md`` for every message.
 from __future__ import annotations
 
 import json
+import math
 import socket
 import struct
 import threading
+import time
 
 PROTOCOL_VERSION = 1
 MAX_REQUEST_BYTES = 1 << 20  # what an agent accepts from a client
 MAX_REPLY_BYTES = 64 << 20  # what a client accepts from an agent
 HEADER = struct.Struct(">I")
+MAX_ID_CHARS = 256  # a request ``id`` is an integer (64-bit) or a string up to this long
+MAX_NUMBER_DIGITS = 100  # longer integer literals are refused before they are converted
 
 # Requests (client -> agent)
 HELLO = "hello"
@@ -45,10 +49,12 @@ ERROR = "error"
 # Error codes (``error`` replies). Fatal ones end the connection.
 E_BAD_FRAME = "bad_frame"  # not JSON, not an object, no type (fatal)
 E_TOO_LARGE = "too_large"  # a frame above the size limit (fatal)
-E_UNAUTHENTICATED = "unauthenticated"  # no hello first, or a wrong token (fatal)
+E_UNAUTHENTICATED = "unauthenticated"  # no hello first or in time, or a wrong token (fatal)
 E_PROTOCOL = "protocol_version"  # a protocol version the agent does not speak (fatal)
+E_TOO_MANY_CONNECTIONS = "too_many_connections"  # the agent's connection cap is reached (fatal)
+E_LOAD_TIMEOUT = "load_timeout"  # a load overran its deadline; the agent exits (fatal)
 E_UNKNOWN_TYPE = "unknown_type"
-E_BAD_REQUEST = "bad_request"  # a field missing or of the wrong type
+E_BAD_REQUEST = "bad_request"  # a field missing or of the wrong type, a number not finite
 E_NOT_FOUND = "not_found"  # a path that does not exist under the agent's root
 E_OUTSIDE_ROOT = "outside_root"  # a path that leaves the agent's root
 E_LOAD_FAILED = "load_failed"  # the runtime could not load the model
@@ -56,7 +62,14 @@ E_NOT_LOADED = "not_loaded"  # run before load
 E_BUSY = "busy"  # load/run/unload while a run is going on
 E_RUN_FAILED = "run_failed"  # an inference raised
 E_INTERNAL = "internal"
-FATAL_ERRORS = (E_BAD_FRAME, E_TOO_LARGE, E_UNAUTHENTICATED, E_PROTOCOL)
+FATAL_ERRORS = (
+    E_BAD_FRAME,
+    E_TOO_LARGE,
+    E_UNAUTHENTICATED,
+    E_PROTOCOL,
+    E_TOO_MANY_CONNECTIONS,
+    E_LOAD_TIMEOUT,
+)
 
 # Sample rows in a ``samples`` frame
 SAMPLE_FIELDS = ("index", "latency_us", "t_us")
@@ -70,6 +83,42 @@ class ProtocolError(Exception):
         self.code = code
         self.message = message
 
+    @property
+    def fatal(self) -> bool:
+        return self.code in FATAL_ERRORS
+
+
+class _BadNumber(Exception):
+    """Raised from inside the JSON parser for a number the protocol does not carry."""
+
+
+def _refuse_constant(name: str):
+    raise _BadNumber(f"{name} is not a number the protocol accepts; numbers must be finite")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _BadNumber(f"{text[:40]} is out of range; numbers must be finite")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) > MAX_NUMBER_DIGITS:
+        raise _BadNumber(f"an integer of {len(text)} digits is out of range")
+    return int(text)
+
+
+def valid_id(value) -> bool:
+    """A request id: absent (None), a 64-bit integer, or a string of at most MAX_ID_CHARS."""
+    if value is None:
+        return True
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return -(1 << 63) <= value < 1 << 63
+    return isinstance(value, str) and len(value) <= MAX_ID_CHARS
+
 
 class ConnectionClosed(Exception):
     """The other side closed the connection (cleanly between frames, or mid-frame)."""
@@ -82,20 +131,42 @@ def encode(message: dict) -> bytes:
 
 
 def decode(body: bytes) -> dict:
-    """The message in a frame body; ProtocolError when it is not a typed JSON object."""
+    """The message in a frame body; ProtocolError when it is not a typed JSON object.
+
+    ``bad_frame`` (fatal) when the body is not a typed JSON object; ``bad_request``
+    (not fatal: the frame's boundary is intact) for a number that is not finite
+    (NaN, Infinity, 1e400) or too long, nesting too deep for the parser, or an ``id``
+    that is not an integer or a short string.
+    """
     try:
-        message = json.loads(body.decode("utf-8"))
+        message = json.loads(
+            body.decode("utf-8"),
+            parse_constant=_refuse_constant,
+            parse_float=_finite_float,
+            parse_int=_bounded_int,
+        )
+    except _BadNumber as exc:
+        raise ProtocolError(E_BAD_REQUEST, str(exc)) from None
+    except RecursionError:
+        raise ProtocolError(E_BAD_REQUEST, "the message nests too deeply") from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise ProtocolError(E_BAD_FRAME, f"the frame is not UTF-8 JSON ({exc})") from None
     if not isinstance(message, dict):
         raise ProtocolError(E_BAD_FRAME, "the frame is not a JSON object")
     if not isinstance(message.get("type"), str):
         raise ProtocolError(E_BAD_FRAME, "the message has no string 'type'")
+    if not valid_id(message.get("id")):
+        raise ProtocolError(
+            E_BAD_REQUEST,
+            f"'id' must be a 64-bit integer or a string of at most {MAX_ID_CHARS} characters",
+        )
     return message
 
 
-def error(code: str, message: str, request_id=None) -> dict:
-    doc = {"type": ERROR, "code": code, "message": message, "fatal": code in FATAL_ERRORS}
+def error(code: str, message: str, request_id=None, fatal: bool | None = None) -> dict:
+    """An ``error`` reply; ``fatal`` defaults to what the code means."""
+    fatal = code in FATAL_ERRORS if fatal is None else fatal
+    doc = {"type": ERROR, "code": code, "message": message, "fatal": fatal}
     if request_id is not None:
         doc["id"] = request_id
     return doc
@@ -115,9 +186,15 @@ class Channel:
         with self._send_lock:
             self.sock.sendall(data)
 
-    def _read(self, count: int) -> bytes:
+    def _read(self, count: int, deadline: float | None) -> bytes:
         while len(self._buffer) < count:
-            chunk = self.sock.recv(max(65536, count - len(self._buffer)))
+            if deadline is not None:
+                # after the deadline only what has already arrived is read, without waiting
+                self.sock.settimeout(max(deadline - time.monotonic(), 0.0))
+            try:
+                chunk = self.sock.recv(max(65536, count - len(self._buffer)))
+            except BlockingIOError:
+                raise TimeoutError("the frame did not arrive in time") from None
             if not chunk:
                 where = "mid-frame" if self._buffer else "between frames"
                 raise ConnectionClosed(f"the connection closed {where}")
@@ -126,14 +203,18 @@ class Channel:
         del self._buffer[:count]
         return data
 
-    def recv(self) -> dict:
-        """The next message; ProtocolError for an oversized or malformed frame."""
-        (length,) = HEADER.unpack(self._read(HEADER.size))
+    def recv(self, deadline: float | None = None) -> dict:
+        """The next message; ProtocolError for an oversized or malformed frame.
+
+        With a ``deadline`` (``time.monotonic()``), the whole frame must arrive by then,
+        else TimeoutError; without one the socket's own timeout applies to each read.
+        """
+        (length,) = HEADER.unpack(self._read(HEADER.size, deadline))
         if length > self.max_frame:
             raise ProtocolError(
                 E_TOO_LARGE, f"a frame of {length} bytes exceeds the limit of {self.max_frame}"
             )
-        return decode(self._read(length))
+        return decode(self._read(length, deadline))
 
     def close(self) -> None:
         try:

@@ -9,11 +9,18 @@ it goes. Latency is the monotonic clock read right before and right after the
 runner's ``infer`` call, nothing else. Samples are sent in batches (every
 :data:`FLUSH_SECONDS` or :data:`BATCH_ROWS` rows), so thousands per second stream
 without loss. Bad input of any kind ends at most that connection, never the agent.
+
+Limits (all in the capabilities): a connection must say ``hello`` within
+``hello_timeout`` seconds, at most ``max_connections`` are open at once (more are
+refused with ``too_many_connections``), and a load must finish within
+``load_timeout`` seconds — else the client gets ``load_timeout`` and the agent exits
+(:mod:`studio.agent.watchdog`), because a thread stuck in native code cannot be stopped.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hmac
 import logging
 import math
@@ -27,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from studio import __version__
-from studio.agent import capabilities, protocol
+from studio.agent import capabilities, protocol, watchdog
 from studio.agent.protocol import Channel, ConnectionClosed, ProtocolError
 from studio.agent.stats import compute
 from studio.errors import StudioError
@@ -40,6 +47,12 @@ HEARTBEAT_SECONDS = 0.5
 MAX_ITERATIONS = 100_000_000
 MAX_DURATION_S = 24 * 3600.0
 MAX_WARMUP = 100_000
+MAX_SEED = (1 << 64) - 1
+HELLO_TIMEOUT_S = 5.0
+MAX_CONNECTIONS = 64
+LOAD_TIMEOUT_S = 120.0
+LISTEN_BACKLOG = 64
+ACCEPT_BACKOFF_S = (0.01, 0.25)  # after a failed accept (out of descriptors or memory)
 
 
 class RequestError(Exception):
@@ -59,15 +72,28 @@ def _first_line(exc: BaseException) -> str:
 
 
 class AgentServer:
-    def __init__(self, root: str | os.PathLike, token: str, port: int = 0, host: str = "127.0.0.1"):
+    def __init__(
+        self,
+        root: str | os.PathLike,
+        token: str,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        load_timeout: float = LOAD_TIMEOUT_S,
+        hello_timeout: float = HELLO_TIMEOUT_S,
+        max_connections: int = MAX_CONNECTIONS,
+    ):
         if not token:
             raise ValueError("the agent needs a token")
         self.root = Path(root).resolve()
         self.token = token
         self.host = host
         self.requested_port = port
+        self.load_timeout = load_timeout
+        self.hello_timeout = hello_timeout
+        self.max_connections = max_connections
         self.port: int | None = None
         self._listener: socket.socket | None = None
+        self._watchdog: watchdog.Watchdog | None = None
         self._stopped = threading.Event()
         self._sessions: set[Session] = set()
         self._lock = threading.Lock()
@@ -82,10 +108,12 @@ class AgentServer:
     def start(self) -> int:
         """Bind and listen on the loopback; returns the port."""
         self.root.mkdir(parents=True, exist_ok=True)
+        if self._watchdog is None:  # forked first, while the agent holds nothing else
+            self._watchdog = watchdog.start()
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((self.host, self.requested_port))
-        listener.listen(16)
+        listener.listen(LISTEN_BACKLOG)
         self._listener = listener
         self.port = listener.getsockname()[1]
         threading.Thread(target=self._accept_loop, daemon=True, name="agent-accept").start()
@@ -95,15 +123,44 @@ class AgentServer:
         return self.port
 
     def _accept_loop(self) -> None:
+        """Accept until :meth:`close`; a failed accept (no descriptors left) is retried."""
+        backoff = ACCEPT_BACKOFF_S[0]
         while not self._stopped.is_set():
             try:
                 sock, _addr = self._listener.accept()
-            except OSError:
-                break
+            except OSError as exc:
+                if self._stopped.is_set():
+                    break
+                if exc.errno != errno.ECONNABORTED:  # that one is about one connection only
+                    if backoff == ACCEPT_BACKOFF_S[0]:
+                        log.warning("the agent cannot accept connections: %s", exc)
+                    self._stopped.wait(backoff)
+                    backoff = min(backoff * 2, ACCEPT_BACKOFF_S[1])
+                continue
+            backoff = ACCEPT_BACKOFF_S[0]
+            self._admit(sock)
+
+    def _admit(self, sock: socket.socket) -> None:
+        """Serve a new connection in its own thread, or refuse it when the cap is reached."""
+        with self._lock:
+            full = len(self._sessions) >= self.max_connections
+        if full:
+            _refuse(sock, f"the agent already has {self.max_connections} connections open")
+            return
+        try:
             session = Session(self, sock)
-            with self._lock:
-                self._sessions.add(session)
+        except OSError:  # reset by the peer already
+            sock.close()
+            return
+        with self._lock:
+            self._sessions.add(session)
+        try:
             threading.Thread(target=self._serve, args=(session,), daemon=True).start()
+        except RuntimeError as exc:  # no thread can be started now
+            log.warning("the agent cannot serve a connection: %s", exc)
+            with self._lock:
+                self._sessions.discard(session)
+            session.channel.close()
 
     def _serve(self, session: Session) -> None:
         try:
@@ -136,6 +193,33 @@ class AgentServer:
             sessions = list(self._sessions)
         for session in sessions:
             session.channel.close()
+        if self._watchdog is not None:
+            self._watchdog.close()
+
+    def load_deadline(self, sock: socket.socket, request_id):
+        """A context that ends the agent, after a ``load_timeout`` reply, when a load overruns."""
+        if self._watchdog is None:
+            return contextlib.nullcontext()
+        frame = protocol.encode(
+            protocol.error(
+                protocol.E_LOAD_TIMEOUT,
+                f"the model did not load within {self.load_timeout:g} s; the agent exits "
+                "because a runaway load cannot be stopped",
+                request_id,
+            )
+        )
+        return self._watchdog.guard(sock, self.load_timeout, frame)
+
+
+def _refuse(sock: socket.socket, message: str) -> None:
+    """Tell a connection beyond the cap why, without waiting for it, and close it."""
+    with contextlib.suppress(OSError):
+        sock.setblocking(False)
+        sock.send(protocol.encode(protocol.error(protocol.E_TOO_MANY_CONNECTIONS, message)))
+        with contextlib.suppress(BlockingIOError):
+            sock.recv(65536)  # unread input would turn the close into a reset
+        sock.shutdown(socket.SHUT_RDWR)
+    sock.close()
 
 
 class Session:
@@ -156,25 +240,55 @@ class Session:
     # ----- the request loop ------------------------------------------------------------
 
     def serve(self) -> None:
+        hello_by = time.monotonic() + self.server.hello_timeout
         while True:
             try:
-                message = self.channel.recv()
+                message = self.channel.recv(None if self.authenticated else hello_by)
             except ProtocolError as exc:
-                self._send_quietly(protocol.error(exc.code, exc.message))
+                # before hello nothing is forgiven; after it, only a broken frame ends it
+                if exc.fatal or not self.authenticated:
+                    self._send_quietly(protocol.error(exc.code, exc.message, fatal=True))
+                    return
+                if not self._send(protocol.error(exc.code, exc.message)):
+                    return
+                continue
+            except TimeoutError:  # only hello has a deadline
+                self._send_quietly(
+                    protocol.error(
+                        protocol.E_UNAUTHENTICATED,
+                        f"no hello within {self.server.hello_timeout:g} s",
+                    )
+                )
                 return
             except (ConnectionClosed, OSError):
                 return
-            request_id = message.get("id")
             if not self.authenticated:
                 if not self._hello(message):
                     return
+                self.channel.sock.settimeout(None)
                 continue
-            try:
-                self._dispatch(message)
-            except RequestError as exc:
-                self._send_quietly(protocol.error(exc.code, exc.message, request_id))
-            except OSError:
+            if not self._answer(message):
                 return
+
+    def _answer(self, message: dict) -> bool:
+        """Handle one request; False when the connection is gone."""
+        try:
+            self._dispatch(message)
+            return True
+        except RequestError as exc:
+            doc = protocol.error(exc.code, exc.message, message.get("id"))
+        except Exception as exc:  # a bug: this request fails, the connection stays
+            log.exception("the agent failed to handle a %s request", message["type"][:40])
+            doc = protocol.error(protocol.E_INTERNAL, _first_line(exc), message.get("id"))
+        return self._send(doc)
+
+    def _send(self, doc: dict) -> bool:
+        """Send a reply; False when the connection is gone."""
+        try:
+            self.channel.send(doc)
+        except OSError:
+            return False
+        return True
 
     def _hello(self, message: dict) -> bool:
         request_id = message.get("id")
@@ -190,7 +304,7 @@ class Session:
             self._send_quietly(
                 protocol.error(
                     protocol.E_PROTOCOL,
-                    f"this agent speaks protocol {protocol.PROTOCOL_VERSION}, not {version!r}",
+                    f"this agent speaks protocol {protocol.PROTOCOL_VERSION}, not {version!r:.40}",
                     request_id,
                 )
             )
@@ -214,6 +328,9 @@ class Session:
             "cpu_count": os.cpu_count(),
             "pid": os.getpid(),
             "clock": "monotonic",
+            "hello_timeout_s": self.server.hello_timeout,
+            "max_connections": self.server.max_connections,
+            "load_timeout_s": self.server.load_timeout,
         }
         if request_id is not None:
             reply["id"] = request_id
@@ -232,7 +349,7 @@ class Session:
             protocol.PING: self._ping,
         }.get(kind)
         if handler is None:
-            raise RequestError(protocol.E_UNKNOWN_TYPE, f"unknown message type {kind!r}")
+            raise RequestError(protocol.E_UNKNOWN_TYPE, f"unknown message type {kind[:80]!r}")
         handler(message)
 
     def _reply(self, message: dict, doc: dict) -> None:
@@ -241,7 +358,9 @@ class Session:
         self.channel.send(doc)
 
     def _send_quietly(self, doc: dict) -> None:
+        """The last words before closing: a peer that reads nothing is not waited for."""
         with contextlib.suppress(OSError):
+            self.channel.sock.settimeout(1.0)
             self.channel.send(doc)
 
     @property
@@ -264,13 +383,18 @@ class Session:
         if not isinstance(value, str) or not value or "\0" in value:
             raise RequestError(protocol.E_BAD_REQUEST, "'path' must be a non-empty string")
         root = self.server.root
-        path = (root / value).resolve()
-        if path != root and root not in path.parents:
+        try:
+            path = (root / value).resolve()
+            inside = path == root or root in path.parents
+            found = inside and path.is_file()
+        except (OSError, RuntimeError) as exc:  # a name too long, a loop of links
+            raise RequestError(protocol.E_BAD_REQUEST, f"'path' cannot be used ({exc})") from None
+        if not inside:
             raise RequestError(
-                protocol.E_OUTSIDE_ROOT, f"{value} is outside the agent's folder {root}"
+                protocol.E_OUTSIDE_ROOT, f"{value[:200]} is outside the agent's folder {root}"
             )
-        if not path.is_file():
-            raise RequestError(protocol.E_NOT_FOUND, f"there is no file {value} in {root}")
+        if not found:
+            raise RequestError(protocol.E_NOT_FOUND, f"there is no file {value[:200]} in {root}")
         return path
 
     def _load(self, message: dict) -> None:
@@ -295,9 +419,10 @@ class Session:
         self._close_runner()
         started = time.perf_counter()
         try:
-            name = runtime_for(path) if runtime == "auto" else runtime
-            runner = runner_class(name).open(path, threads)
-            inputs = [t.to_dict() for t in runner.inputs]
+            with self.server.load_deadline(self.channel.sock, message.get("id")):
+                name = runtime_for(path) if runtime == "auto" else runtime
+                runner = runner_class(name).open(path, threads)
+                inputs = [t.to_dict() for t in runner.inputs]
         except Exception as exc:
             raise RequestError(protocol.E_LOAD_FAILED, _first_line(exc)) from None
         load_ms = (time.perf_counter() - started) * 1000.0
@@ -345,10 +470,11 @@ class Session:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise RequestError(protocol.E_BAD_REQUEST, f"'{key}' must be a number")
+        # the range first: int() of an infinity and float() of a huge integer raise
+        if isinstance(value, float) and not math.isfinite(value) or not low <= value <= high:
+            raise RequestError(protocol.E_BAD_REQUEST, f"'{key}' must be between {low} and {high}")
         if kind is int and value != int(value):
             raise RequestError(protocol.E_BAD_REQUEST, f"'{key}' must be a whole number")
-        if not math.isfinite(value) or not low <= value <= high:
-            raise RequestError(protocol.E_BAD_REQUEST, f"'{key}' must be between {low} and {high}")
         return kind(value)
 
     def _run(self, message: dict) -> None:
@@ -388,8 +514,8 @@ class Session:
         from studio.model.inputs import InputSpec, TensorSpec, random_inputs
 
         seed = spec.get("seed", 0)
-        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-            raise RequestError(protocol.E_BAD_REQUEST, "'seed' must be a non-negative integer")
+        if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+            raise RequestError(protocol.E_BAD_REQUEST, "'seed' must be an integer 0..2**64-1")
         shapes = spec.get("shapes")
         known = self.runner.inputs
         if shapes is not None:

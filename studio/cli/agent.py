@@ -7,6 +7,7 @@ import argparse
 from studio.errors import EXIT_OK, InputError
 
 STATE_FILE = "agent.json"
+LOAD_TIMEOUT_ENV = "MODEL_STUDIO_AGENT_LOAD_TIMEOUT"
 
 
 def register(sub) -> None:
@@ -25,9 +26,48 @@ def register(sub) -> None:
         metavar="DIR",
         help="the folder the agent may load models and inputs from",
     )
+    parser.add_argument(
+        "--load-timeout",
+        type=float,
+        metavar="S",
+        help="seconds a model may take to load; a load that overruns is refused and the "
+        "agent exits, to be started afresh (default 120, or $MODEL_STUDIO_AGENT_LOAD_TIMEOUT)",
+    )
+    parser.add_argument(
+        "--hello-timeout",
+        type=float,
+        metavar="S",
+        help="seconds a new connection has to authenticate (default 5)",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=int,
+        metavar="N",
+        help="connections served at once; more are refused (default 64)",
+    )
     # Exit when that process ends (the virtual device that started this agent).
     parser.add_argument("--parent-pid", type=int, default=None, help=argparse.SUPPRESS)
     parser.set_defaults(run=run)
+
+
+def _limits(args) -> dict:
+    """The limits given on the command line (or the environment), checked."""
+    import os
+
+    if args.load_timeout is None and os.environ.get(LOAD_TIMEOUT_ENV):
+        try:
+            args.load_timeout = float(os.environ[LOAD_TIMEOUT_ENV])
+        except ValueError:
+            raise InputError(f"${LOAD_TIMEOUT_ENV} must be a number of seconds") from None
+    limits = {
+        "load_timeout": args.load_timeout,
+        "hello_timeout": args.hello_timeout,
+        "max_connections": args.max_connections,
+    }
+    for name, value in limits.items():
+        if value is not None and not 0 < value < 1e6:
+            raise InputError(f"--{name.replace('_', '-')} must be above 0 and below 1000000")
+    return {name: value for name, value in limits.items() if value is not None}
 
 
 def _alive(pid: int) -> bool:
@@ -57,7 +97,7 @@ def run(args) -> int:
     if not args.token:
         raise InputError("--token must not be empty")
     root = Path(args.root)
-    server = AgentServer(root, args.token, args.port)
+    server = AgentServer(root, args.token, args.port, **_limits(args))
     try:
         port = server.start()
     except OSError as exc:
@@ -71,10 +111,9 @@ def run(args) -> int:
     os.chmod(state_path, 0o600)
     print(f"agent listening on 127.0.0.1:{port}", flush=True)
 
-    def stop(signum, frame):
-        server.close()
-
-    signal.signal(signal.SIGTERM, stop)
+    # SIGTERM keeps its default action, which needs no Python code to run: a Python
+    # handler waits for the GIL, which a load stuck in native code may never give back.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     parent = args.parent_pid
     try:
         server.serve_forever(keep_running=(lambda: _alive(parent)) if parent else None)

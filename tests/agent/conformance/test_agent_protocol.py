@@ -9,6 +9,7 @@ import json
 import random
 import struct
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -87,6 +88,54 @@ def test_another_protocol_version_is_refused(wire, agent_target):
     assert w.closed_by_peer()
 
 
+def test_capabilities_state_the_agent_limits(session, wire):
+    caps = wire().hello()
+    assert caps["hello_timeout_s"] > 0
+    assert caps["load_timeout_s"] > 0
+    assert isinstance(caps["max_connections"], int) and caps["max_connections"] >= 4
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sent", [b"", struct.pack(">I", 40) + b'{"type"'], ids=["silent", "slow"])
+def test_a_connection_without_hello_in_time_is_closed(wire, sent):
+    limit = wire().hello()["hello_timeout_s"]
+    w = wire()
+    opened = time.monotonic()
+    if sent:
+        w.send_raw(sent)
+    reply = w.recv(timeout=limit + 10)
+    assert reply["type"] == "error" and reply["code"] == protocol.E_UNAUTHENTICATED
+    assert reply["fatal"] is True
+    assert w.closed_by_peer()
+    assert time.monotonic() - opened < limit + 10
+    assert _ping_ok(wire)
+
+
+def test_connections_beyond_the_cap_are_refused_then_served_once_others_close(wire):
+    held, cap = [], None  # authenticated, so that no hello deadline closes them meanwhile
+    give_up = time.monotonic() + 30
+    while True:
+        w = wire()
+        reply = w.hello()
+        if reply["type"] == "capabilities":
+            cap = reply["max_connections"]
+            held.append(w)
+            continue
+        assert reply["type"] == "error" and reply["code"] == protocol.E_TOO_MANY_CONNECTIONS
+        assert reply["fatal"] is True
+        assert w.closed_by_peer()
+        if len(held) >= cap or time.monotonic() > give_up:
+            break
+        time.sleep(0.05)  # connections of earlier tests may still be closing
+    assert len(held) == cap
+    for w in held:
+        w.close()
+    served_by = time.monotonic() + 10  # the agent notices the closed ones at once
+    while not _ping_ok(wire):
+        assert time.monotonic() < served_by
+        time.sleep(0.05)
+
+
 # ----- malformed frames ------------------------------------------------------------------
 
 
@@ -109,6 +158,65 @@ def test_malformed_frame_gets_error_and_ends_connection(wire, body, code, authen
     w.send_raw(struct.pack(">I", len(body)) + body)
     reply = w.recv()
     assert reply["type"] == "error" and reply["code"] == code and reply["fatal"]
+    assert w.closed_by_peer()
+    assert _ping_ok(wire)
+
+
+DEEP = 100_000
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"type": "run", "iterations": Infinity, "id": 1}',
+        b'{"type": "run", "iterations": -Infinity, "id": 1}',
+        b'{"type": "run", "duration_s": NaN, "id": 1}',
+        b'{"type": "run", "iterations": 1e400, "id": 1}',
+        b'{"type": "run", "iterations": ' + b"9" * 5000 + b', "id": 1}',
+        b'{"type": "ping", "id": NaN}',
+        b'{"type": "ping", "x": ' + b"[" * DEEP + b"]" * DEEP + b"}",
+        b'{"type": "ping", "x": ' + b'{"a":' * DEEP + b"1" + b"}" * DEEP + b"}",
+        b'{"type": "ping", "id": [1]}',
+        b'{"type": "ping", "id": {"a": 1}}',
+        b'{"type": "ping", "id": 1.5}',
+        b'{"type": "ping", "id": true}',
+        b'{"type": "ping", "id": 18446744073709551616}',
+        b'{"type": "ping", "id": "' + b"x" * 5000 + b'"}',
+    ],
+    ids=[
+        "infinity",
+        "minus-infinity",
+        "nan",
+        "overflow",
+        "huge-literal",
+        "nan-id",
+        "deep-array",
+        "deep-object",
+        "list-id",
+        "object-id",
+        "float-id",
+        "bool-id",
+        "huge-id",
+        "long-id",
+    ],
+)
+def test_unacceptable_values_are_bad_requests_and_the_connection_stays(session, body):
+    session.send_raw(struct.pack(">I", len(body)) + body)
+    reply = session.recv()
+    assert reply["type"] == "error" and reply["code"] == protocol.E_BAD_REQUEST
+    assert reply["fatal"] is False
+    assert "id" not in reply
+    pong = session.request({"type": "ping", "id": 2})
+    assert pong["type"] == "pong" and pong["id"] == 2
+
+
+def test_unacceptable_values_before_hello_end_the_connection(wire):
+    w = wire()
+    body = b'{"type": "hello", "protocol": NaN}'
+    w.send_raw(struct.pack(">I", len(body)) + body)
+    reply = w.recv()
+    assert reply["type"] == "error" and reply["code"] == protocol.E_BAD_REQUEST
+    assert reply["fatal"] is True
     assert w.closed_by_peer()
     assert _ping_ok(wire)
 
@@ -278,6 +386,13 @@ def test_unload_then_run_needs_a_load(session):
         ({"type": "load", "path": "tiny.onnx", "runtime": "tflite"}, protocol.E_BAD_REQUEST),
         ({"type": "load", "path": "corrupt.onnx"}, protocol.E_LOAD_FAILED),
         ({"type": "load", "path": "models/truncated.onnx"}, protocol.E_LOAD_FAILED),
+        ({"type": "load", "path": "tiny.onnx", "threads": 10**400}, protocol.E_BAD_REQUEST),
+        ({"type": "load", "path": "tiny.onnx", "threads": 2.0}, protocol.E_BAD_REQUEST),
+        ({"type": "load", "path": "tiny.onnx", "threads": True}, protocol.E_BAD_REQUEST),
+        ({"type": "load", "path": "tiny.onnx", "runtime": ["onnx"]}, protocol.E_BAD_REQUEST),
+        ({"type": "load", "path": "x" * 5000 + ".onnx"}, protocol.E_BAD_REQUEST),
+        ({"type": "load", "path": "tiny.onnx\u0000"}, protocol.E_BAD_REQUEST),
+        ({"type": "load", "path": {"name": "tiny.onnx"}}, protocol.E_BAD_REQUEST),
     ],
     ids=[
         "missing",
@@ -288,6 +403,13 @@ def test_unload_then_run_needs_a_load(session):
         "runtime",
         "corrupt",
         "truncated",
+        "huge-threads",
+        "float-threads",
+        "bool-threads",
+        "list-runtime",
+        "long-path",
+        "nul-path",
+        "object-path",
     ],
 )
 def test_bad_loads_are_errors_not_a_dead_agent(session, message, code, agent_target):
@@ -307,8 +429,46 @@ def test_bad_loads_are_errors_not_a_dead_agent(session, message, code, agent_tar
         {"type": "run", "iterations": 1, "warmup": -1},
         {"type": "run", "iterations": 1, "inputs": {"source": "camera"}},
         {"type": "run", "iterations": 1, "inputs": {"source": "file", "path": "tiny.onnx"}},
+        {"type": "run", "iterations": 10**400},
+        {"type": "run", "iterations": -(10**400)},
+        {"type": "run", "iterations": 1.5},
+        {"type": "run", "iterations": True},
+        {"type": "run", "iterations": [1]},
+        {"type": "run", "duration_s": 10**400},
+        {"type": "run", "iterations": 1, "warmup": 10**400},
+        {"type": "run", "iterations": 1, "inputs": {"seed": 10**400}},
+        {"type": "run", "iterations": 1, "inputs": {"seed": -1}},
+        {"type": "run", "iterations": 1, "inputs": {"seed": "x"}},
+        {"type": "run", "iterations": 1, "inputs": {"shapes": [[-1, 64]]}},
+        {"type": "run", "iterations": 1, "inputs": {"shapes": [[10**400]]}},
+        {"type": "run", "iterations": 1, "inputs": {"shapes": "1,64"}},
+        {"type": "run", "iterations": 1, "inputs": "random"},
+        {"type": "run", "iterations": 1, "inputs": {"source": "file", "path": 7}},
     ],
-    ids=["both", "neither", "zero", "text", "warmup", "source", "not-tensors"],
+    ids=[
+        "both",
+        "neither",
+        "zero",
+        "text",
+        "warmup",
+        "source",
+        "not-tensors",
+        "huge",
+        "huge-negative",
+        "fraction",
+        "bool",
+        "list",
+        "huge-duration",
+        "huge-warmup",
+        "huge-seed",
+        "negative-seed",
+        "text-seed",
+        "negative-shape",
+        "huge-shape",
+        "text-shapes",
+        "text-inputs",
+        "number-path",
+    ],
 )
 def test_bad_runs_are_refused(session, run):
     assert session.request({"type": "load", "path": "tiny.onnx"})["type"] == "loaded"
