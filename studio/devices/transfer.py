@@ -2,9 +2,11 @@
 
 A push writes the file under a temporary name beside its destination, checks its
 SHA-256 on the phone, and only then renames it: a cancelled, interrupted or damaged
-transfer never leaves a file under the destination name. Free space is checked
-before a byte is sent. Data goes over adb's file-sync protocol directly, in large
-writes, so progress (bytes, MB/s, time left) and cancel cost next to nothing.
+transfer never leaves a file under the destination name; the temporary file of a
+push that never finished (the phone went away) is removed by the next push to that
+folder. Free space is checked before a byte is sent. Data goes over adb's file-sync
+protocol directly, in large writes, so progress (bytes, MB/s, time left) and cancel
+cost next to nothing.
 """
 
 from __future__ import annotations
@@ -51,6 +53,12 @@ BLOCK = 16 * SYNC_MAX_DATA  # 1 MiB read and sent per write
 STALL_TIMEOUT = 10.0  # seconds without progress before a phone counts as gone
 PROGRESS_INTERVAL = 0.1
 PACKAGE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$")
+# A push's temporary file: ``.NAME.TOKEN.partial``, TOKEN 8 lowercase hex digits.
+PARTIAL_NAME = re.compile(r"^\..+\.[0-9a-f]{8}\.partial$")
+# A temporary file unchanged this long (by the phone's clock) belongs to a push that
+# never finished: a live push writes it at least every STALL_TIMEOUT, then verifies
+# and renames it within the shell timeouts below (6 minutes at most).
+STALE_PARTIAL_AGE = 10 * 60
 
 
 class NoSpaceError(DeviceError):
@@ -119,6 +127,44 @@ def _shell_failure(what: str, path: str, text: str) -> DeviceError:
     return DeviceError(
         f"Could not {what} {path} on the phone: {text or 'unknown error'}", details=text
     )
+
+
+# ----- temporary files --------------------------------------------------------------------
+
+
+def partial_path(folder: str, name: str, token: str) -> str:
+    """Where a push writes ``name`` before it is verified and renamed into place."""
+    return f"{folder}/.{name}.{token}.partial"
+
+
+def _sweep_partials(device, folder: str, package: str | None = None) -> None:
+    """Remove what earlier pushes left in ``folder`` when the phone went away mid-push.
+
+    Only files named as :func:`partial_path` names them, and only those unchanged for
+    STALE_PARTIAL_AGE by the phone's own clock, so a push in progress keeps its file.
+    ``package``: the folder is that app's, reached through run-as.
+    """
+    as_app = f"run-as {q(package)} " if package else ""
+    listing = device.shell(f"date +%s; {as_app}ls -a {q(folder)}", timeout=30).out.splitlines()
+    if not listing or not listing[0].strip().isdigit():
+        return
+    now = int(listing[0])
+    candidates = [f"{folder}/{name}" for name in listing[1:] if PARTIAL_NAME.match(name)]
+    if not candidates:
+        return
+    found = device.shell(f"{as_app}stat -c '%Y %n' {_words(candidates)}", timeout=30)
+    stale = []
+    for line in found.out.splitlines():
+        mtime, _, path = line.partition(" ")
+        if path in candidates and mtime.isdigit() and now - int(mtime) > STALE_PARTIAL_AGE:
+            stale.append(path)
+    if stale:
+        log.info("removing %d unfinished push(es) from %s", len(stale), folder)
+        device.shell(f"{as_app}rm -f {_words(stale)}", timeout=30)
+
+
+def _words(paths: list[str]) -> str:
+    return " ".join(q(p) for p in paths)
 
 
 # ----- destination ------------------------------------------------------------------------
@@ -368,8 +414,11 @@ def push(
     with adb_errors(serial, server):
         device = find_device(serial, server)
         target = resolve_destination(device, local.name, dest, package)
+        _sweep_partials(device, target.upload_dir)
+        if target.package:
+            _sweep_partials(device, posixpath.dirname(target.final), target.package)
         token = secrets.token_hex(4)
-        tmp = f"{target.upload_dir}/.{local.name}.{token}.partial"
+        tmp = partial_path(target.upload_dir, local.name, token)
         _prepare(device, target.upload_dir, tmp, size, 2 if target.package else 1)
         meter = _Meter(progress, size, "push")
         meter.update(0, force=True)
@@ -414,7 +463,7 @@ def push(
 def _copy_into_app(device, target: Destination, staged: str, token: str) -> str:
     pkg = q(target.package)
     folder = posixpath.dirname(target.final)
-    app_tmp = f"{folder}/.{posixpath.basename(target.final)}.{token}.partial"
+    app_tmp = partial_path(folder, posixpath.basename(target.final), token)
     # The shell reads the staged file and the app writes it: SELinux lets an app read
     # a pipe from the shell, not files in /data/local/tmp.
     result = device.shell(
@@ -441,7 +490,7 @@ def _cleanup(device, tmp: str, target: Destination | None, token: str, sent: boo
     commands = [f"rm -f {q(tmp)}"]
     if target is not None and target.package:
         folder = posixpath.dirname(target.final)
-        app_tmp = f"{folder}/.{posixpath.basename(target.final)}.{token}.partial"
+        app_tmp = partial_path(folder, posixpath.basename(target.final), token)
         commands.append(f"run-as {q(target.package)} rm -f {q(app_tmp)}")
     for command in commands:
         with contextlib.suppress(Exception):

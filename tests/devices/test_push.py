@@ -269,3 +269,92 @@ def test_two_pushes_at_once_share_the_free_space(make_virtual_device, tmp_path):
         posixpath.basename(pushed[0].remote_path)
     ]
     assert sha256_of(device.host_path(pushed[0].remote_path)) == pushed[0].sha256
+
+
+STUDIO_FOLDER = "/data/local/tmp/model-studio"
+HOUR_AGO = time.time() - 3600
+
+
+def plant(device, device_path: str, mtime: float, size: int = 1024) -> None:
+    """A file on the device as an earlier session left it, last changed at ``mtime``."""
+    host = device.host_path(device_path)
+    host.parent.mkdir(parents=True, exist_ok=True)
+    host.write_bytes(b"p" * size)
+    os.utime(host, (mtime, mtime))
+
+
+def test_next_push_sweeps_partials_of_pushes_that_never_finished(virtual_device, tmp_path):
+    studio_named = [".model.pte.0a1b2c3d.partial", ".other net.ptl.deadbeef.partial"]
+    lookalikes = [  # the user's files, not named as the studio names its temporary files
+        ".model.pte.partial",
+        "model.pte.0a1b2c3d.partial",
+        ".model.pte.0A1B2C3D.partial",
+        ".model.pte.0a1b2c3.partial",
+        ".model.pte.0a1b2c3d.partial.keep",
+        ".model.pte.0a1b2c3d.partial2",
+        "notes.partial",
+    ]
+    for name in studio_named + lookalikes:
+        plant(virtual_device, f"{STUDIO_FOLDER}/{name}", HOUR_AGO)
+    in_progress = ".model.pte.12345678.partial"  # another push writing right now
+    plant(virtual_device, f"{STUDIO_FOLDER}/{in_progress}", time.time())
+    elsewhere = "/data/local/tmp/other/.model.pte.0a1b2c3d.partial"  # a folder not pushed to
+    plant(virtual_device, elsewhere, HOUR_AGO)
+    app_folder = "/data/data/com.example.vision/files"
+    plant(virtual_device, f"{app_folder}/.net.ptl.0a1b2c3d.partial", HOUR_AGO)
+    plant(virtual_device, f"{app_folder}/.net.ptl.partial", HOUR_AGO)
+
+    push(make_file(tmp_path / "model.pte", 10_000), virtual_device.serial)
+    left = {p.name for p in virtual_device.host_path(STUDIO_FOLDER).iterdir()}
+    assert left == {"model.pte", in_progress, *lookalikes}
+    assert virtual_device.host_path(elsewhere).exists()
+
+    push(
+        make_file(tmp_path / "net.ptl", 10_000), virtual_device.serial, package="com.example.vision"
+    )
+    left = {p.name for p in virtual_device.host_path(app_folder).iterdir()}
+    assert left == {"net.ptl", ".net.ptl.partial"}
+
+
+@pytest.mark.slow
+def test_a_push_cut_off_by_a_dying_phone_is_swept_by_a_later_push(
+    make_virtual_device, adb_server, tmp_path
+):
+    sandbox = tmp_path / "phone"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "studio", "virtual-device", "--json", "--sandbox", str(sandbox)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        serial = json.loads(proc.stdout.readline())["serial"]
+
+        def kill_when_under_way(event):
+            if event.stage == "push" and event.done and proc.returncode is None:
+                proc.kill()
+                proc.wait()
+
+        with pytest.raises(DeviceError):  # "disconnected" or "offline", as adb saw it first
+            push(make_file(tmp_path / "big.pte", 32 * MB), serial, progress=kill_when_under_way)
+    finally:
+        proc.kill()
+        proc.wait()
+    folder = sandbox / STUDIO_FOLDER.lstrip("/")
+    (left_over,) = (p for p in folder.iterdir() if p.name.endswith(".partial"))
+    assert left_over.name.startswith(".big.pte.") and left_over.stat().st_size > 0
+    users = folder / ".big.pte.partial"  # the user's own file, named alike
+    users.write_bytes(b"mine")
+    os.utime(users, (HOUR_AGO, HOUR_AGO))
+
+    # the phone comes back, at the same address
+    port = int(serial.rsplit(":", 1)[1])
+    phone = make_virtual_device(sandbox=sandbox, port=port)
+    assert phone.serial == serial
+    small = make_file(tmp_path / "small.pte", 1000)
+    push(small, serial)  # minutes have not passed: for all it knows, that push is still running
+    assert left_over.exists()
+    os.utime(left_over, (HOUR_AGO, HOUR_AGO))  # as the phone's clock moves on
+    push(small, serial)
+    assert not left_over.exists()
+    assert users.read_bytes() == b"mine"
+    assert {p.name for p in folder.iterdir()} == {"small.pte", ".big.pte.partial"}

@@ -429,6 +429,16 @@ def cmd_sleep(inv: Invocation) -> int:
     return 0
 
 
+def cmd_date(inv: Invocation) -> int:
+    args = inv.argv[1:]
+    if len(args) > 1 or (args and not args[0].startswith("+")):
+        return inv.error("cannot set date: Operation not permitted")
+    now = time.time()
+    fmt = args[0][1:] if args else "%a %b %e %H:%M:%S %Z %Y"
+    inv.stdout.write(time.strftime(fmt.replace("%s", str(int(now))), time.localtime(now)) + "\n")
+    return 0
+
+
 def cmd_chmod(inv: Invocation) -> int:
     if len(inv.argv) < 3:
         return inv.error("Needs 2 arguments")
@@ -517,6 +527,7 @@ def default_commands() -> CommandTable:
         "uname": cmd_uname,
         "nproc": cmd_nproc,
         "sleep": cmd_sleep,
+        "date": cmd_date,
         "chmod": cmd_chmod,
         "stat": cmd_stat,
         "cd": cmd_cd,
