@@ -72,6 +72,17 @@ class ProfileError(InputError):
     """A runtime profile that is missing or malformed, or a runtime name the studio lacks."""
 
 
+class DiskFullError(InputError):
+    """The disk a result is written to has no space left; nothing was published."""
+
+    def __init__(self, folder, hint: str | None = None, details: str | None = None):
+        super().__init__(
+            f"the disk of {folder} is full: nothing was written",
+            hint=hint or "free some space there, or choose another output folder, and try again",
+            details=details,
+        )
+
+
 class DeviceError(StudioError):
     """A phone or adb server that cannot be reached or does not do what was asked."""
 

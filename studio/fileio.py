@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -40,6 +41,29 @@ def _read_umask() -> int:
 
 # Read once at import (setting the umask to read it is not thread-safe).
 _UMASK = _read_umask()
+
+
+_NO_SPACE_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_NO_SPACE_TEXTS = ("no space left on device", "disk quota exceeded", "not enough space")
+
+
+def out_of_space(exc: BaseException) -> bool:
+    """Whether ``exc``, or anything it was raised from, says the disk is full.
+
+    Toolchains wrap the OSError in their own exceptions, often keeping only its text
+    (ONNX export blames the last operator it wrote), so the text counts as well.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _NO_SPACE_ERRNOS:
+            return True
+        texts = [str(current), str(getattr(current, "details", "") or "")]
+        if any(t in text.lower() for text in texts for t in _NO_SPACE_TEXTS):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def write_bytes_atomic(final: str | os.PathLike, data: bytes) -> None:

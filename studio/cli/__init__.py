@@ -53,7 +53,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    """Run a command; ``argv`` None means this process is the command (the console script).
+
+    As the command, those that open files a user was given run under a supervisor that
+    ends them when a file's own code never returns (see :mod:`studio.watchdog`).
+    """
+    if argv is None:
+        from studio import watchdog
+
+        argv = sys.argv[1:]
+        if watchdog.wanted(argv):
+            return watchdog.supervise(lambda: run_command(argv))
+    return run_command(argv)
+
+
+def run_command(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(verbose=args.verbose)

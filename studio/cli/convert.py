@@ -92,6 +92,8 @@ def build_recipe(args: argparse.Namespace):
     model_arg = Path(args.model)
     if model_arg.suffix.lower() == ".toml":
         recipe = Recipe.load(model_arg)
+        if not args.out:
+            recipe.check_output_inside()
     else:
         recipe = Recipe(base_dir=Path.cwd())
         recipe.model.path = _absolute(args.model)
@@ -102,8 +104,6 @@ def build_recipe(args: argparse.Namespace):
         m.arch_args = parse_json_arg(args.arch_args, "--arch-args", list)
     if args.arch_kwargs is not None:
         m.arch_kwargs = parse_json_arg(args.arch_kwargs, "--arch-kwargs", dict)
-    if args.trust:
-        m.trust = True
     if args.input_shape:
         recipe.input = InputSpec.single(parse_shape(args.input_shape))
     if args.target:
@@ -159,7 +159,9 @@ def run(args: argparse.Namespace) -> int:
         raise
     if args.save_recipe:
         recipe.save(args.save_recipe)
-    report = convert(recipe, progress=TerminalProgress(), cancel=CancelToken())
+    report = convert(
+        recipe, progress=TerminalProgress(), cancel=CancelToken(), trust=bool(args.trust)
+    )
     if args.json:
         emit_json(report.to_dict())
     else:

@@ -22,11 +22,12 @@ def convert(
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
     model: Any = None,
+    trust: bool = False,
 ) -> ConversionReport:
     """Run a recipe; see :func:`studio.convert.pipeline.convert`."""
     from studio.convert.pipeline import convert as run
 
-    return run(recipe, progress=progress, cancel=cancel, model=model)
+    return run(recipe, progress=progress, cancel=cancel, model=model, trust=trust)
 
 
 __all__ = ["Recipe", "convert"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -20,7 +21,15 @@ from typing import Any
 
 from studio.convert.recipe import RANDOM_CALIBRATION, TARGET_TITLES, Recipe
 from studio.convert.report import REPORT_NAME, ArtifactReport, ConversionReport, library_versions
-from studio.errors import Cancelled, ConversionError, InputError, RecipeError
+from studio.errors import (
+    Cancelled,
+    ConversionError,
+    DiskFullError,
+    InputError,
+    RecipeError,
+    TrustRequired,
+)
+from studio.fileio import out_of_space
 from studio.model.inputs import InputSpec, SampleSet, default_preprocess_for, load_samples
 from studio.progress import CancelToken, Progress, ProgressEvent, no_progress
 
@@ -52,18 +61,33 @@ def convert(
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
     model: Any = None,
+    trust: bool = False,
 ) -> ConversionReport:
     """Run ``recipe``. ``model`` may be a LoadedModel or an nn.Module already in memory.
+
+    ``trust`` is the caller's decision to run code the model file or its architecture
+    needs (a pickled module, a factory spec). A recipe's own ``[model] trust`` only
+    records an earlier decision and grants nothing; the report records this one.
 
     Returns the report (also written as ``report.json`` beside the artifacts). Raises a
     StudioError for bad input and unconvertible models, Cancelled when cancelled.
     """
     cancel = cancel or CancelToken()
     recipe.validate(model_in_memory=model is not None)
+    recorded_trust = recipe.model.trust
+    recipe = replace(recipe, model=replace(recipe.model, trust=trust))
     stages = _Stages(progress)
 
     with stages.stage("load", recipe.model.path or recipe.model.arch or ""):
-        module, input_spec, labels, model_info = _load(recipe, model)
+        try:
+            module, input_spec, labels, model_info = _load(recipe, model)
+        except TrustRequired as exc:
+            if recorded_trust:
+                exc.hint = (
+                    "the recipe records that it was trusted before, but trust is given each "
+                    "time a conversion runs: " + (exc.hint or "add --trust")
+                )
+            raise
     cancel.check()
 
     with _explain_input_errors(module, input_spec):
@@ -85,8 +109,9 @@ def convert(
             raise InputError(
                 f"the output folder {out} cannot be created ({exc.strerror})"
             ) from None
+        sweep_stale_staging(out)
         # hidden names beside the finals keep each artifact's suffix (runners go by it)
-        token = f".staging-{secrets.token_hex(4)}-"
+        token = f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}-"
         staged_paths: list[Path] = []
         try:
             from studio.convert.targets import get_target
@@ -104,7 +129,7 @@ def convert(
             artifacts: list[ArtifactReport] = []
             for target in [t for t in BUILD_ORDER if t in recipe.targets]:
                 cancel.check()
-                staged = out / (token + recipe.artifact_name(target))
+                staged = _inside(out, token + recipe.artifact_name(target))
                 staged_paths.append(staged)
                 started = time.perf_counter()
                 with stages.stage(f"build {target}", TARGET_TITLES[target]):
@@ -148,22 +173,40 @@ def convert(
             cancel.check()
 
             with stages.stage("publish"):
+                finals = {a.path: _inside(out, a.path.name.removeprefix(token)) for a in artifacts}
                 for artifact in artifacts:
-                    final = out / artifact.path.name.removeprefix(token)
-                    os.replace(artifact.path, final)
-                    artifact.path = final
+                    artifact.path = finals[artifact.path]
+                report = _report(
+                    recipe, model_info, input_spec, stages, artifacts, calibration, verify_samples
+                )
+                # the report is written before anything is published: a disk that fills up
+                # fails the run while no artifact stands under its final name
+                staged_report = _inside(out, token + REPORT_NAME)
+                staged_paths.append(staged_report)
+                report.write(staged_report)
+                for staged, final in finals.items():
+                    os.replace(staged, final)
+                os.replace(staged_report, out / REPORT_NAME)
+                report.report_path = out / REPORT_NAME
+        except Exception as exc:
+            if out_of_space(exc):
+                raise DiskFullError(out) from None
+            raise
         finally:
             for staged in staged_paths:  # after a failure or cancel: what was built so far
                 staged.unlink(missing_ok=True)
             if created and not any(out.iterdir()):
                 out.rmdir()  # a failed first conversion leaves no empty folder behind
+    return report
 
+
+def _report(recipe, model_info, input_spec, stages, artifacts, calibration, verify_samples):
     notes = []
     if calibration is not None and calibration.low_fidelity:
         notes.append("calibrated on random inputs: int8 accuracy on real data may be lower")
     if verify_samples is not None and verify_samples.low_fidelity:
         notes.append("verified on random inputs; give --calibration or [verify] data for real ones")
-    report = ConversionReport(
+    return ConversionReport(
         recipe=recipe.to_dict(),
         model=model_info,
         input_spec=input_spec.to_dict(),
@@ -180,10 +223,65 @@ def convert(
             if calibration is not None
             else None
         ),
-        output_folder=out,
+        output_folder=recipe.output_folder,
     )
-    report.write(out / REPORT_NAME)
-    return report
+
+
+def _inside(folder: Path, name: str) -> Path:
+    """``folder / name``, refused unless it is a file directly inside ``folder``."""
+    path = folder / name
+    if Path(name).name != name or path.resolve().parent != folder.resolve():
+        raise RecipeError(f"{name!r} would be written outside the output folder {folder}")
+    return path
+
+
+# --- leftovers of conversions that were killed ---------------------------------------------
+
+STAGING_PREFIX = ".staging-"
+# A staged file this old is stale even when its process id is in use again.
+STALE_AFTER_SECONDS = 24 * 3600
+_STAGED_NAME = re.compile(re.escape(STAGING_PREFIX) + r"(\d+)-[0-9a-f]{8}-.")
+
+
+def sweep_stale_staging(folder: Path) -> list[Path]:
+    """Remove staged files that conversions killed before they could clean up left here.
+
+    Only names of the studio's own staging pattern are touched, and only those whose
+    conversion is no longer running (its process is gone) or that are a day old.
+    """
+    removed = []
+    for path in folder.glob(STAGING_PREFIX + "*"):
+        match = _STAGED_NAME.match(path.name)
+        if match is None:
+            continue  # not a name the studio gives
+        try:
+            age = time.time() - path.stat().st_mtime
+        except OSError:
+            continue
+        if _process_alive(int(match.group(1))) and age < STALE_AFTER_SECONDS:
+            continue
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            log.warning("cannot remove the stale staged file %s", path)
+    if removed:
+        log.info("removed %d stale staged files in %s", len(removed), folder)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return True  # no cheap, safe check: rely on the age alone
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
 
 
 # --- stages --------------------------------------------------------------------------------
@@ -210,7 +308,7 @@ def _load(recipe: Recipe, model: Any):
                 arch=recipe.model.arch,
                 arch_args=recipe.model.arch_args,
                 arch_kwargs=recipe.model.arch_kwargs,
-                trust=recipe.model.trust,
+                trust=recipe.model.trust,  # the caller's decision (see convert)
                 input_shape=recipe.input.shape if recipe.input else None,
             )
         if not isinstance(model, LoadedModel):

@@ -123,7 +123,8 @@ def convert(params: dict, progress: Progress, cancel: CancelToken) -> dict:
 
     base = params.get("base_dir")
     recipe = Recipe.from_dict(params.get("recipe") or {}, Path(base) if base else None)
-    report = run(recipe, progress=progress, cancel=cancel)
+    # trust comes from the person's confirmation in the window, never from the recipe
+    report = run(recipe, progress=progress, cancel=cancel, trust=bool(params.get("trust")))
     return report.to_dict()
 
 

@@ -6,7 +6,7 @@ code in three ways:
 * a name from the catalogue (every torchvision classification, detection and
   segmentation model, and the bundled sample), built with random weights;
 * a factory spec ``package.module:callable`` (``Class.from_name`` works too), or
-  ``path/to/file.py:Callable``, which runs a file's code and so needs trust;
+  ``path/to/file.py:Callable``; either imports and runs code, so it needs trust;
 * auto-detection: every catalogue architecture is scored by how well its parameter
   names and shapes match the checkpoint's, with ``num_classes`` inferred from the
   classifier's shape.
@@ -330,15 +330,16 @@ def resolve_factory(spec: str, trust: bool) -> Callable:
             f"{spec!r} is not a factory spec",
             hint="write it as package.module:callable or path/to/file.py:ClassName",
         )
+    if not trust:
+        what = Path(target).name if target.endswith(".py") else spec
+        raise TrustRequired(
+            f"{what} is Python code: using it as the architecture runs that code on this computer",
+            hint="if you trust it, add --trust",
+        )
     if target.endswith(".py"):
         path = Path(target).expanduser()
         if not path.is_file():
             raise ArchitectureError(f"the architecture file {path} does not exist")
-        if not trust:
-            raise TrustRequired(
-                f"{path.name} is Python code: using it as the architecture runs that code on this computer",
-                hint="if you trust the file, add --trust",
-            )
         module_name = f"_studio_user_arch_{abs(hash(str(path.resolve())))}"
         spec_obj = importlib.util.spec_from_file_location(module_name, path)
         if spec_obj is None or spec_obj.loader is None:
@@ -347,7 +348,7 @@ def resolve_factory(spec: str, trust: bool) -> Callable:
         sys.modules[module_name] = module
         try:
             spec_obj.loader.exec_module(module)
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             sys.modules.pop(module_name, None)
             raise ArchitectureError(
                 f"{path.name} failed to run: {type(exc).__name__}: {exc}"
@@ -359,6 +360,10 @@ def resolve_factory(spec: str, trust: bool) -> Callable:
             raise ArchitectureError(
                 f"the module {target!r} cannot be imported ({exc})",
                 hint="install the package that defines the architecture in the studio's environment",
+            ) from None
+        except (Exception, SystemExit) as exc:
+            raise ArchitectureError(
+                f"the module {target!r} failed to run: {type(exc).__name__}: {exc}"
             ) from None
     obj = module
     for part in attr_path.split("."):
@@ -374,7 +379,7 @@ def build_from_spec(spec: str, args: list | None, kwargs: dict | None, trust: bo
     factory = resolve_factory(spec, trust)
     try:
         model = factory(*(args or []), **(kwargs or {}))
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # user code may end the program: it is its failure
         raise ArchitectureError(
             f"{spec} failed to build the model: {type(exc).__name__}: {exc}",
             hint="check --arch-args and --arch-kwargs",

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 
 from studio.model import loaded as fmt
 from studio.model.loaded import LoadedModel
+from studio.watchdog import deadline
 
 log = logging.getLogger(__name__)
 
@@ -262,7 +263,8 @@ def _describe_ptl(model: LoadedModel, desc: Description) -> None:
         from torch.jit.mobile import _get_model_bytecode_version, _load_for_lite_interpreter
 
         desc.details["bytecode_version"] = int(_get_model_bytecode_version(str(model.path)))
-        lite = _load_for_lite_interpreter(str(model.path))
+        with deadline(f"opening {model.path.name}"):  # runs the file's __setstate__ code
+            lite = _load_for_lite_interpreter(str(model.path))
         ops = (
             torch._C._export_operator_list(lite._c)
             if hasattr(torch._C, "_export_operator_list")

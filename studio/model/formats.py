@@ -74,7 +74,7 @@ def _detect_zip(path: Path) -> Detected:
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:  # ValueError: a bad name
         raise ModelFileError(
             f"{path.name} is a damaged archive ({exc})",
             hint="the file is probably truncated; copy or save it again",
@@ -154,12 +154,42 @@ def pickle_globals(data: bytes, limit: int = 20) -> list[str]:
     return seen[:limit]
 
 
+# The pickle of a torch.save file holds names and tensor metadata, never tensor data: a
+# large model's is well under a megabyte. One this large is not a model but a trap.
+MAX_PICKLE_BYTES = 64 * 1024**2
+# How much of a pickle is scanned for the names it imports (they come first).
+_SCAN_BYTES = 1_000_000
+
+
+def check_pickle_size(path: Path) -> None:
+    """Refuse a torch.save archive whose pickle would take minutes and gigabytes to read."""
+    if not zipfile.is_zipfile(path):
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sizes = [i.file_size for i in archive.infolist() if _is_data_pickle(i.filename)]
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # the loader reports a damaged file
+    if any(size > MAX_PICKLE_BYTES for size in sizes):
+        raise ModelFileError(
+            f"{path.name} holds a {max(sizes) / 1024**2:.0f} MB pickle: "
+            "PyTorch writes a few kilobytes for a model's weights",
+            hint="this is not a checkpoint PyTorch wrote; ask for a state_dict or safetensors file",
+        )
+
+
+def _is_data_pickle(name: str) -> bool:
+    return name.endswith("/data.pkl") or name == "data.pkl"
+
+
 def torch_pickle_bytes(path: Path) -> bytes:
-    """The pickle inside a torch.save file (zip: ``data.pkl``; legacy or plain: the file)."""
+    """The start of the pickle inside a torch.save file (zip: ``data.pkl``; else the file)."""
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             for name in archive.namelist():
-                if name.endswith("/data.pkl") or name == "data.pkl":
-                    return archive.read(name)
+                if _is_data_pickle(name):
+                    with archive.open(name) as member:
+                        return member.read(_SCAN_BYTES)
         return b""
-    return path.read_bytes()[:1_000_000]
+    with path.open("rb") as f:
+        return f.read(_SCAN_BYTES)

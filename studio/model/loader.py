@@ -13,6 +13,7 @@ from studio.model import architectures, formats, sample
 from studio.model import loaded as fmt
 from studio.model.inputs import InputSpec, Preprocess, TensorSpec, default_preprocess_for
 from studio.model.loaded import LoadedModel
+from studio.watchdog import deadline
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def load_model(
     elif detected.format == fmt.TORCHSCRIPT:
         result = _load_torchscript(path)
     elif detected.format == fmt.EXPORTED_PROGRAM:
-        result = _load_exported_program(path)
+        result = _load_exported_program(path, trust)
     else:  # ONNX, ExecuTorch, PyTorch Lite: described, not run, on the host
         result = LoadedModel(path=path, format=detected.format)
 
@@ -91,23 +92,41 @@ def load_model(
 # --- torch.save files -------------------------------------------------------------------
 
 
+# What torch.load raises for a damaged file: besides I/O and format errors, a damaged
+# pickle's stack or memo (LookupError) and torch's own asserts on storage keys.
+_DAMAGED_PICKLE = (
+    RuntimeError,
+    EOFError,
+    zipfile.BadZipFile,
+    OSError,
+    ValueError,
+    LookupError,
+    AssertionError,
+)
+
+
 def _load_torch_pickle(path: Path, detected, trust: bool) -> LoadedModel:
     import torch
 
+    formats.check_pickle_size(path)
     try:
-        obj = torch.load(path, map_location="cpu", weights_only=True)
+        with path.open("rb") as f:  # a file object: torch.load would pick a reader by name
+            obj = torch.load(f, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
         if "weights only" not in str(exc).lower() and "weights_only" not in str(exc).lower():
             raise _damaged(path, exc) from None
         return _load_untrusted_pickle(path, detected, trust)
-    except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError) as exc:
+    except _DAMAGED_PICKLE as exc:
         raise _damaged(path, exc) from None
     return _from_object(path, obj)
 
 
 def _load_untrusted_pickle(path: Path, detected, trust: bool) -> LoadedModel:
     """A pickle that names classes beyond tensors: only the user can decide to run it."""
-    names = formats.pickle_globals(formats.torch_pickle_bytes(path))
+    try:
+        names = formats.pickle_globals(formats.torch_pickle_bytes(path))
+    except (*_DAMAGED_PICKLE, NotImplementedError) as exc:  # a damaged archive member
+        raise _damaged(path, exc) from None
     named = ", ".join(
         n
         for n in names
@@ -250,7 +269,9 @@ def _load_torchscript(path: Path) -> LoadedModel:
     import torch
 
     try:
-        module = torch.jit.load(str(path), map_location="cpu")
+        with warnings.catch_warnings(), deadline(f"opening {path.name}"):
+            warnings.simplefilter("ignore")  # TorchScript's deprecation warning
+            module = torch.jit.load(str(path), map_location="cpu")  # runs its __setstate__
     except Exception as exc:
         raise _damaged(path, exc) from None
     name = getattr(module, "original_name", type(module).__name__)
@@ -267,15 +288,10 @@ def _load_torchscript(path: Path) -> LoadedModel:
     return result
 
 
-def _load_exported_program(path: Path) -> LoadedModel:
-    import torch
+def _load_exported_program(path: Path, trust: bool) -> LoadedModel:
+    from studio.model.exported import load_exported_program
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            program = torch.export.load(str(path))
-    except Exception as exc:
-        raise _damaged(path, exc) from None
+    program = load_exported_program(path, trust)
     specs = []
     for i, node in enumerate(n for n in program.graph.nodes if n.op == "placeholder"):
         if node.name not in program.graph_signature.user_inputs:
@@ -309,7 +325,7 @@ def _attach_architecture(
 ) -> None:
     shapes = {k: tuple(v.shape) for k, v in state.items()}
     result.weights = state
-    arch = arch or result.metadata.get("architecture_hint")
+    arch = arch or _architecture_from_file(result, trust)
     if arch and architectures.is_factory_spec(arch):
         module = architectures.build_from_spec(arch, arch_args, arch_kwargs, trust)
         _load_weights(module, state, arch, result.path.name)
@@ -352,6 +368,33 @@ def _attach_architecture(
             f"using {best.name} — give --arch to choose"
         )
     _set_catalogue_inputs(result, best.name, best.kwargs)
+
+
+def _architecture_from_file(result: LoadedModel, trust: bool) -> str | None:
+    """The architecture a file's metadata names: a catalogue name, or code only with trust.
+
+    A name in a file is data. A catalogue name is used as it is; a factory spec would
+    import and call whatever it names, so it needs the same trust as one typed by hand.
+    """
+    named = result.metadata.get("architecture_hint")
+    if not isinstance(named, str) or not named:
+        return None
+    if architectures.is_factory_spec(named):
+        if not trust:
+            raise TrustRequired(
+                f"{result.path.name} names its architecture as Python code ({named[:80]!r}): "
+                "building it runs that code on this computer",
+                hint="open it only if it comes from someone you trust (with --trust on the "
+                "command line), or choose an architecture yourself",
+            )
+        return named
+    if named in architectures.catalogue():
+        return named
+    result.notes.append(
+        f"the file names the architecture {named[:80]!r}, which is not in the catalogue; "
+        "detecting it from the weights instead"
+    )
+    return None
 
 
 def _set_catalogue_inputs(result: LoadedModel, name: str, kwargs: dict) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from studio.errors import ModelFileError
 from studio.runtimes.base import inputs_from_metadata, read_archive_metadata
 from studio.runtimes.torch_support import TorchModuleRunner, first_line
+from studio.watchdog import deadline
 
 
 class LiteRunner(TorchModuleRunner):
@@ -18,7 +19,8 @@ class LiteRunner(TorchModuleRunner):
 
         path = self._check_file(path)
         try:
-            module = _load_for_lite_interpreter(str(path), map_location="cpu")
+            with deadline(f"opening {path.name}"):  # runs the file's __setstate__ code
+                module = _load_for_lite_interpreter(str(path), map_location="cpu")
             self.bytecode_version = int(_get_model_bytecode_version(str(path)))
         except Exception as exc:
             raise ModelFileError(

@@ -11,6 +11,7 @@ import torch
 from studio.errors import ModelFileError
 from studio.runtimes.base import METADATA_NAME, inputs_from_metadata
 from studio.runtimes.torch_support import TorchModuleRunner, first_line
+from studio.watchdog import deadline
 
 
 class TorchScriptRunner(TorchModuleRunner):
@@ -23,7 +24,8 @@ class TorchScriptRunner(TorchModuleRunner):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                module = torch.jit.load(str(path), map_location="cpu", _extra_files=extra)
+                with deadline(f"opening {path.name}"):  # runs the file's __setstate__ code
+                    module = torch.jit.load(str(path), map_location="cpu", _extra_files=extra)
         except Exception as exc:
             raise ModelFileError(
                 f"{path.name} is not a TorchScript file that can be loaded ({first_line(exc)})"

@@ -68,6 +68,7 @@ def test_factory_spec_on_the_command_line(capsys, tmp_path, thirdparty_package, 
         '["lite0"]',
         "--input-shape",
         "1,3,32,32",
+        "--trust",
         "--json",
     )
     assert code == 0, err

@@ -116,11 +116,14 @@ def test_factory_spec_third_party(tmp_path, thirdparty_package, monkeypatch):
 
     weights = tmp_path / "tiny.pt"
     torch.save(nets.TinyNet.from_name("lite1", num_classes=3).state_dict(), weights)
+    with pytest.raises(TrustRequired):  # importing and calling it runs the package's code
+        load_model(weights, arch="acme_nets.nets:TinyNet.from_name", arch_args=["lite1"])
     model = load_model(
         weights,
         arch="acme_nets.nets:TinyNet.from_name",
         arch_args=["lite1"],
         arch_kwargs={"num_classes": 3},
+        trust=True,
     )
     assert model.architecture == "acme_nets.nets:TinyNet.from_name"
     assert describe(model).outputs[0]["shape"] == [1, 3]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import warnings
 from pathlib import Path
 
@@ -13,10 +14,17 @@ from studio.runtimes.base import METADATA_NAME
 
 
 def save_torchscript(module: torch.jit.ScriptModule, path: Path, metadata_json: str) -> None:
-    """Write a TorchScript archive atomically, with the studio's metadata inside."""
-    with atomic_path(path) as tmp, warnings.catch_warnings():
+    """Write a TorchScript archive atomically, with the studio's metadata inside.
+
+    The archive is built in memory and written by Python: torch's own file writer aborts
+    the whole process when the disk is full, where Python raises an OSError.
+    """
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch.jit.save's deprecation warning
-        torch.jit.save(module, str(tmp), _extra_files={METADATA_NAME: metadata_json})
+        torch.jit.save(module, buffer, _extra_files={METADATA_NAME: metadata_json})
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(buffer.getvalue())
 
 
 class TorchScriptTarget(Target):

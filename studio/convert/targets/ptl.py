@@ -70,7 +70,7 @@ def backport(source: str | Path, destination: str | Path, version: int) -> Path:
 
     Raises ConversionError when torch cannot backport to that version.
     """
-    from torch.jit.mobile import _backport_for_mobile
+    from torch.jit.mobile import _backport_for_mobile_to_buffer
 
     source, destination = Path(source), Path(destination)
     current = bytecode_version(source)
@@ -84,12 +84,14 @@ def backport(source: str | Path, destination: str | Path, version: int) -> Path:
             hint=f"choose a version up to {current}",
         )
     with atomic_path(destination) as tmp:
-        try:
-            ok = _backport_for_mobile(str(source), str(tmp), int(version))
+        try:  # to memory first: torch's file writer aborts the process on a full disk
+            data = _backport_for_mobile_to_buffer(str(source), int(version))
         except Exception as exc:
             ok, reason = False, first_line(exc)
         else:
-            reason = "torch reported failure"
+            ok, reason = bool(data), "torch reported failure"
+            if ok:
+                tmp.write_bytes(data)
         if not ok or bytecode_version(tmp) != version:
             raise ConversionError(
                 f"{source.name} cannot be backported to bytecode version {version} ({reason})",
@@ -103,10 +105,14 @@ def save_lite(
 ) -> int:
     """Write a .ptl atomically (backported when ``version`` is older); returns its version."""
     written = native_bytecode_version()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # built in memory: torch's file writer aborts the process on a full disk
+        data = module._save_to_buffer_for_lite_interpreter(
+            _extra_files={METADATA_NAME: metadata_json}
+        )
     with atomic_path(path) as tmp:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            module._save_for_lite_interpreter(str(tmp), _extra_files={METADATA_NAME: metadata_json})
+        tmp.write_bytes(data)
         if version is not None and version != written:
             backport(tmp, tmp, version)
             written = version

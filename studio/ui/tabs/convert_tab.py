@@ -435,8 +435,7 @@ class ConvertTab(QWidget):
             for key in ("arch", "arch_args", "arch_kwargs"):
                 if getattr(recipe.model, key):
                     params[key] = getattr(recipe.model, key)
-            if recipe.model.trust:
-                params["trust"] = True
+            # a recipe records trust but never grants it: opening asks the person again
             self.app.model_tab.open_model(params)
         self.set_recipe(recipe)
         return True
@@ -471,6 +470,7 @@ class ConvertTab(QWidget):
             {
                 "recipe": recipe.to_dict(),
                 "base_dir": str(recipe.base_dir) if recipe.base_dir else None,
+                "trust": bool(self.app.state.model_params.get("trust")),
             },
         )
         self.job.progress.connect(self.progress.update_event)
