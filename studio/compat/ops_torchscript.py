@@ -14,13 +14,16 @@ from __future__ import annotations
 import io
 import pickle
 import re
+import struct
 import warnings
 import zipfile
+import zlib
 from collections import Counter
 from pathlib import Path
 
 from studio.compat.operators import PT, PTL, OperatorSet, OperatorUse
 from studio.errors import ModelFileError
+from studio.watchdog import deadline
 
 _TYPE_NAME = re.compile(r"[A-Za-z_][\w.]*")
 
@@ -62,10 +65,16 @@ def _bytecode(path: Path) -> tuple:
         zipfile.BadZipFile,
         pickle.UnpicklingError,
         EOFError,
+        OSError,  # a damaged member's offsets
+        NotImplementedError,  # a damaged member's compression method
+        RuntimeError,  # a damaged member's flags ("encrypted")
+        zlib.error,
         ValueError,
         TypeError,
-        IndexError,
-        KeyError,
+        LookupError,
+        AttributeError,
+        struct.error,
+        RecursionError,
     ) as exc:
         raise ModelFileError(
             f"{path} is not a readable PyTorch Lite model (its bytecode table: {exc})",
@@ -90,7 +99,7 @@ def _read_ptl(path: Path) -> OperatorSet:
                 users.setdefault(name, []).append(method)
             for text in body.get("types", ()):
                 types.update(t for t in _TYPE_NAME.findall(text) if not t.startswith("__torch__"))
-    except (TypeError, ValueError, IndexError, AttributeError) as exc:
+    except (TypeError, ValueError, LookupError, AttributeError) as exc:
         raise ModelFileError(
             f"{path} is not a readable PyTorch Lite model (its bytecode table: {exc})",
             hint="convert the model again",
@@ -115,7 +124,8 @@ def _read_pt(path: Path) -> OperatorSet:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torch.jit.load warns that TorchScript is deprecated
-            module = torch.jit.load(str(path), map_location="cpu")
+            with deadline(f"opening {path.name}"):  # loading runs the file's __setstate__
+                module = torch.jit.load(str(path), map_location="cpu")
     except (RuntimeError, ValueError) as exc:
         raise ModelFileError(
             f"{path} is not a readable TorchScript model",

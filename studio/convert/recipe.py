@@ -17,12 +17,13 @@ imports no torch, so the GUI can use it.
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from studio.errors import RecipeError
+from studio.errors import InputError, RecipeError
 from studio.fileio import write_bytes_atomic
 from studio.model.inputs import IMAGE_SUFFIXES, TENSOR_SUFFIXES, InputSpec
 
@@ -51,8 +52,15 @@ RANDOM_CALIBRATION = "random"
 ONNX_MIN_OPSET = 9
 ONNX_MAX_OPSET = 23
 ONNX_DEFAULT_OPSET = 18
-# Oldest PyTorch Lite bytecode version a .ptl can be backported to.
+# Oldest PyTorch Lite bytecode version a .ptl can be backported to; no version goes past
+# the upper bound for years to come.
 LITE_MIN_BYTECODE = 4
+LITE_MAX_BYTECODE = 100
+# Bounds of a recipe's counts (calibration and verification samples, latency runs), of an
+# architecture name or module:callable, and of one part of a path (NAME_MAX of file systems).
+MAX_COUNT = 10_000
+MAX_ARCH_LENGTH = 200
+MAX_PATH_PART = 255
 
 # Targets whose artifacts come from TorchScript (script or trace) and from torch.export.
 TORCHSCRIPT_TARGETS = ("pt", "ptl")
@@ -195,8 +203,10 @@ class Recipe:
         if self.output.name:
             return self.output.name
         if self.model.path:
-            return Path(self.model.path).stem
-        return self.model.arch or "model"
+            return plain_file_name(Path(self.model.path).stem)
+        if self.model.arch and not is_spec_like(self.model.arch):
+            return plain_file_name(self.model.arch)
+        return "model"
 
     @property
     def output_folder(self) -> Path:
@@ -244,7 +254,9 @@ class Recipe:
                 )
         if len(set(targets)) != len(targets):
             raise RecipeError("a target is listed twice", hint="list each target once")
-        _choice("capture", self.capture, CAPTURES)
+        if self.output.name is not None:
+            check_file_name(self.output.name, "the output name")
+        self._check_values()
         if self.capture == "export" and (ts := [t for t in targets if t in TORCHSCRIPT_TARGETS]):
             raise RecipeError(
                 f"capture 'export' cannot produce {', '.join(ts)}: TorchScript files need "
@@ -257,14 +269,11 @@ class Recipe:
                 hint="use capture 'auto' or 'export' for pte",
             )
 
-        mode = _choice("quantize mode", self.quantize.mode, QUANTIZE_MODES)
+        mode = self.quantize.mode
         for target in targets:
             reason = UNSUPPORTED_MODES.get((target, mode))
             if reason:
                 raise RecipeError(f"{target} cannot be quantized as {mode}: {reason}")
-        _choice("quantize backend", self.quantize.backend, QUANTIZE_BACKENDS)
-        _positive("quantize samples", self.quantize.samples)
-        _choice("executorch backend", self.executorch.backend, EXECUTORCH_BACKENDS)
         if "pte" in targets and self.executorch.backend == "portable" and mode != "none":
             raise RecipeError(
                 f"pte with the portable backend cannot be quantized as {mode}: "
@@ -280,13 +289,6 @@ class Recipe:
             )
 
         opset = self.onnx.opset
-        if not isinstance(opset, int) or isinstance(opset, bool):
-            raise RecipeError(f"onnx opset must be a whole number, not {opset!r}")
-        if not ONNX_MIN_OPSET <= opset <= ONNX_MAX_OPSET:
-            raise RecipeError(
-                f"onnx opset {opset} is out of range",
-                hint=f"choose an opset from {ONNX_MIN_OPSET} to {ONNX_MAX_OPSET}",
-            )
         if {"onnx", "ort"} & set(targets) and self.capture == "export" and opset < 18:
             raise RecipeError(
                 f"capture 'export' writes ONNX opset 18 or newer, the recipe asks for {opset}",
@@ -297,22 +299,6 @@ class Recipe:
                 f"int8 ONNX models need opset 10 or newer, the recipe asks for {opset}",
                 hint="raise [onnx] opset",
             )
-        version = self.lite.bytecode_version
-        if version is not None and (
-            not isinstance(version, int) or isinstance(version, bool) or version < LITE_MIN_BYTECODE
-        ):
-            raise RecipeError(
-                f"lite bytecode_version {version!r} is not supported",
-                hint=f"choose a version from {LITE_MIN_BYTECODE} up to what the installed torch writes",
-            )
-
-        _positive("verify samples", self.verify.samples)
-        if self.verify.latency_runs < 0:
-            raise RecipeError("verify latency_runs cannot be negative")
-        for key in ("min_cosine", "min_top1"):
-            value = getattr(self.verify, key)
-            if value is not None and not 0.0 <= value <= 1.0:
-                raise RecipeError(f"verify {key} must be between 0 and 1, not {value}")
         if check_files:
             if self.model.path and not model_in_memory and not self.model_path.exists():
                 raise RecipeError(f"the model file {self.model_path} does not exist")
@@ -332,6 +318,73 @@ class Recipe:
                             hint="choose another output folder or name",
                         )
         return self
+
+    def check_output_inside(self) -> None:
+        """A recipe file writes only inside its own folder: a shared recipe must not pick
+        where files land on someone else's computer (the person's own --out may)."""
+        if self.output.folder is None or self.base_dir is None:
+            return
+        base = self.base_dir.resolve()
+        folder = self.output_folder.resolve()
+        if folder != base and base not in folder.parents:
+            raise RecipeError(
+                f"the recipe writes to {self.output.folder}, outside the recipe's own folder",
+                hint="a recipe may only name a folder inside its own; give --out to choose "
+                "another output folder",
+            )
+
+    def _check_values(self) -> None:
+        """Refuse a setting outside what it can be, on its own (not against other settings):
+        run when a recipe is read and again when it is validated."""
+        _choice("capture", self.capture, CAPTURES)
+        _choice("quantize mode", self.quantize.mode, QUANTIZE_MODES)
+        _choice("quantize backend", self.quantize.backend, QUANTIZE_BACKENDS)
+        _positive("quantize samples", self.quantize.samples)
+        _choice("executorch backend", self.executorch.backend, EXECUTORCH_BACKENDS)
+        opset = self.onnx.opset
+        if not isinstance(opset, int) or isinstance(opset, bool):
+            raise RecipeError(f"onnx opset must be a whole number, not {opset!r}")
+        if not ONNX_MIN_OPSET <= opset <= ONNX_MAX_OPSET:
+            raise RecipeError(
+                f"onnx opset {opset} is out of range",
+                hint=f"choose an opset from {ONNX_MIN_OPSET} to {ONNX_MAX_OPSET}",
+            )
+        version = self.lite.bytecode_version
+        if version is not None and (
+            not isinstance(version, int)
+            or isinstance(version, bool)
+            or not LITE_MIN_BYTECODE <= version <= LITE_MAX_BYTECODE
+        ):
+            raise RecipeError(
+                f"lite bytecode_version {version!r} is not supported",
+                hint=f"choose a version from {LITE_MIN_BYTECODE} up to what the installed torch writes",
+            )
+        _positive("verify samples", self.verify.samples)
+        runs = self.verify.latency_runs
+        if not isinstance(runs, int) or isinstance(runs, bool) or not 0 <= runs <= MAX_COUNT:
+            raise RecipeError(f"verify latency_runs must be from 0 to {MAX_COUNT}, not {runs!r}")
+        for key in ("min_cosine", "min_top1"):
+            value = getattr(self.verify, key)
+            if value is not None and not 0.0 <= value <= 1.0:
+                raise RecipeError(f"verify {key} must be between 0 and 1, not {value}")
+        for key in ("atol", "rtol"):
+            value = getattr(self.verify, key)
+            if value is not None and not 0.0 <= value < math.inf:
+                raise RecipeError(f"verify {key} must be a number of at least 0, not {value}")
+        arch = self.model.arch
+        if isinstance(arch, str) and len(arch) > MAX_ARCH_LENGTH:
+            raise RecipeError(
+                f"[model] arch is {len(arch)} characters long",
+                hint=f"an architecture name or module:callable has at most {MAX_ARCH_LENGTH}",
+            )
+        for what, value in (
+            ("[model] path", self.model.path),
+            ("[quantize] calibration", self.quantize.calibration),
+            ("[verify] data", self.verify.data),
+            ("[verify] labelled", self.verify.labelled),
+            ("[output] folder", self.output.folder),
+        ):
+            _check_path(what, value)
 
     def _check_calibration(self, check_files: bool) -> None:
         source = self.calibration_source()
@@ -383,7 +436,9 @@ class Recipe:
                     f"unknown section or key {key!r} in the recipe",
                     hint=f"the sections are {', '.join(known)}",
                 )
-        convert = data.get("convert") or {}
+        convert = data.get("convert", {})
+        if not isinstance(convert, dict):
+            raise RecipeError("[convert] must be a table of settings")
         for key in convert:
             if key not in ("targets", "capture"):
                 raise RecipeError(
@@ -393,24 +448,29 @@ class Recipe:
         targets = convert.get("targets", ["pte"])
         if isinstance(targets, str):
             targets = [t.strip() for t in targets.split(",") if t.strip()]
-        try:
-            input_spec = InputSpec.from_dict(data["input"]) if data.get("input") else None
-        except (KeyError, TypeError, ValueError) as exc:
+        if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
             raise RecipeError(
-                f"[input] is not a valid input description ({exc})",
-                hint='write it like tensors = [{name = "input", shape = [1, 3, 224, 224]}]',
-            ) from None
+                f"[convert] targets must be a list of target names, not {_shown(targets)}",
+                hint=f"choose from {', '.join(TARGETS)}",
+            )
+        _check_type("convert", "capture", convert.get("capture", "auto"), "str")
+        try:
+            input_spec = InputSpec.from_dict(data["input"]) if "input" in data else None
+        except InputError as exc:
+            raise RecipeError(f"[input] {exc.message}", hint=exc.hint) from None
         try:
             built = {key: section.from_dict(data.get(key)) for key, section in sections.items()}
         except TypeError as exc:
             raise RecipeError(f"a recipe setting has the wrong form ({exc})") from None
-        return cls(
+        recipe = cls(
             input=input_spec,
             targets=list(targets),
             capture=convert.get("capture", "auto"),
             base_dir=base_dir,
             **built,
         )
+        recipe._check_values()
+        return recipe
 
     def dumps(self) -> str:
         import tomli_w
@@ -467,6 +527,56 @@ def _check_type(section: str, key: str, value: Any, annotation: str) -> None:
     raise RecipeError(f"[{section}] {key} must be {wanted}, not {value!r}")
 
 
+# Names Windows gives to devices: a file called NUL.pte or com1.onnx cannot be written there.
+_RESERVED_NAMES = {"con", "prn", "aux", "nul"} | {
+    f"{d}{i}" for d in ("com", "lpt") for i in range(10)
+}
+_FORBIDDEN_CHARACTERS = set('/\\:*?"<>|') | {chr(i) for i in range(32)}
+MAX_NAME_LENGTH = 120
+
+
+def check_file_name(name: Any, what: str) -> str:
+    """``name`` when it is one plain file name on every OS, else a RecipeError.
+
+    Names come from recipes and model files, so they are data: never a path (no
+    separators, no ``..``), never hidden, never a device name, never very long.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise RecipeError(f"{what} must be a file name, not {name!r}")
+    bad = sorted(_FORBIDDEN_CHARACTERS & set(name))
+    if bad:
+        shown = ", ".join(repr(c) for c in bad[:4])
+        raise RecipeError(
+            f"{what} {name[:60]!r} contains {shown}: it must be one file name, not a path",
+            hint="use letters, digits, spaces, dots, dashes and underscores",
+        )
+    if name.startswith(".") or name != name.strip() or name.endswith("."):
+        raise RecipeError(
+            f"{what} {name[:60]!r} must not start with a dot or start or end with a space or dot"
+        )
+    if name.split(".")[0].strip().lower() in _RESERVED_NAMES:
+        raise RecipeError(f"{what} {name!r} is a name Windows reserves for devices")
+    if len(name) > MAX_NAME_LENGTH:
+        raise RecipeError(
+            f"{what} is {len(name)} characters long", hint=f"use at most {MAX_NAME_LENGTH}"
+        )
+    return name
+
+
+def plain_file_name(stem: str) -> str:
+    """A name derived from a file or architecture name, made safe instead of refused."""
+    cleaned = "".join("_" if c in _FORBIDDEN_CHARACTERS else c for c in stem)
+    cleaned = cleaned.strip().strip(".")[:MAX_NAME_LENGTH].strip()
+    if not cleaned or cleaned.split(".")[0].lower() in _RESERVED_NAMES:
+        cleaned = f"model-{cleaned}" if cleaned else "model"
+    return cleaned
+
+
+def is_spec_like(value: str) -> bool:
+    """Whether an architecture value names code or a path rather than a catalogue entry."""
+    return any(c in value for c in ":/\\")
+
+
 def _choice(what: str, value: Any, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise RecipeError(f"unknown {what} {value!r}", hint=f"choose one of {', '.join(allowed)}")
@@ -474,8 +584,31 @@ def _choice(what: str, value: Any, allowed: tuple[str, ...]) -> str:
 
 
 def _positive(what: str, value: Any) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise RecipeError(f"{what} must be a whole number of at least 1, not {value!r}")
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_COUNT:
+        raise RecipeError(
+            f"{what} must be a whole number of at least 1 and at most {MAX_COUNT}, not {value!r}"
+        )
+
+
+def _check_path(what: str, value: str | None) -> None:
+    """Refuse a path no file system takes: a NUL character, or a part longer than 255 bytes."""
+    if value is None:
+        return
+    if "\x00" in value:
+        raise RecipeError(f"{what} contains a NUL character", hint="write the path as plain text")
+    parts = Path(value).expanduser().parts
+    if any(len(part.encode("utf-8", "surrogatepass")) > MAX_PATH_PART for part in parts):
+        raise RecipeError(
+            f"{what} {_shown(value)} has a part longer than {MAX_PATH_PART} bytes, "
+            "which no file system takes",
+            hint="use a shorter folder or file name",
+        )
+
+
+def _shown(value: Any) -> str:
+    """A value as a message shows it: its repr, cut to a readable length."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _has_samples(folder: Path) -> bool:
