@@ -6,6 +6,7 @@ import errno
 import hashlib
 import io
 import sys
+import time
 
 import pytest
 
@@ -146,6 +147,31 @@ def test_writes_beyond_free_space_fail(tmp_path):
     with fs.create("/data/local/tmp/small") as out:
         out.write(b"x" * 400)
     assert fs.free_bytes() == 600
+
+
+def test_files_written_at_once_share_the_free_space(tmp_path):
+    profile = load_profile("pixel-7")
+    profile.data_free_bytes = 1000
+    fs = SandboxFS(tmp_path / "sandbox", profile)
+    fs.create_skeleton()
+    first, second = fs.create("/data/local/tmp/a"), fs.create("/data/local/tmp/b")
+    first.write(b"a" * 600)
+    second.write(b"b" * 300)
+    with pytest.raises(OSError) as info:
+        second.write(b"b" * 200)  # 1100 bytes together: the one that does not fit loses its file
+    assert info.value.errno == errno.ENOSPC
+    assert not fs.exists("/data/local/tmp/b")
+    first.write(b"a" * 400)  # the space the other file held is free again
+    first.close()
+    assert fs.free_bytes() == 0
+    assert fs.stat("/data/local/tmp/a").size == 1000
+
+
+def test_date_prints_the_time(shell):
+    before = int(time.time())
+    code, out, _err = run(shell, "date +%s")
+    assert code == 0 and before <= int(out) <= time.time()
+    assert run(shell, "date 010100002000")[0] == 1  # setting the clock needs root
 
 
 def test_pm_lists_profile_packages(shell):
