@@ -82,6 +82,22 @@ def test_declining_trust_opens_nothing(qtbot, window, pickled_module):
     assert "did not confirm" in tab.guide.text()
 
 
+def test_a_recipe_that_records_trust_still_asks(qtbot, window, pickled_module, tmp_path):
+    recipe = tmp_path / "shared.toml"
+    recipe.write_text(
+        f'[model]\npath = "{pickled_module.as_posix()}"\ntrust = true\n'
+        '[input]\ntensors = [{name = "input", shape = [1, 3, 2, 2]}]\n'
+        '[convert]\ntargets = ["onnx"]\n'
+    )
+    tab = window.model_tab
+    assert window.convert_tab.load_recipe(str(recipe))
+    qtbot.waitUntil(lambda: tab.trust_box is not None)  # the person decides, not the recipe
+    assert tab.inspect_job.params.get("trust") is not True
+    tab.trust_box.reject()
+    qtbot.waitUntil(lambda: tab.trust_box is None)
+    assert window.state.model is None
+
+
 def test_bad_architecture_arguments_are_refused_before_any_work(qtbot, window):
     tab = window.model_tab
     tab.path_edit.setText("model.pt")
