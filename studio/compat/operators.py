@@ -111,7 +111,7 @@ def detect_kind(path: Path) -> str:
         try:
             with zipfile.ZipFile(path) as z:
                 names = z.namelist()
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):  # ValueError: a bad name
             raise ModelFileError(
                 f"{path} is a damaged archive (truncated or corrupt)",
                 hint="convert the model again",

@@ -8,6 +8,7 @@ inputs, outputs only) so that both formats get the same partition estimate.
 
 from __future__ import annotations
 
+import struct
 from collections import Counter
 from pathlib import Path
 
@@ -49,6 +50,12 @@ def _read_onnx(path: Path) -> OperatorSet:
         ) from None
     if not model.graph.node:
         raise ModelFileError(f"{path} is not a readable ONNX model (it has no graph)")
+    damage = _graph_damage(model.graph)
+    if damage:
+        raise ModelFileError(
+            f"{path} is not a readable ONNX model: {damage}",
+            hint="the file is damaged; convert the model again",
+        )
     opsets = {(o.domain or DEFAULT_DOMAIN): int(o.version) for o in model.opset_import}
     counts: Counter = Counter()
 
@@ -76,6 +83,31 @@ def _read_onnx(path: Path) -> OperatorSet:
     )
 
 
+def _graph_damage(graph, outer: frozenset = frozenset()) -> str | None:
+    """What makes a graph unusable, or None: a name that is not text (protobuf hands out
+    bytes for invalid UTF-8), or a value that nodes read but that no input, initializer or
+    node of the graph (or of the graphs around a subgraph) defines. ONNX Runtime refuses both."""
+    defined = [v.name for v in graph.input] + [t.name for t in graph.initializer]
+    defined += [t.values.name for t in graph.sparse_initializer]
+    defined += [name for node in graph.node for name in node.output]
+    names = [text for node in graph.node for text in (node.name, node.op_type, node.domain)]
+    names += [name for node in graph.node for name in node.input]
+    if not all(isinstance(name, str) for name in defined + names):
+        return "a name in its graph is not text"
+    known = outer | set(defined)
+    missing = {name for node in graph.node for name in node.input if name and name not in known}
+    if missing:
+        shown = ", ".join(sorted(missing)[:3])[:120]
+        return f"its graph reads values that nothing produces ({shown})"
+    for node in graph.node:
+        for attr in node.attribute:
+            for sub in list(attr.graphs) + ([attr.g] if attr.HasField("g") else []):
+                damage = _graph_damage(sub, known)
+                if damage:
+                    return damage
+    return None
+
+
 def _ort_flatbuffers():
     """The ORT-format flatbuffer bindings that onnxruntime ships in tools/ort_format_model.
 
@@ -94,6 +126,17 @@ def _ort_flatbuffers():
     from ort_flatbuffers_py import fbs
 
     return fbs
+
+
+# What the flatbuffer bindings raise for offsets and numbers outside the buffer.
+_FLATBUFFER_ERRORS = (
+    ValueError,
+    IndexError,
+    AttributeError,
+    TypeError,
+    UnicodeDecodeError,
+    struct.error,
+)
 
 
 def _read_ort(path: Path) -> OperatorSet:
@@ -128,7 +171,7 @@ def _read_ort(path: Path) -> OperatorSet:
                     domain="" if domain == DEFAULT_DOMAIN else domain,
                 )
             )
-    except (ValueError, IndexError, AttributeError, UnicodeDecodeError) as exc:
+    except _FLATBUFFER_ERRORS as exc:
         raise ModelFileError(
             f"{path} is not a readable ONNX Runtime (.ort) model",
             hint="convert the model again",

@@ -166,7 +166,7 @@ class InputSpec:
                     hint=hint,
                 )
             dtype = t.get("dtype", "float32")
-            if dtype not in DTYPES:
+            if not isinstance(dtype, str) or dtype not in DTYPES:
                 raise InputError(
                     f"input tensor {i + 1}: unknown dtype {dtype!r}",
                     hint=f"choose one of {', '.join(sorted(DTYPES))}",
