@@ -125,20 +125,44 @@ class AgentServer:
     def _accept_loop(self) -> None:
         """Accept until :meth:`close`; a failed accept (no descriptors left) is retried."""
         backoff = ACCEPT_BACKOFF_S[0]
+        spare = _spare_descriptor()
         while not self._stopped.is_set():
             try:
                 sock, _addr = self._listener.accept()
             except OSError as exc:
                 if self._stopped.is_set():
                     break
-                if exc.errno != errno.ECONNABORTED:  # that one is about one connection only
-                    if backoff == ACCEPT_BACKOFF_S[0]:
-                        log.warning("the agent cannot accept connections: %s", exc)
-                    self._stopped.wait(backoff)
-                    backoff = min(backoff * 2, ACCEPT_BACKOFF_S[1])
+                if exc.errno == errno.ECONNABORTED:  # that one is about one connection only
+                    continue
+                if exc.errno in (errno.EMFILE, errno.ENFILE) and spare is not None:
+                    spare = self._shed(spare)
+                    if spare is not None:
+                        continue
+                if backoff == ACCEPT_BACKOFF_S[0]:
+                    log.warning("the agent cannot accept connections: %s", exc)
+                self._stopped.wait(backoff)
+                backoff = min(backoff * 2, ACCEPT_BACKOFF_S[1])
+                spare = spare if spare is not None else _spare_descriptor()
                 continue
             backoff = ACCEPT_BACKOFF_S[0]
             self._admit(sock)
+
+    def _shed(self, spare: int) -> int | None:
+        """Out of descriptors: refuse a waiting connection, so the backlog does not fill up.
+
+        The spare descriptor makes room to accept it. Returns the spare again when one
+        was refused, None when none was waiting (or the spare is lost).
+        """
+        os.close(spare)
+        self._listener.settimeout(0.0)
+        try:
+            sock, _addr = self._listener.accept()
+        except OSError:
+            return None
+        finally:
+            self._listener.settimeout(None)
+        _refuse(sock, "the agent has no file descriptors left; try again shortly")
+        return _spare_descriptor()
 
     def _admit(self, sock: socket.socket) -> None:
         """Serve a new connection in its own thread, or refuse it when the cap is reached."""
@@ -211,6 +235,14 @@ class AgentServer:
         return self._watchdog.guard(sock, self.load_timeout, frame)
 
 
+def _spare_descriptor() -> int | None:
+    """A descriptor held in reserve, to refuse connections when none is left otherwise."""
+    try:
+        return os.open(os.devnull, os.O_RDONLY)
+    except OSError:
+        return None
+
+
 def _refuse(sock: socket.socket, message: str) -> None:
     """Tell a connection beyond the cap why, without waiting for it, and close it."""
     with contextlib.suppress(OSError):
@@ -263,9 +295,9 @@ class Session:
             except (ConnectionClosed, OSError):
                 return
             if not self.authenticated:
+                self.channel.sock.settimeout(None)  # the deadline was for the hello frame only
                 if not self._hello(message):
                     return
-                self.channel.sock.settimeout(None)
                 continue
             if not self._answer(message):
                 return
