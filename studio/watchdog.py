@@ -7,8 +7,10 @@ child process (``fork``, before torch is imported) and stays behind as its super
 the child arms a deadline around each risky step (:func:`deadline`), and when one
 passes the supervisor ends the child and prints a plain error with exit code 2.
 
-Without a supervisor (the desktop app's worker, which the window watches itself; tests;
-Windows, which has no fork) :func:`deadline` does nothing.
+Without a supervisor (the desktop app's worker, which the window watches through its
+heartbeat; tests; Windows, which has no fork) :func:`deadline` does nothing. The agent
+keeps its own load deadlines (:mod:`studio.agent.watchdog`): it must answer its client
+before it ends, which a supervisor of the command line has no need for.
 """
 
 from __future__ import annotations
