@@ -571,7 +571,7 @@ class Session:
                 TensorSpec(t.name, tuple(1 if d is None else d for d in t.shape), t.dtype)
                 for t in known
             ]
-        if sum(int(np.prod(t.shape)) for t in tensors) > 1 << 28:
+        if sum(math.prod(t.shape) for t in tensors) > 1 << 28:  # exact: no int64 overflow
             raise RequestError(protocol.E_BAD_REQUEST, "the inputs are too large")
         try:
             return random_inputs(InputSpec(tuple(tensors)), 1, seed).inputs[0]

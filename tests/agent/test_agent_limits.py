@@ -99,6 +99,20 @@ def test_an_agent_out_of_descriptors_serves_again_once_idle_connections_close(tm
         assert agent.alive()
 
 
+def test_a_client_beyond_the_cap_is_refused_plainly_and_served_once_others_close(tmp_path):
+    with spawn_local_agent(tmp_path, options=("--max-connections", "3")) as agent:
+        idle = [socket.create_connection(("127.0.0.1", agent.port)) for _ in range(3)]
+        try:
+            with pytest.raises(AgentError, match="busy with other connections") as refused:
+                AgentConnection("127.0.0.1", agent.port, agent.token)
+            assert refused.value.exit_code == 3
+        finally:
+            for sock in idle:
+                sock.close()
+        with _connect_by(agent, time.monotonic() + 5) as conn:
+            assert conn.capabilities["max_connections"] == 3
+
+
 def test_idle_connections_are_closed_after_the_hello_deadline(tmp_path):
     with spawn_local_agent(tmp_path, options=("--hello-timeout", "1")) as agent:
         idle = [socket.create_connection(("127.0.0.1", agent.port)) for _ in range(10)]
