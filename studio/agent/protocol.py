@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import socket
 import struct
 import threading
@@ -23,6 +24,7 @@ MAX_REPLY_BYTES = 64 << 20  # what a client accepts from an agent
 HEADER = struct.Struct(">I")
 MAX_ID_CHARS = 256  # a request ``id`` is an integer (64-bit) or a string up to this long
 MAX_NUMBER_DIGITS = 100  # longer integer literals are refused before they are converted
+MAX_NESTING = 64  # arrays and objects inside each other, at most
 
 # Requests (client -> agent)
 HELLO = "hello"
@@ -109,6 +111,19 @@ def _bounded_int(text: str) -> int:
     return int(text)
 
 
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = bytes(range(256)).translate(None, b"[]{}")  # every byte but the brackets
+
+
+def _nesting(body: bytes) -> int:
+    """How deep arrays and objects nest in a JSON text (brackets inside strings aside)."""
+    depth = deepest = 0
+    for byte in _STRING.sub(b"", body).translate(None, _BRACKETS):
+        depth += 1 if byte in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def valid_id(value) -> bool:
     """A request id: absent (None), a 64-bit integer, or a string of at most MAX_ID_CHARS."""
     if value is None:
@@ -135,9 +150,12 @@ def decode(body: bytes) -> dict:
 
     ``bad_frame`` (fatal) when the body is not a typed JSON object; ``bad_request``
     (not fatal: the frame's boundary is intact) for a number that is not finite
-    (NaN, Infinity, 1e400) or too long, nesting too deep for the parser, or an ``id``
-    that is not an integer or a short string.
+    (NaN, Infinity, 1e400) or too long, nesting deeper than :data:`MAX_NESTING`, or an
+    ``id`` that is not an integer or a short string.
     """
+    # a bound that does not depend on the interpreter's recursion limit or stack size
+    if body.count(b"[") + body.count(b"{") > MAX_NESTING and _nesting(body) > MAX_NESTING:
+        raise ProtocolError(E_BAD_REQUEST, f"the message nests deeper than {MAX_NESTING} levels")
     try:
         message = json.loads(
             body.decode("utf-8"),

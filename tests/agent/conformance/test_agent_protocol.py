@@ -176,6 +176,7 @@ DEEP = 100_000
         b'{"type": "ping", "id": NaN}',
         b'{"type": "ping", "x": ' + b"[" * DEEP + b"]" * DEEP + b"}",
         b'{"type": "ping", "x": ' + b'{"a":' * DEEP + b"1" + b"}" * DEEP + b"}",
+        b'{"type": "ping", "x": ' + b"[" * 64 + b"]" * 64 + b"}",
         b'{"type": "ping", "id": [1]}',
         b'{"type": "ping", "id": {"a": 1}}',
         b'{"type": "ping", "id": 1.5}',
@@ -192,6 +193,7 @@ DEEP = 100_000
         "nan-id",
         "deep-array",
         "deep-object",
+        "65-levels",
         "list-id",
         "object-id",
         "float-id",
@@ -208,6 +210,11 @@ def test_unacceptable_values_are_bad_requests_and_the_connection_stays(session, 
     assert "id" not in reply
     pong = session.request({"type": "ping", "id": 2})
     assert pong["type"] == "pong" and pong["id"] == 2
+
+
+def test_nesting_and_brackets_within_limits_are_fine(session):
+    deep = {"type": "ping", "id": 3, "x": json.loads("[" * 63 + "]" * 63), "s": "[" * 500}
+    assert session.request(deep)["type"] == "pong"
 
 
 def test_unacceptable_values_before_hello_end_the_connection(wire):
