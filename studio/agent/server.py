@@ -310,7 +310,8 @@ class Session:
         except RequestError as exc:
             doc = protocol.error(exc.code, exc.message, message.get("id"))
         except Exception as exc:  # a bug: this request fails, the connection stays
-            log.exception("the agent failed to handle a %s request", message["type"][:40])
+            if not isinstance(exc, OSError):  # (that may be the connection itself failing)
+                log.exception("the agent failed to handle a %s request", message["type"][:40])
             doc = protocol.error(protocol.E_INTERNAL, _first_line(exc), message.get("id"))
         return self._send(doc)
 
