@@ -1,12 +1,17 @@
 """What the agent tells the studio about where it runs: runtimes, device facts, telemetry.
 
-Runtime versions come from package metadata (cheap); operator lists come from the
-compatibility checker's description of the installed runtimes
-(:func:`studio.compat.installed.profile_of_installed`), computed once per agent
-process when a client asks for them. Device facts are the same
-:class:`~studio.devices.facts.DeviceFacts` the studio collects over adb: on a phone
-the agent gathers them with the same shell script; on a virtual device the device
-passes its own in ``MODEL_STUDIO_DEVICE_FACTS``.
+Each runtime is reported as the implementation that runs it in this process
+(:func:`studio.runtimes.implementation`): on a phone's bundle ``.pte`` files run in the
+torch-free executorch-numpy-runtime, so the agent reports its ExecuTorch version (1.3.1),
+not the desktop's. Operator lists are the profiles shipped beside the agent
+(:func:`shipped_profiles_dir`, written on the computer by
+:func:`studio.compat.bundled.write_bundle_profiles` when the bundle is built) when one
+describes the version that runs here; otherwise the compatibility checker's description
+of the installed runtime (:func:`studio.compat.installed.profile_of_installed`, which
+needs ``onnx`` for ONNX Runtime), computed once per agent process when a client asks.
+Device facts are the same :class:`~studio.devices.facts.DeviceFacts` the studio collects
+over adb: on a phone the agent gathers them with the same shell script; on a virtual
+device the device passes its own in ``MODEL_STUDIO_DEVICE_FACTS``.
 """
 
 from __future__ import annotations
@@ -19,32 +24,60 @@ import platform
 import shutil
 import subprocess
 import threading
-from importlib import metadata
+from pathlib import Path
 
 from studio.devices.facts import DeviceFacts, facts_script, parse_facts
+from studio.runtimes import SUFFIX_RUNTIMES, implementation
 
 log = logging.getLogger("studio.agent")
 
 FACTS_ENV = "MODEL_STUDIO_DEVICE_FACTS"
+PROFILES_ENV = "MODEL_STUDIO_PROFILES_DIR"
+SHIPPED_PROFILES = "agent-profiles"  # beside the studio package, in a bundle
 
-# Runtimes the agent serves: name -> (distribution that carries it, artifact suffixes)
-AGENT_RUNTIMES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "executorch": ("executorch", (".pte",)),
-    "pytorch-lite": ("torch", (".ptl",)),
-    "torchscript": ("torch", (".pt",)),
-    "onnxruntime": ("onnxruntime", (".onnx", ".ort")),
-}
+# Runtimes the agent serves (the desktop-only ``eager`` is not one of them).
+AGENT_RUNTIMES: tuple[str, ...] = ("executorch", "pytorch-lite", "torchscript", "onnxruntime")
 
 _profiles: dict[str, dict] = {}
 _profiles_lock = threading.Lock()
 
 
 def runtime_version(runtime: str) -> str | None:
-    distribution = AGENT_RUNTIMES[runtime][0]
-    try:
-        return metadata.version(distribution).split("+")[0]
-    except metadata.PackageNotFoundError:
+    """The version of the runtime as it runs here, or None when nothing here runs it."""
+    chosen = implementation(runtime)
+    return chosen.version() if chosen else None
+
+
+def shipped_profiles_dir() -> Path:
+    """Where profiles shipped with the agent lie: ``$MODEL_STUDIO_PROFILES_DIR``, else the
+    ``agent-profiles`` folder beside the ``studio`` package."""
+    given = os.environ.get(PROFILES_ENV)
+    return Path(given) if given else Path(__file__).resolve().parents[2] / SHIPPED_PROFILES
+
+
+def shipped_profile(runtime: str):
+    """The shipped ``<runtime>.json`` profile, if it describes the version that runs here."""
+    from studio.compat.profiles import ProfileError, load_profile_file
+
+    path = shipped_profiles_dir() / f"{runtime}.json"
+    if not path.is_file():
         return None
+    try:
+        profile = load_profile_file(path)
+    except ProfileError as exc:
+        log.warning("ignoring the shipped profile %s: %s", path, exc)
+        return None
+    running = runtime_version(runtime)
+    if profile.family != runtime or profile.runtime_version != running:
+        log.warning(
+            "ignoring the shipped profile %s: it describes %s %s, this agent runs %s",
+            path,
+            profile.family,
+            profile.runtime_version,
+            running,
+        )
+        return None
+    return profile
 
 
 def runtime_profile(runtime: str) -> dict | None:
@@ -55,19 +88,23 @@ def runtime_profile(runtime: str) -> dict | None:
         return None
     with _profiles_lock:
         if runtime not in _profiles:
-            _profiles[runtime] = profile_of_installed(runtime).to_dict()
+            profile = shipped_profile(runtime) or profile_of_installed(runtime)
+            _profiles[runtime] = profile.to_dict()
         return _profiles[runtime]
 
 
 def runtimes(with_operators: bool) -> list[dict]:
     entries = []
-    for name, (_dist, suffixes) in AGENT_RUNTIMES.items():
-        version = runtime_version(name)
+    for name in AGENT_RUNTIMES:
+        chosen = implementation(name)
+        version = chosen.version() if chosen else None
         entry = {
             "name": name,
             "version": version,
             "available": version is not None,
-            "suffixes": list(suffixes),
+            "package": chosen.distribution if chosen else None,
+            "package_version": chosen.package_version() if chosen else None,
+            "suffixes": [s for s, r in SUFFIX_RUNTIMES.items() if r == name],
             "profile": None,
         }
         if with_operators and version is not None:

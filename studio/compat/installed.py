@@ -86,8 +86,36 @@ def executorch_kernels() -> tuple[str, dict[str, list[int]], list[str]]:
     return __version__, kernels, backends
 
 
+def executorch_numpy_kernels() -> tuple[str, dict[str, list[int]], list[str], str]:
+    """Version, kernels and backends of the torch-free executorch-numpy-runtime, and their source.
+
+    Its OpenVINO delegate is left out: the package links it into its linux-x86_64 build
+    only, and the studio writes no OpenVINO programs.
+    """
+    from importlib.metadata import version as package_version
+
+    from executorch_numpy_runtime import runtime_info
+
+    info = runtime_info()
+    kernels = {name: [] for name in sorted(info["operators"])}
+    backends = sorted(b for b in info["backends"] if b != "OpenvinoBackend")
+    source = (
+        f"executorch-numpy-runtime {package_version('executorch-numpy-runtime')}: "
+        f"runtime_info() of its build (kernel libraries {', '.join(info['kernel_libs'])})"
+    )
+    return info["executorch_version"], kernels, backends, source
+
+
 def executorch_installed() -> RuntimeProfile:
-    version, kernels, backends = executorch_kernels()
+    """The ExecuTorch that runs ``.pte`` here: the ``executorch`` package, else the torch-free one."""
+    from studio.runtimes import implementation
+
+    chosen = implementation("executorch")
+    if chosen is not None and chosen.library == "executorch_numpy_runtime":
+        version, kernels, backends, source = executorch_numpy_kernels()
+    else:
+        version, kernels, backends = executorch_kernels()
+        source = "executorch.runtime.Runtime: operator_registry and backend_registry"
     return RuntimeProfile(
         name="executorch-installed",
         title=f"ExecuTorch {version} runtime (this computer)",
@@ -97,7 +125,7 @@ def executorch_installed() -> RuntimeProfile:
         operators=kernels,
         backends=backends,
         accelerator="XNNPACK" if "XnnpackBackend" in backends else None,
-        source="executorch.runtime.Runtime: operator_registry and backend_registry",
+        source=source,
     )
 
 

@@ -9,18 +9,72 @@ Importing this package is cheap; each runner imports its runtime library when lo
 from __future__ import annotations
 
 import importlib
+import importlib.util
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from studio.errors import InputError
 from studio.runtimes.base import Runner, TensorInfo, measure_latency
 
-# runtime name -> "module:Class"
-RUNTIMES: dict[str, str] = {
-    "executorch": "studio.runtimes.executorch_runner:ExecuTorchRunner",
-    "pytorch-lite": "studio.runtimes.lite_runner:LiteRunner",
-    "torchscript": "studio.runtimes.torchscript_runner:TorchScriptRunner",
-    "onnxruntime": "studio.runtimes.onnxruntime_runner:OnnxRuntimeRunner",
-    "eager": "studio.runtimes.eager_runner:EagerRunner",
+
+@dataclass(frozen=True)
+class Implementation:
+    """One build of a runtime: the runner that drives it and the library that runner imports."""
+
+    runner: str  # "module:Class"
+    library: str  # the top-level module the runner imports
+    distribution: str  # the package that installs the library
+    # The library's attribute that holds the runtime's version, where the package's own
+    # version is another one (executorch-numpy-runtime 1.4.0 runs ExecuTorch 1.3.1).
+    version_attribute: str | None = None
+
+    def available(self) -> bool:
+        """Whether the library can be imported here (looked up, not imported: cheap)."""
+        try:
+            return importlib.util.find_spec(self.library) is not None
+        except (ImportError, ValueError):  # a module blocked, or left half-imported
+            return False
+
+    def package_version(self) -> str | None:
+        """The installed package's version, or None."""
+        try:
+            return metadata.version(self.distribution).split("+")[0]
+        except metadata.PackageNotFoundError:
+            return None
+
+    def version(self) -> str | None:
+        """The version of the runtime it runs (cheap: only a torch-free library is imported)."""
+        if self.version_attribute:
+            return str(getattr(importlib.import_module(self.library), self.version_attribute))
+        return self.package_version()
+
+
+# runtime name -> its implementations, preferred first; the first importable one runs it.
+# ``.pte``: the ExecuTorch Python package where it is installed (desktop, with torch),
+# else the torch-free executorch-numpy-runtime (the phone's bundle).
+RUNTIMES: dict[str, tuple[Implementation, ...]] = {
+    "executorch": (
+        Implementation(
+            "studio.runtimes.executorch_runner:ExecuTorchRunner", "executorch", "executorch"
+        ),
+        Implementation(
+            "studio.runtimes.executorch_numpy_runner:ExecuTorchNumpyRunner",
+            "executorch_numpy_runtime",
+            "executorch-numpy-runtime",
+            version_attribute="__et_version__",
+        ),
+    ),
+    "pytorch-lite": (Implementation("studio.runtimes.lite_runner:LiteRunner", "torch", "torch"),),
+    "torchscript": (
+        Implementation("studio.runtimes.torchscript_runner:TorchScriptRunner", "torch", "torch"),
+    ),
+    "onnxruntime": (
+        Implementation(
+            "studio.runtimes.onnxruntime_runner:OnnxRuntimeRunner", "onnxruntime", "onnxruntime"
+        ),
+    ),
+    "eager": (Implementation("studio.runtimes.eager_runner:EagerRunner", "torch", "torch"),),
 }
 
 # artifact suffix -> runtime name
@@ -33,15 +87,28 @@ SUFFIX_RUNTIMES: dict[str, str] = {
 }
 
 
-def runner_class(runtime: str) -> type[Runner]:
-    """The runner class of a runtime name (``executorch``, ``pytorch-lite``, ...)."""
+def _implementations(runtime: str) -> tuple[Implementation, ...]:
     try:
-        target = RUNTIMES[runtime]
+        return RUNTIMES[runtime]
     except KeyError:
         raise InputError(
             f"unknown runtime {runtime!r}", hint=f"choose one of {', '.join(RUNTIMES)}"
         ) from None
-    module_name, class_name = target.split(":")
+
+
+def implementation(runtime: str) -> Implementation | None:
+    """The implementation that runs ``runtime`` here: the first importable one, or None."""
+    return next((i for i in _implementations(runtime) if i.available()), None)
+
+
+def runner_class(runtime: str) -> type[Runner]:
+    """The runner class of a runtime name (``executorch``, ``pytorch-lite``, ...).
+
+    Where no implementation is importable, the preferred one: loading with it says what
+    is missing.
+    """
+    chosen = implementation(runtime) or _implementations(runtime)[0]
+    module_name, class_name = chosen.runner.split(":")
     return getattr(importlib.import_module(module_name), class_name)
 
 
@@ -70,9 +137,11 @@ def open_runner(path: str | Path, threads: int | None = None, runtime: str | Non
 
 __all__ = [
     "RUNTIMES",
+    "Implementation",
     "SUFFIX_RUNTIMES",
     "Runner",
     "TensorInfo",
+    "implementation",
     "measure_latency",
     "open_runner",
     "runner_class",

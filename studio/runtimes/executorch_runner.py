@@ -11,7 +11,7 @@ from studio.errors import ModelFileError
 from studio.runtimes.base import Runner, TensorInfo, first_line
 
 # c10::ScalarType codes as MethodMeta reports them
-_SCALAR_TYPES = {
+SCALAR_TYPES = {
     0: "uint8",
     1: "int8",
     2: "int16",
@@ -51,7 +51,7 @@ class ExecuTorchRunner(Runner):
                 TensorInfo(
                     f"input{index}",
                     tuple(int(d) for d in info.sizes()),
-                    _SCALAR_TYPES.get(int(info.dtype()), str(info.dtype())),
+                    SCALAR_TYPES.get(int(info.dtype()), str(info.dtype())),
                 )
             )
         self.path, self.threads = path, threads
