@@ -7,6 +7,7 @@ import signal
 import subprocess
 import time
 
+import hostile_files
 import pytest
 import torch
 
@@ -22,18 +23,12 @@ WEIGHTS = str(sample.weights_path())
 SAMPLES = str(sample.images_dir())
 
 
-class Payload:
-    def __init__(self, marker):
-        self.marker = str(marker)
-
-    def __reduce__(self):
-        return (exec, (f"open({self.marker!r}, 'w').write('pwned')",))
-
-
 def test_a_recipe_cannot_switch_trust_on(tmp_path, capsys):
     marker = tmp_path / "marker.txt"
     model = tmp_path / "checkpoint.pth"
-    torch.save({"state_dict": DigitsNet().state_dict(), "extra": Payload(marker)}, model)
+    torch.save(
+        {"state_dict": DigitsNet().state_dict(), "extra": hostile_files.Payload(marker)}, model
+    )
     recipe = tmp_path / "shared.toml"
     recipe.write_text(
         '[model]\npath = "checkpoint.pth"\ntrust = true\n'

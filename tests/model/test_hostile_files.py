@@ -6,13 +6,12 @@ by the marker's absence, not by the error alone.
 
 from __future__ import annotations
 
-import io
-import json
 import pickle
 import subprocess
 import sys
 import zipfile
 
+import hostile_files
 import pytest
 import torch
 from safetensors.torch import save_file
@@ -23,76 +22,9 @@ from studio.model import load_model
 from studio.model.sample import DigitsNet
 
 
-class Payload:
-    """Unpickling this writes ``marker``."""
-
-    def __init__(self, marker):
-        self.marker = str(marker)
-
-    def __reduce__(self):
-        return (exec, (f"open({self.marker!r}, 'w').write('pwned')",))
-
-
-class Tiny(torch.nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc = torch.nn.Linear(4, 2)
-        self.register_buffer("offset", torch.ones(2))
-
-    def forward(self, x):
-        return self.fc(x) + self.offset + torch.tensor([1.0, 2.0])
-
-
 @pytest.fixture(scope="module")
 def clean_pt2(tmp_path_factory):
-    path = tmp_path_factory.mktemp("pt2") / "tiny.pt2"
-    torch.manual_seed(0)
-    torch.export.save(torch.export.export(Tiny().eval(), (torch.randn(1, 4),)), path)
-    return path
-
-
-def _pickled(obj) -> bytes:
-    buffer = io.BytesIO()
-    torch.save(obj, buffer)
-    return buffer.getvalue()
-
-
-def _rewrite(source, target, change):
-    """Copy the archive ``source`` to ``target``, letting ``change(tail, data)`` edit members."""
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
-        for info in src.infolist():
-            root, _, tail = info.filename.partition("/")
-            data = change(tail, src.read(info))
-            if data is not None:
-                dst.writestr(info.filename, data)
-    return target
-
-
-def _use_pickle(config_bytes: bytes, path_name: str) -> bytes:
-    config = json.loads(config_bytes)
-    for entry in config["config"].values():
-        if entry["path_name"] == path_name:
-            entry["use_pickle"] = True
-    return json.dumps(config).encode()
-
-
-def _hostile_pt2(clean, tmp_path, where, marker):
-    payload = _pickled({"x": Payload(marker)})
-
-    def change(tail, data):
-        if where == "weight" and tail == "data/weights/model_weights_config.json":
-            return _use_pickle(data, "weight_0")
-        if where == "weight" and tail == "data/weights/weight_0":
-            return payload
-        if where == "constant" and tail == "data/constants/model_constants_config.json":
-            return _use_pickle(data, "tensor_0")
-        if where == "constant" and tail == "data/constants/tensor_0":
-            return payload
-        if where == "sample inputs" and tail == "data/sample_inputs/model.pt":
-            return payload
-        return data
-
-    return _rewrite(clean, tmp_path / f"hostile-{where.replace(' ', '-')}.pt2", change)
+    return hostile_files.clean_pt2(tmp_path_factory.mktemp("pt2"))
 
 
 def test_a_clean_exported_program_opens_without_trust(clean_pt2):
@@ -105,7 +37,7 @@ def test_a_clean_exported_program_opens_without_trust(clean_pt2):
 @pytest.mark.parametrize("where", ["weight", "constant", "sample inputs"])
 def test_pickles_in_an_exported_program_need_trust(clean_pt2, tmp_path, where):
     marker = tmp_path / "marker.txt"
-    hostile = _hostile_pt2(clean_pt2, tmp_path, where, marker)
+    hostile = hostile_files.hostile_pt2(clean_pt2, tmp_path, where, marker)
     with pytest.raises(TrustRequired) as err:
         load_model(hostile)
     assert "pickled Python objects" in err.value.message
@@ -118,13 +50,24 @@ def test_pickles_in_an_exported_program_need_trust(clean_pt2, tmp_path, where):
     assert marker.read_text() == "pwned"
 
 
+def test_the_command_line_refuses_them_too(clean_pt2, tmp_path, capsys):
+    from studio.cli import main
+
+    marker = tmp_path / "marker.txt"
+    hostile = hostile_files.hostile_pt2(clean_pt2, tmp_path, "sample inputs", marker)
+    assert main(["inspect", str(hostile)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "--trust" in err and "Traceback" not in err
+    assert not marker.exists()
+
+
 def test_opaque_objects_and_compiled_code_need_trust(clean_pt2, tmp_path):
     def opaque(tail, data):
         if tail == "data/constants/tensor_0":
             return None
         return data
 
-    altered = _rewrite(clean_pt2, tmp_path / "opaque.pt2", opaque)
+    altered = hostile_files.rewrite(clean_pt2, tmp_path / "opaque.pt2", opaque)
     with zipfile.ZipFile(altered, "a") as archive:
         archive.writestr("tiny/data/constants/opaque_obj_0", pickle.dumps(None))
         archive.writestr("tiny/data/aotinductor/model/model.so", b"\x7fELF")

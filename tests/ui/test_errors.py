@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
@@ -80,6 +81,26 @@ def test_declining_trust_opens_nothing(qtbot, window, pickled_module):
     qtbot.waitUntil(lambda: tab.trust_box is None)
     assert window.state.model is None
     assert "did not confirm" in tab.guide.text()
+
+
+def test_a_pt2_with_pickled_objects_asks_before_anything_runs(qtbot, window, tmp_path):
+    marker = tmp_path / "marker.txt"
+    script = Path(__file__).parents[1] / "hostile_files.py"
+    made = subprocess.run(  # torch stays out of the window's process
+        [sys.executable, str(script), "weight", str(tmp_path), str(marker)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    tab = window.model_tab
+    open_file(qtbot, window, made.stdout.strip())
+    qtbot.waitUntil(lambda: tab.trust_box is not None)
+    assert "pickled Python objects" in tab.trust_box.detailedText()
+    assert not marker.exists()
+    tab.trust_box.reject()
+    qtbot.waitUntil(lambda: tab.trust_box is None)
+    assert window.state.model is None and not marker.exists()
 
 
 def test_a_recipe_that_records_trust_still_asks(qtbot, window, pickled_module, tmp_path):
