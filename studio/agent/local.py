@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import secrets
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from studio.errors import AgentError
+from studio.launcher import studio_command
 
 
 @dataclass
@@ -52,19 +52,7 @@ def spawn_local_agent(
     token = token or secrets.token_hex(16)
     root = Path(root)
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "studio",
-            "agent",
-            "--port",
-            "0",
-            "--token",
-            token,
-            "--root",
-            str(root),
-            *options,
-        ],
+        studio_command("agent", "--port", "0", "--token", token, "--root", str(root), *options),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         stdin=subprocess.DEVNULL,
