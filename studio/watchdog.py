@@ -80,10 +80,13 @@ def supervise(run: Callable[[], int]) -> int:
         os.close(read_end)
         _channel = write_end
         _die_with(parent)
+        signal.signal(signal.SIGINT, _interrupt_once)
         sys.exit(run())
     os.close(write_end)
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal signals the child
-    signal.signal(signal.SIGTERM, lambda *_: os.kill(pid, signal.SIGTERM))
+    # Signals meant for the command go to the child that does its work. Ctrl+C in a
+    # terminal reaches both processes; the child takes the two as one (_interrupt_once).
+    previous = signal.signal(signal.SIGINT, lambda *_: _forward(pid, signal.SIGINT))
+    signal.signal(signal.SIGTERM, lambda *_: _forward(pid, signal.SIGTERM))
     try:
         expired = _watch(read_end)
         if expired is not None:
@@ -104,6 +107,25 @@ def supervise(run: Callable[[], int]) -> int:
         return EXIT_BAD_INPUT
     code = os.waitstatus_to_exitcode(status)
     return 128 - code if code < 0 else code  # killed by a signal: the shell's convention
+
+
+def _forward(pid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signum)
+
+
+_last_interrupt = [0.0]
+
+
+def _interrupt_once(signum, frame) -> None:
+    """KeyboardInterrupt, but once for a Ctrl+C that arrives twice (terminal + supervisor)."""
+    import time
+
+    now = time.monotonic()
+    if now - _last_interrupt[0] < 1.0:
+        return
+    _last_interrupt[0] = now
+    raise KeyboardInterrupt
 
 
 def _die_with(parent: int) -> None:

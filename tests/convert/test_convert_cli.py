@@ -119,8 +119,14 @@ def test_command_line_entry_point(tmp_path):
     assert (tmp_path / "digits_cnn-int8-dynamic.ort").is_file()
 
 
-def test_interrupting_the_command_leaves_no_artifact(tmp_path):
-    """Ctrl-C while the ExecuTorch program is being lowered: exit 130, nothing published."""
+@pytest.mark.parametrize("to", ["process", "terminal group"])
+def test_interrupting_the_command_leaves_no_artifact(tmp_path, to):
+    """Ctrl-C while the ExecuTorch program is being lowered: exit 130, nothing published.
+
+    A terminal's Ctrl+C reaches the command's whole process group (its supervisor and the
+    child doing the work); ``kill -INT`` reaches the command's own process only.
+    """
+    import os
     import signal
 
     process = subprocess.Popen(
@@ -138,12 +144,16 @@ def test_interrupting_the_command_leaves_no_artifact(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     seen = []
     for line in process.stderr:
         seen.append(line)
         if line.startswith("lower pte"):
-            process.send_signal(signal.SIGINT)
+            if to == "process":
+                process.send_signal(signal.SIGINT)
+            else:
+                os.killpg(process.pid, signal.SIGINT)
             break
     process.communicate(timeout=120)
     assert process.returncode == 130, "".join(seen)
