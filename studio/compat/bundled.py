@@ -124,7 +124,11 @@ def runtime_environment(versions: Mapping[str, str], cache: Path | None = None) 
         )
         (partial / READY).write_text("\n".join(pins) + "\n", encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)
-        os.replace(partial, folder)
+        try:
+            os.replace(partial, folder)
+        except OSError:
+            if not (folder / READY).is_file():  # not made meanwhile by another build
+                raise
     finally:
         shutil.rmtree(partial, ignore_errors=True)
     return python
