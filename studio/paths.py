@@ -32,3 +32,8 @@ def log_dir() -> Path:
 
 def data_dir() -> Path:
     return Path(os.environ.get("MODEL_STUDIO_DATA_DIR") or platformdirs.user_data_dir(APP_NAME))
+
+
+def cache_dir() -> Path:
+    """Downloads and built things the studio can make again (the phone agent bundle)."""
+    return Path(os.environ.get("MODEL_STUDIO_CACHE_DIR") or platformdirs.user_cache_dir(APP_NAME))

@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "virtual_device",
     "bench",
     "agent",
+    "agent_bundle",
     "demo",
     "worker",
     "gui",
