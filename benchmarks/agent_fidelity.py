@@ -125,7 +125,7 @@ def main() -> int:
     if args.loop:
         return loop_worker(Path(args.loop), args.threads)
 
-    from studio.agent.client import AgentConnection
+    from studio.agent.connection import AgentConnection
     from studio.agent.local import spawn_local_agent
 
     with tempfile.TemporaryDirectory(prefix="agent-fidelity-") as tmp:

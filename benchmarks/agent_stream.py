@@ -78,7 +78,8 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    from studio.agent.client import AGENT_DIR, AgentConnection, ensure_agent, remove_forward
+    from studio.agent.connection import AgentConnection
+    from studio.agent.deployment import AGENT_DIR, ensure_agent, remove_forward
     from studio.agent.local import spawn_local_agent
 
     result = {"benchmark": "agent_stream", "seconds": args.seconds}

@@ -108,7 +108,7 @@ def main() -> int:
 def measure(work: Path, seconds: float, rate: int) -> dict:
     import numpy as np
 
-    from studio.agent.client import BenchEvent
+    from studio.agent.results import BenchEvent
     from studio.ui.app import create_app
     from studio.ui.live_runs import LiveRun
     from studio.ui.main_window import MainWindow

@@ -36,7 +36,8 @@ def run_demo(
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
 ) -> dict:
-    from studio.agent.client import BenchConfig, DeviceBench, export_results, results_document
+    from studio.agent.bench import DeviceBench
+    from studio.agent.results import BenchConfig, export_results, results_document
     from studio.compat import available_runtimes, check, default_runtimes, detect_kind, load_profile
     from studio.convert import Recipe, convert
     from studio.convert.recipe import ModelSource, OutputSettings, QuantizeSettings

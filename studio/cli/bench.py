@@ -202,8 +202,9 @@ def exit_code(results) -> int:
 def run(args) -> int:
     from pathlib import Path
 
+    from studio.agent.bench import BenchGroup
     from studio.agent.budget import parse_budget
-    from studio.agent.client import BenchConfig, BenchGroup, export_results, results_document
+    from studio.agent.results import BenchConfig, export_results, results_document
 
     if not Path(args.artifact).is_file():
         raise InputError(f"There is no file {args.artifact}", hint="check the artifact's path")

@@ -78,7 +78,7 @@ def chosen_profiles(args: argparse.Namespace, kind: str) -> list:
     profiles = [load_profile(name) for name in names]
     profiles += [load_profile_file(path) for path in args.profile]
     if args.device:
-        from studio.agent.client import device_runtime_profiles
+        from studio.agent.device_profiles import device_runtime_profiles
 
         for serial in args.device:
             profiles += [

@@ -12,17 +12,11 @@ import time
 import numpy as np
 import pytest
 
-from studio.agent.client import (
-    AGENT_DIR,
-    STATE_FILE,
-    AgentConnection,
-    BenchConfig,
-    BenchGroup,
-    DeviceBench,
-    device_runtime_profiles,
-    ensure_agent,
-    remove_forward,
-)
+from studio.agent.bench import BenchGroup, DeviceBench
+from studio.agent.connection import AgentConnection
+from studio.agent.deployment import AGENT_DIR, STATE_FILE, ensure_agent, remove_forward
+from studio.agent.device_profiles import device_runtime_profiles
+from studio.agent.results import BenchConfig
 from studio.cli import main
 from studio.errors import AgentError, ModelFileError
 

@@ -8,14 +8,9 @@ import json
 import numpy as np
 import pytest
 
-from studio.agent.client import (
-    AgentConnection,
-    BenchConfig,
-    BenchResult,
-    export_results,
-    results_document,
-)
+from studio.agent.connection import AgentConnection
 from studio.agent.local import spawn_local_agent
+from studio.agent.results import BenchConfig, BenchResult, export_results, results_document
 from studio.errors import AgentError, InputError, ModelFileError
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from studio.agent import protocol
-from studio.agent.client import AgentConnection
+from studio.agent.connection import AgentConnection
 from studio.agent.local import spawn_local_agent
 from studio.agent.protocol import Channel
 from studio.cli import main

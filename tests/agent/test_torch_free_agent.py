@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studio.agent.client import AgentConnection
+from studio.agent.connection import AgentConnection
 from studio.compat.bundled import (
     default_versions,
     runtime_environment,

@@ -34,7 +34,7 @@ NOT_APPLICABLE = "n/a"
 
 def device_profiles(devices: list[tuple[str, str]]) -> dict[str, list[dict]]:
     """Ask the agent on each (serial, server) for the runtimes it has."""
-    from studio.agent.client import device_runtime_profiles
+    from studio.agent.device_profiles import device_runtime_profiles
 
     found = {}
     for serial, server in devices:

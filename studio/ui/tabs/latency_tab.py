@@ -72,7 +72,7 @@ def bench_device(
     serial: str, server: str, artifacts: list[str], config, runs: dict, benches: dict, cancel
 ) -> list:
     """Benchmark ``artifacts`` one after another on one device (its own thread)."""
-    from studio.agent.client import DeviceBench
+    from studio.agent.bench import DeviceBench
 
     results = []
     for artifact in artifacts:
@@ -335,7 +335,7 @@ class LatencyTab(QWidget):
 
     def config(self):
         from studio.agent.budget import parse_budget
-        from studio.agent.client import BenchConfig
+        from studio.agent.results import BenchConfig
 
         budgets = [
             parse_budget(t)
@@ -611,7 +611,7 @@ class LatencyTab(QWidget):
                             self.tr("The picture could not be written to %1").replace("%1", path)
                         )
             else:
-                from studio.agent.client import export_results
+                from studio.agent.results import export_results
 
                 results = [r.result for r in self.runs if r.result is not None]
                 if not results:
