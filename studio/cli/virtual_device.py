@@ -58,6 +58,14 @@ def register(sub) -> None:
         action="store_true",
         help="only listen; attach it yourself with `adb connect 127.0.0.1:PORT`",
     )
+    parser.add_argument(
+        "--arch",
+        choices=("host", "arm64"),
+        default="host",
+        help="host (default): the agent runs as a process of this computer. arm64: the "
+        "phone runs what a phone runs: the pushed agent bundle, as aarch64 code under "
+        "qemu-user in an Android-like root (needs root and qemu-user-static)",
+    )
     parser.add_argument("--list-profiles", action="store_true", help="list profiles and exit")
     parser.add_argument(
         "--json", action="store_true", help="print one JSON line (serial, port, sandbox) once ready"
@@ -81,6 +89,7 @@ def run(args) -> int:
         data_free_bytes=free,
         adb_server=resolve_server(args.adb_server),
         register=not args.no_register,
+        arch=args.arch,
     )
 
     def stop(signum, frame):
@@ -93,6 +102,7 @@ def run(args) -> int:
             "serial": serial,
             "port": device.port,
             "profile": device.profile.name,
+            "arch": device.arch,
             "sandbox": str(device.sandbox),
             "registered": not args.no_register,
         }

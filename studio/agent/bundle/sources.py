@@ -384,8 +384,13 @@ class PrivateApt:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def fetch_debs(mirror: str | None = None, refresh: bool = False) -> list[Fetched]:
-    """The Debian packages of the base layer, from the cache when the kept index allows."""
+def fetch_debs(
+    mirror: str | None = None,
+    refresh: bool = False,
+    packages: tuple[str, ...] = DEBIAN_PACKAGES,
+) -> list[Fetched]:
+    """Debian arm64 ``packages`` (default: the base layer's), from the cache when the kept
+    index allows."""
     apt = PrivateApt()
 
     def update() -> None:
@@ -394,7 +399,7 @@ def fetch_debs(mirror: str | None = None, refresh: bool = False) -> list[Fetched
     if refresh or mirror or not apt.has_index():
         update()
     for attempt in (1, 2):
-        components = apt.resolve(DEBIAN_PACKAGES)
+        components = apt.resolve(packages)
         missing = [c for c in components if cached_file(c.name, c.version, c.sha256) is None]
         if not missing:
             break

@@ -20,6 +20,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from studio.devices.virtual.agent_command import NAME as AGENT_COMMAND
 from studio.devices.virtual.commands import default_commands
 from studio.devices.virtual.fs import SandboxFS
 from studio.devices.virtual.profiles import DEFAULT_PROFILE, DeviceProfile, load_profile
@@ -38,6 +39,7 @@ log = logging.getLogger("studio.devices.virtual")
 # The adb server probes these loopback ports for emulators; a device there would be
 # registered twice (as emulator-N and as HOST:PORT).
 EMULATOR_PORTS = range(5555, 5586)
+ARCHS = ("host", "arm64")
 FEATURES = ("shell_v2", "stat_v2", "fixed_push_mkdir")
 
 
@@ -56,6 +58,7 @@ class VirtualDevice:
         adb_server=None,
         register: bool = True,
         authorized: bool = True,
+        arch: str = "host",
     ):
         """
         profile: a profile name, a .json path, or a :class:`DeviceProfile`.
@@ -68,7 +71,12 @@ class VirtualDevice:
         register: run ``adb connect`` on start and ``adb disconnect`` on stop.
         authorized: False to start as a phone whose user has not accepted the USB
             debugging prompt yet (adb shows it "unauthorized"); see :meth:`authorize`.
+        arch: "host" (the default): ``model-studio-agent`` starts the agent as a process
+            of this computer. "arm64": the device runs its own program files for real, as
+            a phone does, as aarch64 code under qemu-user (see :mod:`.arm64`; root only).
         """
+        if arch not in ARCHS:
+            raise InputError(f"Unknown architecture {arch!r}", hint=f"one of {', '.join(ARCHS)}")
         if port in EMULATOR_PORTS:
             raise InputError(
                 f"Port {port} is reserved: the adb server probes 5555-5585 for emulators",
@@ -86,6 +94,15 @@ class VirtualDevice:
         self.fs.create_skeleton()
         self.commands = default_commands()
         self.shell = Shell(self.fs, self.commands)
+        self.arch = arch
+        if arch == "arm64":
+            abi = self.profile.prop("ro.product.cpu.abi", "")
+            if abi != "arm64-v8a":
+                raise InputError(
+                    f"The profile {self.profile.name} is a {abi or 'unknown'} phone, not arm64-v8a",
+                    hint="choose an arm64 profile (see --list-profiles)",
+                )
+            self.commands.unregister(AGENT_COMMAND)  # the pushed launcher runs instead
         self.host = host
         self.requested_port = port
         self.adb_server = adb_server
@@ -149,6 +166,10 @@ class VirtualDevice:
 
     def listen(self) -> str:
         """Start accepting connections (without registering); returns ``HOST:PORT``."""
+        if self.arch == "arm64" and self.shell.programs is None:
+            from studio.devices.virtual.arm64 import Arm64Root
+
+            self.shell.programs = Arm64Root(self.fs)
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         port = self.requested_port
@@ -239,6 +260,8 @@ class VirtualDevice:
             with contextlib.suppress(OSError):
                 self._listener.close()
         self.shell.kill_all()
+        if self.shell.programs is not None:
+            self.shell.programs.close()
         self.drop_connections()
         if self._own_sandbox:
             shutil.rmtree(self.sandbox, ignore_errors=True)

@@ -112,7 +112,7 @@ def tokenize(line: str) -> list[Word | Op]:
             if word is not None:
                 tokens.append(Word("".join(word)))
                 word = None
-            tokens.append(Op(";" if op in ("\n", "&") else op))
+            tokens.append(Op(";" if op == "\n" else op))
             i += len(op)
             continue
         if word is None:
@@ -161,6 +161,7 @@ class Command:
     stdout: tuple[str, str] | None = None  # (">" or ">>", path)
     stderr: tuple[str, str] | None = None  # ("2>" or "2>>", path) or ("2>&1", "")
     stdin: str | None = None
+    background: bool = False  # the last of a pipeline ended by "&": the line goes on at once
 
 
 def parse(tokens: list[Word | Op]) -> list[tuple[str, list[Command]]]:
@@ -192,14 +193,16 @@ def parse(tokens: list[Word | Op]) -> list[tuple[str, list[Command]]]:
                 raise ShellSyntaxError("syntax error: unexpected '|'")
             pipeline.append(command)
             command = Command()
-        else:  # ; && ||
+        else:  # ; && || &
             if command.argv:
                 pipeline.append(command)
             elif pipeline or tok.text != ";":
                 raise ShellSyntaxError(f"syntax error: unexpected {tok.text!r}")
             if pipeline:
+                pipeline[-1].background = tok.text == "&"
                 sequence.append((connector, pipeline))
-            pipeline, command, connector = [], Command(), tok.text
+            pipeline, command = [], Command()
+            connector = ";" if tok.text == "&" else tok.text
         i += 1
     if command.argv:
         pipeline.append(command)
@@ -316,6 +319,14 @@ class Invocation:
             )
         except OSError as exc:
             return self.error(f"{exc.strerror}", 126)
+        return self.follow(proc)
+
+    def follow(self, proc: subprocess.Popen) -> int:
+        """Stream a started program's output to the caller until it ends; its exit code.
+
+        The program (its stdout and stderr pipes) is one of the device's while it runs;
+        it is killed when the host closes the shell.
+        """
         self.shell.track(proc)
 
         def pump(stream, out: Output) -> None:
@@ -346,6 +357,9 @@ class Shell:
         self.commands = commands
         self._procs: set[subprocess.Popen] = set()
         self._ports: dict[int, subprocess.Popen] = {}
+        # Runs the device's own program files (the arm64 mode's :class:`.arm64.Arm64Root`);
+        # None: commands are the table's only.
+        self.programs = None
         self._lock = threading.Lock()
 
     def track(self, proc: subprocess.Popen) -> None:
@@ -415,11 +429,26 @@ class Shell:
                 continue
             if connector == "||" and status == 0:
                 continue
-            status = self._run_pipeline(pipeline, base)
+            status = (
+                self._background(pipeline, base)
+                if pipeline[-1].background
+                else self._run_pipeline(pipeline, base)
+            )
             env["?"] = str(status)
             if base.cancelled.is_set():
                 break
         return status
+
+    def _background(self, pipeline: list[Command], base: Invocation) -> int:
+        """``cmd &``: the pipeline runs on its own, past the end of the shell session."""
+        job = Invocation(
+            [], io.BytesIO(), base.stdout, base.stderr, base.fs, base.cwd, dict(base.env), self,
+            threading.Event(),
+        )  # fmt: skip
+        threading.Thread(
+            target=self._run_pipeline, args=(pipeline, job), daemon=True, name="virtual-shell-job"
+        ).start()
+        return 0
 
     def _run_pipeline(self, pipeline: list[Command], base: Invocation) -> int:
         """Commands joined by pipes run at once, streaming (a large file is never held)."""
@@ -505,7 +534,10 @@ class Shell:
         argv = argv[assignments:]
         if not argv:
             return 0
-        handler = self.commands.get(argv[0])
+        if self.programs is not None and "/" in argv[0] and self.programs.runs(inv.path(argv[0])):
+            handler = self.programs.run
+        else:
+            handler = self.commands.get(argv[0])
         if handler is None:
             inv.stderr.write(f"{SH}: {argv[0]}: inaccessible or not found\n")
             return 127
