@@ -90,11 +90,16 @@ class TerminalProgress:
 
     @staticmethod
     def _line(event: ProgressEvent) -> str:
-        parts = [event.stage]
-        if event.fraction is not None:
-            width = 24
-            filled = int(round(width * max(0.0, min(1.0, event.fraction))))
-            parts.append("[" + "#" * filled + "-" * (width - filled) + f"] {event.fraction:4.0%}")
-        if event.message:
-            parts.append(event.message)
-        return "  ".join(parts)
+        return progress_line(event)
+
+
+def progress_line(event: ProgressEvent) -> str:
+    """One line for a progress event: stage, a bar when the fraction is known, message."""
+    parts = [event.stage]
+    if event.fraction is not None:
+        width = 24
+        filled = int(round(width * max(0.0, min(1.0, event.fraction))))
+        parts.append("[" + "#" * filled + "-" * (width - filled) + f"] {event.fraction:4.0%}")
+    if event.message:
+        parts.append(event.message)
+    return "  ".join(parts)

@@ -26,6 +26,7 @@ from studio.agent.connection import AgentConnection
 from studio.agent.deployment import AGENT_DIR, ensure_agent, remove_forward
 from studio.agent.results import BenchCallback, BenchConfig, BenchEvent, BenchResult
 from studio.errors import AgentError, Cancelled, InputError, InternalError, StudioError
+from studio.progress import CancelToken, ProgressEvent, progress_line
 
 log = logging.getLogger("studio.agent")
 
@@ -49,6 +50,7 @@ class DeviceBench:
         self.server = server
         self.stats_interval = stats_interval
         self._stop = threading.Event()
+        self._cancel = CancelToken()
         self._conn: AgentConnection | None = None
         self._lock = threading.Lock()
 
@@ -60,9 +62,13 @@ class DeviceBench:
         except Exception:  # a broken callback must not break the measurement
             log.exception("benchmark callback failed")
 
+    def _progress(self, event: ProgressEvent) -> None:
+        self._emit("progress", message=progress_line(event), progress=event)
+
     def stop(self) -> None:
         """End the run early; the samples so far are kept. Safe from any thread."""
         self._stop.set()
+        self._cancel.cancel()
         with self._lock:
             conn = self._conn
         if conn is not None:
@@ -112,7 +118,14 @@ class DeviceBench:
             inputs = {"source": "file", "path": posixpath.basename(pushed.remote_path)}
         self._check_stop()
         self._emit("status", message="starting the agent")
-        endpoint = ensure_agent(self.serial, self.server)
+        endpoint = ensure_agent(self.serial, self.server, self._progress, self._cancel)
+        result.agent = {
+            "machine": None,
+            "runtime": None,
+            "runtime_version": None,
+            "bundle": endpoint.bundle,
+            "bundle_pushed_bytes": endpoint.bundle_pushed_bytes,
+        }
         try:
             conn = endpoint.connect()
             with self._lock:
@@ -130,12 +143,17 @@ class DeviceBench:
         caps = conn.capabilities
         result.agent_version = caps.get("agent_version")
         result.device_facts = caps.get("device")
+        result.agent["machine"] = caps.get("machine")
         self._check_stop()
         self._emit("status", message="loading the model")
         loaded = conn.load(self.artifact.name, self.config.runtime, self.config.threads)
         result.runtime = loaded["runtime"]
         result.runtime_version = loaded.get("runtime_version")
         result.load_ms = loaded.get("load_ms")
+        result.agent["runtime"] = result.runtime
+        result.agent["runtime_version"] = result.runtime_version
+        package = next((r for r in caps.get("runtimes", []) if r.get("name") == result.runtime), {})
+        result.agent["runtime_package"] = package.get("package")
         result.telemetry["before"] = conn.telemetry()
         self._check_stop()
         what = (

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from studio.agent.deployment import ensure_agent, remove_forward
 from studio.errors import AgentError
+from studio.progress import Progress, no_progress
 
 
-def device_runtime_profiles(serial: str, server=None) -> list:
-    """The runtime profiles the agent on ``serial`` reports (``RuntimeProfile`` objects)."""
+def device_runtime_profiles(serial: str, server=None, progress: Progress = no_progress) -> list:
+    """The runtime profiles the agent on ``serial`` reports (``RuntimeProfile`` objects).
+
+    ``progress`` follows the push of the agent to a phone that does not hold it yet.
+    """
     from studio.compat.profiles import RuntimeProfile
 
-    endpoint = ensure_agent(serial, server)
+    endpoint = ensure_agent(serial, server, progress)
     try:
         with endpoint.connect(operators=True) as conn:
             caps = conn.capabilities

@@ -15,6 +15,7 @@ from studio.agent.budget import Budget
 from studio.agent.stats import LatencyStats, SampleSeries
 from studio.errors import InputError, StudioError
 from studio.fileio import write_text_atomic
+from studio.progress import ProgressEvent
 
 
 @dataclass
@@ -55,7 +56,7 @@ class BenchConfig:
 
 @dataclass
 class BenchEvent:
-    """What a callback receives. ``kind``: status, samples, stats, done."""
+    """What a callback receives. ``kind``: status, progress, samples, stats, done."""
 
     device: str
     kind: str
@@ -63,6 +64,7 @@ class BenchEvent:
     rows: np.ndarray | None = None  # samples: [index, latency_us, t_us] rows
     stats: LatencyStats | None = None
     result: BenchResult | None = None
+    progress: ProgressEvent | None = None  # progress: installing the agent on the phone
 
 
 BenchCallback = Callable[[BenchEvent], None]
@@ -84,6 +86,9 @@ class BenchResult:
     device_facts: dict | None = None
     agent_version: str | None = None
     telemetry: dict = field(default_factory=dict)
+    # where it ran: machine, runtime, runtime_version, bundle (the phone bundle's id, or
+    # None for an agent running as a process of this computer), bundle_pushed_bytes
+    agent: dict = field(default_factory=dict)
 
     @property
     def samples(self) -> int:
@@ -110,6 +115,7 @@ class BenchResult:
             "agent_version": self.agent_version,
             "device_facts": self.device_facts,
             "telemetry": self.telemetry,
+            "agent": self.agent,
         }
         if include_samples:
             _index, latency, _t = self.series.arrays()

@@ -25,6 +25,7 @@ import hmac
 import logging
 import math
 import os
+import platform
 import socket
 import threading
 import time
@@ -359,6 +360,7 @@ class Session:
             "runtimes": capabilities.runtimes(with_operators),
             "device": self.server.facts.to_dict(),
             "cpu_count": os.cpu_count(),
+            "machine": platform.machine(),
             "pid": os.getpid(),
             "clock": "monotonic",
             "hello_timeout_s": self.server.hello_timeout,

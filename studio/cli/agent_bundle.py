@@ -61,6 +61,10 @@ def register(sub) -> None:
     status.add_argument("--json", action="store_true", help="print one JSON document")
     status.set_defaults(run=run_status)
 
+    from studio.cli import agent_bundle_remove
+
+    agent_bundle_remove.register(actions)
+
 
 def _usage(parser) -> int:
     parser.print_help()

@@ -7,6 +7,7 @@ import threading
 
 from studio.cli.output import emit_json
 from studio.errors import EXIT_OK, EXIT_VERDICT, InputError
+from studio.progress import TerminalProgress
 
 COLUMNS = ("mean_ms", "p50_ms", "p90_ms", "p99_ms", "min_ms", "max_ms")
 
@@ -86,6 +87,7 @@ class LiveLine:
         self.lock = threading.Lock()
         self.done = threading.Event()
         self.width = 0
+        self.plain_progress = TerminalProgress()  # lines at each stage's start and end
 
     def __call__(self, event) -> None:
         if not self.enabled:
@@ -95,6 +97,10 @@ class LiveLine:
                 self.state[event.device] = event.message
                 if not self.tty:
                     print(f"{event.device}: {event.message}", file=sys.stderr, flush=True)
+            elif event.kind == "progress":  # the agent's first push: a bar on a terminal
+                self.state[event.device] = event.message
+                if not self.tty:
+                    self.plain_progress(event.progress)
             elif event.kind == "stats" and event.stats is not None and event.stats.count:
                 s = event.stats
                 self.state[event.device] = (

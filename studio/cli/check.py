@@ -79,11 +79,13 @@ def chosen_profiles(args: argparse.Namespace, kind: str) -> list:
     profiles += [load_profile_file(path) for path in args.profile]
     if args.device:
         from studio.agent.device_profiles import device_runtime_profiles
+        from studio.progress import TerminalProgress, no_progress
 
+        progress = no_progress if args.json else TerminalProgress()
         for serial in args.device:
             profiles += [
                 p
-                for p in device_runtime_profiles(serial, args.adb_server)
+                for p in device_runtime_profiles(serial, args.adb_server, progress)
                 if kind in p.formats or (kind == "pt" and p.family == "pytorch-lite")
             ]
     if not profiles:

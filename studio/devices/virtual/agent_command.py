@@ -27,6 +27,10 @@ from studio.devices.virtual.shell import Invocation, Output
 from studio.launcher import studio_command
 
 NAME = "model-studio-agent"
+# What ``getprop`` adds while the shell starts the agent as a process of this computer:
+# the studio then pushes no phone agent bundle to this device.
+HOST_AGENT_PROP = "ro.modelstudio.agent"
+HOST_AGENT = "host"
 READY_TIMEOUT = 120.0  # the agent imports numpy and the runtimes' glue before it listens
 USAGE = f"usage: {NAME} --port N --token T --root DIR"
 
@@ -62,6 +66,15 @@ def _device_facts(inv: Invocation) -> dict:
 
 
 def cmd_agent(inv: Invocation) -> int:
+    return run_agent(inv, studio_command("agent"))
+
+
+def run_agent(inv: Invocation, program: list[str]) -> int:
+    """Start ``program`` with the agent's options of ``inv`` (its root in the sandbox).
+
+    Returns once the agent listens (its first line is the command's output); the agent
+    stays one of the device's programs.
+    """
     options = _options(inv.argv[1:])
     if options is None:
         return inv.error(USAGE, 2)
@@ -77,7 +90,7 @@ def cmd_agent(inv: Invocation) -> int:
     env["MODEL_STUDIO_DEVICE_FACTS"] = json.dumps(_device_facts(inv))
     env["MODEL_STUDIO_DEVICE_ROOT"] = str(inv.fs.root)
     command = [
-        *studio_command("agent"),
+        *program,
         "--port",
         options["port"],
         "--token",

@@ -48,8 +48,18 @@ def cmd_echo(inv: Invocation) -> int:
     return 0
 
 
+def _props(inv: Invocation) -> dict[str, str]:
+    """The profile's properties, and whether the shell starts the agent as a host process."""
+    from studio.devices.virtual.agent_command import HOST_AGENT, HOST_AGENT_PROP, NAME, cmd_agent
+
+    props = dict(inv.profile.props)
+    if inv.shell.commands.get(NAME) is cmd_agent:
+        props[HOST_AGENT_PROP] = HOST_AGENT
+    return props
+
+
 def cmd_getprop(inv: Invocation) -> int:
-    props = inv.profile.props
+    props = _props(inv)
     args = inv.argv[1:]
     if not args:
         inv.stdout.write("".join(f"[{k}]: [{v}]\n" for k, v in sorted(props.items())))
@@ -484,6 +494,93 @@ def cmd_stat(inv: Invocation) -> int:
     return status
 
 
+def _tar_options(args: list[str]) -> tuple[set[str], str | None, str | None] | None:
+    flags: set[str] = set()
+    archive = folder = None
+    words = iter(args)
+    for arg in words:
+        if not arg.startswith("-") and flags:
+            return None
+        for letter in arg.lstrip("-"):
+            if letter == "f":
+                archive = next(words, None)
+            elif letter == "C":
+                folder = next(words, None)
+            elif letter in "xzvop":
+                flags.add(letter)
+            else:
+                return None
+    return flags, archive, folder
+
+
+def cmd_tar(inv: Invocation) -> int:
+    """``tar -xzf FILE [-C DIR]``: unpack folders and regular files, none outside DIR."""
+    import tarfile
+
+    parsed = _tar_options(inv.argv[1:])
+    if parsed is None or "x" not in parsed[0] or not parsed[1]:
+        return inv.error("usage: tar -xzf FILE [-C DIR] (only extraction is supported)")
+    _flags_set, archive, folder = parsed
+    top = inv.fs.normalize(folder or ".", inv.cwd)
+    if not inv.fs.is_dir(top):
+        return inv.error(f"{folder}: No such file or directory")
+    try:
+        with (
+            inv.fs.open_read(archive, inv.cwd) as raw,
+            tarfile.open(fileobj=raw, mode="r|*") as tar,
+        ):
+            for member in tar:
+                name = member.name.rstrip("/")
+                path = posixpath.normpath(posixpath.join(top, name))
+                if (
+                    name.startswith("/")
+                    or ".." in name.split("/")
+                    or (path != top and not path.startswith(top.rstrip("/") + "/"))
+                ):
+                    return inv.error(f"{member.name}: refusing a path outside {top}")
+                if member.isdir():
+                    inv.fs.mkdir(path, parents=True)
+                elif member.isfile():
+                    inv.fs.mkdir(posixpath.dirname(path), parents=True)
+                    source = tar.extractfile(member)
+                    with inv.fs.create(path, mode=member.mode & 0o777) as out:
+                        for chunk in iter(lambda s=source: s.read(1 << 20), b""):
+                            out.write(chunk)
+                else:
+                    return inv.error(f"{member.name}: links and special files are not supported")
+    except OSError as exc:
+        return inv.error(f"{exc.filename or archive}: {exc.strerror or exc}")
+    except (tarfile.TarError, EOFError, ValueError) as exc:
+        return inv.error(f"{archive}: not a readable archive ({exc})")
+    return 0
+
+
+def cmd_run_rest(inv: Invocation) -> int:
+    """``setsid CMD...`` and ``nohup CMD...``: the shell's programs already outlive it."""
+    if len(inv.argv) < 2:
+        return inv.error(f"usage: {inv.argv[0]} COMMAND [ARG...]")
+    return inv.run(inv.argv[1:])
+
+
+def cmd_kill(inv: Invocation) -> int:
+    import signal
+
+    args = inv.argv[1:]
+    signum = signal.SIGTERM
+    if args and args[0].startswith("-"):
+        name = args.pop(0)[1:]
+        signum = int(name) if name.isdigit() else getattr(signal, f"SIG{name.upper()}", None)
+        if signum is None:
+            return inv.error(f"unknown signal '{name}'")
+    if not args:
+        return inv.error("usage: kill [-SIGNAL] PID...")
+    status = 0
+    for pid in args:
+        if not pid.isdigit() or not inv.shell.signal(int(pid), signum):
+            status = inv.error(f"{pid}: No such process")
+    return status
+
+
 def cmd_cd(inv: Invocation) -> int:
     target = inv.argv[1] if len(inv.argv) > 1 else inv.fs.home()
     if not inv.fs.is_dir(target, inv.cwd):
@@ -532,6 +629,10 @@ def default_commands() -> CommandTable:
         "stat": cmd_stat,
         "cd": cmd_cd,
         "pwd": cmd_pwd,
+        "tar": cmd_tar,
+        "setsid": cmd_run_rest,
+        "nohup": cmd_run_rest,
+        "kill": cmd_kill,
     }.items():
         table.register(name, handler)
     from studio.devices.virtual.agent_command import NAME as AGENT

@@ -389,6 +389,15 @@ class Shell:
             owner = self._ports.get(port)
         return owner is not None and owner.poll() is None
 
+    def signal(self, pid: int, signum: int) -> bool:
+        """Send ``signum`` to the device's running program ``pid``; False when there is none."""
+        with self._lock:
+            proc = next((p for p in self._procs if p.pid == pid), None)
+        if proc is None or proc.poll() is not None:
+            return False
+        proc.send_signal(signum)
+        return True
+
     def kill_all(self) -> None:
         with self._lock:
             procs = list(self._procs)
@@ -487,7 +496,12 @@ class Shell:
         )
         closers = []
         try:
-            if command.stdin is not None:
+            if (
+                command.stdin is not None
+                and base.fs.normalize(command.stdin, base.cwd) == "/dev/null"
+            ):
+                stdin = io.BytesIO()
+            elif command.stdin is not None:
                 stdin = base.fs.open_read(command.stdin, base.cwd)
                 closers.append(stdin.close)
             if command.stdout is not None:

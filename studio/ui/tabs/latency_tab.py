@@ -59,7 +59,7 @@ def run_callback(run: LiveRun):
             run.add_rows(event.rows)
         elif event.kind == "stats":
             run.stats = event.stats
-        elif event.kind == "status":
+        elif event.kind in ("status", "progress"):  # progress: the agent's first push
             run.status = event.message
         elif event.kind == "done":
             run.result = event.result
