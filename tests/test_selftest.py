@@ -77,4 +77,5 @@ def test_cli_prints_one_json_verdict_and_exits_by_it(tmp_path):
 
 def test_studio_command_runs_this_interpreter_unfrozen():
     command = studio_command("worker")
-    assert command == [sys.executable, "-m", "studio", "worker"]
+    # -P: the current folder (maybe a Downloads folder with a model) is not on sys.path
+    assert command == [sys.executable, "-P", "-m", "studio", "worker"]

@@ -126,7 +126,7 @@ def _read_pt(path: Path) -> OperatorSet:
             warnings.simplefilter("ignore")  # torch.jit.load warns that TorchScript is deprecated
             with deadline(f"opening {path.name}"):  # loading runs the file's __setstate__
                 module = torch.jit.load(str(path), map_location="cpu")
-    except (RuntimeError, ValueError) as exc:
+    except Exception as exc:  # torch reports damage as RuntimeError, IndexError, ...
         raise ModelFileError(
             f"{path} is not a readable TorchScript model",
             hint="convert the model again",

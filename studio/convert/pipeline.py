@@ -48,9 +48,15 @@ class _Stages:
 
     @contextmanager
     def stage(self, name: str, message: str = "") -> Iterator[None]:
-        self.progress(ProgressEvent(stage=name, fraction=0.0, message=message))
-        started = time.perf_counter()
+        started = self.begin(name, message)
         yield
+        self.end(name, started)
+
+    def begin(self, name: str, message: str = "") -> float:
+        self.progress(ProgressEvent(stage=name, fraction=0.0, message=message))
+        return time.perf_counter()
+
+    def end(self, name: str, started: float) -> None:
         seconds = time.perf_counter() - started
         self.records.append({"name": name, "seconds": round(seconds, 3)})
         self.progress(ProgressEvent(stage=name, fraction=1.0, message=f"{seconds:.1f} s"))
@@ -172,22 +178,23 @@ def convert(
                 )
             cancel.check()
 
-            with stages.stage("publish"):
-                finals = {a.path: _inside(out, a.path.name.removeprefix(token)) for a in artifacts}
-                for artifact in artifacts:
-                    artifact.path = finals[artifact.path]
-                report = _report(
-                    recipe, model_info, input_spec, stages, artifacts, calibration, verify_samples
-                )
-                # the report is written before anything is published: a disk that fills up
-                # fails the run while no artifact stands under its final name
-                staged_report = _inside(out, token + REPORT_NAME)
-                staged_paths.append(staged_report)
-                report.write(staged_report)
-                for staged, final in finals.items():
-                    os.replace(staged, final)
-                os.replace(staged_report, out / REPORT_NAME)
-                report.report_path = out / REPORT_NAME
+            publishing = stages.begin("publish")
+            finals = {a.path: _inside(out, a.path.name.removeprefix(token)) for a in artifacts}
+            for artifact in artifacts:
+                artifact.path = finals[artifact.path]
+            report = _report(
+                recipe, model_info, input_spec, stages, artifacts, calibration, verify_samples
+            )
+            stages.end("publish", publishing)  # recorded first: the report names every stage
+            # the report is written before anything is published: a disk that fills up
+            # fails the run while no artifact stands under its final name
+            staged_report = _inside(out, token + REPORT_NAME)
+            staged_paths.append(staged_report)
+            report.write(staged_report)
+            for staged, final in finals.items():
+                os.replace(staged, final)
+            os.replace(staged_report, out / REPORT_NAME)
+            report.report_path = out / REPORT_NAME
         except Exception as exc:
             if out_of_space(exc):
                 raise DiskFullError(out) from None
@@ -281,7 +288,10 @@ def _process_alive(pid: int) -> bool:
         return False
     except OSError:
         return True  # exists, owned by someone else
-    return True
+    try:  # a killed process nobody has reaped yet is gone all the same
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 # --- stages --------------------------------------------------------------------------------

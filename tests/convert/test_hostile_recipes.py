@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import hostile_files
 import pytest
@@ -131,9 +132,23 @@ def test_a_killed_conversion_leaves_debris_that_the_next_run_sweeps(tmp_path):
         process.wait(30)
     leftovers = list(out.glob(STAGING_PREFIX + "*"))
     assert leftovers, "the conversion was killed before it staged anything"
+    # the supervisor was killed; the child doing the work dies with it, a moment later
+    worker = int(leftovers[0].name[len(STAGING_PREFIX) :].split("-")[0])
+    gone_by = time.monotonic() + 30
+    while _running(worker) and time.monotonic() < gone_by:
+        time.sleep(0.05)
+    assert not _running(worker), "the conversion's worker outlived its killed supervisor"
     assert main(["convert", WEIGHTS, "--target", "onnx", "--out", str(out), "--no-verify"]) == 0
     assert not list(out.glob(STAGING_PREFIX + "*"))
     assert (out / "digits_cnn.onnx").is_file()
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 # --- a full disk ----------------------------------------------------------------------------
