@@ -112,6 +112,24 @@ def build_bundle() -> None:
         raise BuildError(f"PyInstaller made no {bundle_dir() / executable_name()}")
 
 
+def agent_bundle() -> dict | None:
+    """The phone agent bundle the installers carry: this computer's, built if it has none.
+
+    Named to the spec through MODEL_STUDIO_SHIP_AGENT_BUNDLE. Where no bundle can be had
+    (a host that cannot build one and has none imported), the installers go without and
+    the report says why; the installed studio then says how to get one.
+    """
+    from studio.agent.bundle import BundleError, require_bundle
+
+    try:
+        bundle = require_bundle(build_if_missing=True)
+    except BundleError as exc:
+        say(f"the installers carry no phone agent bundle: {exc.message}")
+        return {"id": None, "reason": exc.message}
+    os.environ["MODEL_STUDIO_SHIP_AGENT_BUNDLE"] = str(bundle.folder.parent)
+    return {"id": bundle.id, "path": str(bundle.folder.parent)}
+
+
 def executable_name() -> str:
     return NAME + (".exe" if sys.platform == "win32" else "")
 
@@ -360,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     DIST.mkdir(parents=True, exist_ok=True)
     try:
         if not args.reuse_bundle:
+            report["agent_bundle"] = step("agent bundle", agent_bundle)
             step("pyinstaller", build_bundle)
         elif not bundle_dir().exists():
             raise BuildError(f"--reuse-bundle: there is no {bundle_dir()}")

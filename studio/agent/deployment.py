@@ -161,7 +161,7 @@ def ensure_agent(
         bundled = device_bundle.needs_bundle(link)
         if bundled:
             device_bundle.check_abi(link, serial)
-            bundle = device_bundle.local_bundle(serial)
+            bundle = device_bundle.local_bundle(serial, progress)
             bundle_id = bundle.id
             if device_bundle.device_bundle_id(link) != bundle.id:
                 pushed = device_bundle.install_bundle(

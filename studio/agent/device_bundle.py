@@ -56,17 +56,18 @@ def check_abi(link, serial: str) -> None:
         )
 
 
-def local_bundle(serial: str):
-    """This computer's bundle, or an AgentError saying how to get one."""
-    from studio.agent.bundle import bundle_status_message, find_bundle
+def local_bundle(serial: str, progress: Progress = no_progress):
+    """This computer's bundle (built now if it has none and can build one), or an
+    AgentError saying how to get one."""
+    from studio.agent.bundle import BundleError, require_bundle
 
-    bundle = find_bundle()
-    if bundle is None:
+    try:
+        return require_bundle(build_if_missing=True, progress=progress)
+    except BundleError as exc:
         raise AgentError(
             f"The phone {serial} needs the Model Studio agent bundle, and this computer has none",
-            hint=bundle_status_message(),
-        )
-    return bundle
+            hint=exc.hint or exc.message,
+        ) from None
 
 
 def device_bundle_id(link) -> str | None:

@@ -16,8 +16,10 @@ import os
 import platform
 import shlex
 import signal
+import sys
 import tarfile
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -256,7 +258,11 @@ def test_a_phone_that_refuses_to_run_the_agent_says_why(make_phone, capsys, tmp_
     assert "Permission denied" in run["error"]["message"]  # the phone's own words
 
 
-def test_without_a_bundle_here_the_error_says_how_to_get_one(make_phone, capsys, tmp_path):
+def test_without_a_bundle_here_the_error_says_how_to_get_one(
+    make_phone, capsys, tmp_path, monkeypatch
+):
+    # a computer that cannot build one (no apt tools on its PATH); one that can builds it
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent))
     phone = make_phone()
     code, run = bench(capsys, tiny_onnx(tmp_path), phone)
     assert code == 3

@@ -27,7 +27,7 @@ def private_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("MODEL_STUDIO_CACHE_DIR", str(tmp_path / "cache"))
 
 
-def small_bundle(folder):
+def small_bundle(folder, components=COMPONENTS):
     """A bundle folder with a launcher, one library and one module; its manifest."""
     agent = folder / "agent"
     contents = {
@@ -45,7 +45,7 @@ def small_bundle(folder):
             "size": len(data),
             "component": owners[rel],
         }
-    manifest = make_manifest(COMPONENTS, files, ["base", "core"])
+    manifest = make_manifest(components, files, ["base", "core"])
     (agent / MANIFEST).write_bytes(manifest_bytes(manifest))
     return agent, manifest
 
@@ -186,3 +186,20 @@ Components: main
     one_line = "deb [arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://m.example/d bookworm main\n"
     assert find_archive([one_line]).main == "http://m.example/d"
     assert find_archive(["deb http://archive.example/ubuntu noble main\n"]) is None
+
+
+def test_an_installed_studio_finds_the_bundle_it_ships_with(tmp_path, monkeypatch):
+    resources = tmp_path / "resources"
+    agent, manifest = small_bundle(resources / "agent-bundle")
+    write_archive(agent, resources / "agent-bundle" / archive_name(manifest["id"]))
+    assert find_bundle() is None  # an empty cache and no shipped bundle
+    monkeypatch.setenv("MODEL_STUDIO_RESOURCES", str(resources))
+    shipped = find_bundle()
+    assert shipped is not None and shipped.id == manifest["id"]
+    assert shipped.archive == resources / "agent-bundle" / archive_name(manifest["id"])
+    # a bundle built or imported here comes first
+    newer = [*COMPONENTS[:1], Component("numpy", "2.5.6", "d" * 64, "wheel", "core"), COMPONENTS[2]]
+    other, other_manifest = small_bundle(tmp_path / "other", newer)
+    write_archive(other, tmp_path / "other.tar.gz")
+    assert other_manifest["id"] != manifest["id"]
+    assert import_bundle(tmp_path / "other.tar.gz").id == other_manifest["id"] == find_bundle().id

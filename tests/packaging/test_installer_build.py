@@ -120,6 +120,31 @@ def test_the_tarball_unpacks_to_a_folder_whose_executable_is_model_studio(unpack
     assert not (internal / "triton").exists()
 
 
+def test_the_installed_studio_carries_the_phone_agent_bundle(build, unpacked, tmp_path):
+    report, _ = build
+    shipped = report["agent_bundle"]
+    assert shipped["id"], shipped.get("reason")
+    home = unpacked / "_internal" / "resources" / "agent-bundle"
+    manifest = json.loads((home / "agent" / "manifest.json").read_text())
+    assert manifest["id"] == shipped["id"]
+    assert (home / f"model-studio-agent-{shipped['id']}.tar.gz").is_file()
+    # the installed command line finds it with an empty cache: nothing to download
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "MODEL_STUDIO_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    done = subprocess.run(
+        [str(unpacked / "model-studio"), "agent-bundle", "status"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert done.returncode == 0 and shipped["id"] in done.stdout, done.stderr
+
+
 def test_the_frozen_command_line_answers_and_refuses_bad_input(unpacked, tmp_path):
     executable = unpacked / "model-studio"
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}

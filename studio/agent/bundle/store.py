@@ -56,8 +56,17 @@ def open_bundle(home: Path) -> Bundle:
     return Bundle(home / TOP, manifest, archive if archive.is_file() else None)
 
 
+# Where an installed studio carries the default bundle, among its resources.
+SHIPPED = "agent-bundle"
+
+
 def find_bundle() -> Bundle | None:
-    """The current bundle (built or imported on this computer), or None."""
+    """The current bundle (built or imported on this computer), else the one this
+    installation ships with, or None."""
+    return _current_bundle() or shipped_bundle()
+
+
+def _current_bundle() -> Bundle | None:
     try:
         bundle_id = (bundle_cache() / CURRENT).read_text(encoding="utf-8").strip()
     except OSError:
@@ -69,6 +78,17 @@ def find_bundle() -> Bundle | None:
     except BundleError:
         return None
     return bundle if bundle.id == bundle_id else None
+
+
+def shipped_bundle() -> Bundle | None:
+    """The bundle the installers put in the studio's resources, if this is one of them."""
+    from studio.paths import resource
+
+    home = resource(SHIPPED)
+    try:
+        return open_bundle(home) if (home / TOP).is_dir() else None
+    except BundleError:
+        return None
 
 
 def install(staging: Path) -> Bundle:
@@ -137,9 +157,25 @@ def bundle_status_message() -> str:
     )
 
 
-def require_bundle() -> Bundle:
-    """The current bundle, or a :class:`BundleError` saying how to get one."""
+def require_bundle(build_if_missing: bool = False, progress=None) -> Bundle:
+    """The current bundle, or a :class:`BundleError` saying how to get one.
+
+    With ``build_if_missing``, a computer that can build one (Debian or Ubuntu with the
+    package registries reachable) builds it now, once: the first benchmark on a phone
+    after a pip install.
+    """
     bundle = find_bundle()
+    if bundle is None and build_if_missing and cannot_build_reason() is None:
+        from studio.agent.bundle.build import build
+        from studio.progress import no_progress
+
+        try:
+            return build(progress=progress or no_progress)
+        except (BundleError, SourceError) as exc:
+            raise BundleError(
+                f"the phone agent bundle could not be built ({exc})",
+                hint=bundle_status_message(),
+            ) from None
     if bundle is None:
         raise BundleError(bundle_status_message())
     return bundle
