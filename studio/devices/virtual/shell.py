@@ -387,7 +387,10 @@ class Shell:
         """Whether one of the device's running programs listens on ``port``."""
         with self._lock:
             owner = self._ports.get(port)
-        return owner is not None and owner.poll() is None
+            procs = list(self._procs)
+        if owner is not None and owner.poll() is None:
+            return True
+        return self.programs is not None and self.programs.listens(port, procs)
 
     def signal(self, pid: int, signum: int) -> bool:
         """Send ``signum`` to the device's running program ``pid``; False when there is none."""
