@@ -34,7 +34,6 @@ BUNDLE_RUNTIMES: dict[str, str] = {
     "onnxruntime": "onnxruntime",
     "executorch": "executorch-numpy-runtime",
 }
-EXECUTORCH_NUMPY_RUNTIME = "1.4.0"  # runs ExecuTorch 1.3.1
 MIN_PYTHON = (3, 12)  # executorch-numpy-runtime's wheels are cp312-abi3
 PYTHON_NAMES = ("python3.13", "python3.12", "python3.14", "python3")
 INSTALL_TIMEOUT_S = 1800
@@ -43,12 +42,14 @@ ENVIRONMENTS = "runtime-envs"  # under the user cache folder
 READY = "model-studio-ready"
 
 
-def default_versions() -> dict[str, str]:
-    """The bundle's packages at this computer's onnxruntime and the pinned ExecuTorch build."""
-    return {
-        "onnxruntime": metadata.version("onnxruntime"),
-        "executorch-numpy-runtime": EXECUTORCH_NUMPY_RUNTIME,
-    }
+def default_versions(layers: tuple[str, ...] | None = None) -> dict[str, str]:
+    """The runtime packages a bundle of ``layers`` (default: the default bundle) carries,
+    at the versions pinned for it (:mod:`studio.agent.bundle.components`)."""
+    from studio.agent.bundle.components import DEFAULT_LAYERS, WHEELS
+
+    layers = DEFAULT_LAYERS if layers is None else layers
+    wanted = set(BUNDLE_RUNTIMES.values())
+    return {w.name: w.version for w in WHEELS if w.name in wanted and w.layer in layers}
 
 
 def _python_version(executable: str) -> tuple[tuple[int, int], str] | None:

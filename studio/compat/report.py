@@ -28,7 +28,6 @@ from studio.compat.operators import (
     OperatorUse,
     read_operators,
 )
-from studio.convert.recipe import LITE_MIN_BYTECODE
 
 SUPPORTED = "supported"
 DELEGATED_STATUS = "delegated"
@@ -189,6 +188,10 @@ def _in_namespace(name: str, namespaces: list[str]) -> bool:
 
 
 def _evaluate_lite(ev: _Evaluation) -> None:
+    # here, not at the top: the agent's bundle reads profiles through this package and
+    # carries no conversion code
+    from studio.convert.recipe import LITE_MIN_BYTECODE
+
     ops, profile = ev.ops, ev.profile
     version = ops.bytecode_version
     high, low = profile.max_bytecode_version, profile.min_bytecode_version

@@ -1,7 +1,7 @@
 """The agent's side of the studio where torch, onnx and executorch cannot be imported.
 
-As on a phone's bundle: the agent runs in a Python holding only numpy, onnxruntime and the
-torch-free executorch-numpy-runtime (the environment the bundle's operator profiles are
+As on a phone's bundle: the agent runs from the part of the studio the bundle carries, in
+a Python holding only numpy, onnxruntime and the torch-free executorch-numpy-runtime (the environment the bundle's operator profiles are
 computed in, made for real from the package index), with an import hook that refuses
 torch, onnx, executorch and torchvision besides. The artifacts are converted here, with
 the real toolchain.
@@ -86,12 +86,22 @@ def bundle_profiles(tmp_path_factory, torch_free_python):
     return folder
 
 
+@pytest.fixture(scope="session")
+def bundle_code(tmp_path_factory):
+    """The part of the studio a phone bundle carries (no ui, convert, jobs, ...)."""
+    from studio.agent.bundle.build import copy_code
+
+    tree = tmp_path_factory.mktemp("bundle-code")
+    copy_code(tree)
+    return tree
+
+
 @pytest.fixture
-def blocked_env(tmp_path, bundle_profiles):
+def blocked_env(tmp_path, bundle_profiles, bundle_code):
     site = tmp_path / "blocker"
     site.mkdir()
     (site / "sitecustomize.py").write_text(BLOCKER, encoding="utf-8")
-    env = studio_env()
+    env = studio_env(bundle_code)
     env["PYTHONPATH"] = f"{site}{os.pathsep}{env['PYTHONPATH']}"
     env["MODEL_STUDIO_PROFILES_DIR"] = str(bundle_profiles)
     return env

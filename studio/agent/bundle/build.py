@@ -11,6 +11,7 @@ alias's name, and links that leave their folder are dropped.
 from __future__ import annotations
 
 import fnmatch
+import logging
 import os
 import secrets
 import shutil
@@ -42,8 +43,11 @@ from studio.agent.bundle.launcher import (
 )
 from studio.agent.bundle.manifest import BundleError, hash_files, make_manifest, manifest_bytes
 from studio.agent.bundle.store import Bundle, install, open_bundle, staging_dir
+from studio.agent.capabilities import SHIPPED_PROFILES
 from studio.paths import resources_dir
 from studio.progress import Progress, ProgressEvent, no_progress
+
+log = logging.getLogger(__name__)
 
 MULTIARCH = "usr/lib/aarch64-linux-gnu/"
 STDLIB = f"{ROOT}/usr/lib/python3.13"
@@ -176,6 +180,29 @@ def copy_code(tree: Path) -> Component:
     return Component("studio", __version__, hash_files(tree, copied), "code", CORE)
 
 
+def write_profiles(tree: Path, layers: tuple[str, ...]) -> Component | None:
+    """The operator profiles of the bundle's runtimes, computed here (the phone has no
+    ``onnx`` to describe ONNX Runtime with), as ``tree/agent-profiles``; their component.
+
+    Computing them needs a Python 3.12+ and, the first time, the package index. Where
+    that fails the bundle goes without: its agent then describes what it can itself, and
+    ``check --device`` knows less about ONNX Runtime on the phone.
+    """
+    from studio.compat.bundled import default_versions, write_bundle_profiles
+    from studio.compat.profiles import ProfileError
+
+    versions = default_versions(layers)
+    folder = tree / SHIPPED_PROFILES
+    try:
+        written = write_bundle_profiles(folder, versions)
+    except (ProfileError, OSError) as exc:
+        log.warning("the bundle ships no operator profiles: %s", exc)
+        return None
+    rel = sorted(f"{SHIPPED_PROFILES}/{path.name}" for path in written.values())
+    label = ", ".join(f"{name} {version}" for name, version in sorted(versions.items()))
+    return Component("operator-profiles", label, hash_files(tree, rel), "code", CORE)
+
+
 def assemble(fetched: list[sources.Fetched], layers: tuple[str, ...], home: Path) -> dict:
     """Build the bundle folder ``home/agent`` from the fetched inputs; its manifest."""
     agent = home / TOP
@@ -191,6 +218,10 @@ def assemble(fetched: list[sources.Fetched], layers: tuple[str, ...], home: Path
         code = copy_code(scratch / "code")
         place(scratch / "code", "code", code.name, agent, files)
         components.append(code)
+        profiles = write_profiles(scratch / "profiles", layers)
+        if profiles is not None:
+            place(scratch / "profiles", "code", profiles.name, agent, files)
+            components.append(profiles)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     launcher = agent / LAUNCHER
