@@ -216,3 +216,36 @@ def test_outputs_on_the_emulated_phone_match_the_desktop_runtime(
     allowed = tolerances.atol + tolerances.rtol * comparison.max_reference
     print(f"\n{target}: max abs error {comparison.max_abs_error:.3g} (allowed {allowed:.3g})")
     assert comparison.max_abs_error <= allowed, comparison
+
+
+def test_bench_deploys_the_bundle_once_and_measures_on_the_emulated_phone(
+    adb_server, bundle, digits_artifacts, capsys, tmp_path, monkeypatch
+):
+    """The user's path: `model-studio bench` on a phone that has nothing of the studio yet."""
+    import json
+
+    from studio.agent.bundle import import_bundle
+    from studio.cli import main
+    from studio.devices.virtual import VirtualDevice
+
+    monkeypatch.setenv("MODEL_STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    assert import_bundle(bundle.archive).id == bundle.id  # this computer's current bundle
+    phone = VirtualDevice(sandbox=tmp_path / "phone", adb_server=adb_server, arch="arm64")
+    phone.start()
+    try:
+        runs = []
+        for target in ("pte", "onnx"):
+            args = ["bench", str(digits_artifacts[target]), "--device", phone.serial]
+            code = main([*args, "--iterations", "20", "--warmup", "2", "--json"])
+            run = json.loads(capsys.readouterr().out)["runs"][0]
+            assert code == 0, run.get("error")
+            runs.append(run)
+    finally:
+        phone.stop()
+    first, second = runs
+    assert first["samples"] == second["samples"] == 20
+    assert first["agent"]["machine"] == second["agent"]["machine"] == "aarch64"
+    assert first["agent"]["runtime_version"] == "1.3.1"  # the bundle's ExecuTorch
+    assert first["agent"]["bundle"] == second["agent"]["bundle"] == bundle.id
+    assert first["agent"]["bundle_pushed_bytes"] == bundle.archive.stat().st_size
+    assert second["agent"]["bundle_pushed_bytes"] == 0  # already on the phone
