@@ -4,8 +4,8 @@
                          callback=print).run()
     result.stats.p90_ms; result.export_csv("latency.csv")
 
-:class:`DeviceBench` pushes the artifact (verified, atomic), makes sure the agent runs
-on the phone (:mod:`studio.agent.deployment`), loads the model, runs it and hands
+:class:`DeviceBench` makes sure the agent runs on the phone
+(:mod:`studio.agent.deployment`), pushes the artifact (verified, atomic), loads the model, runs it and hands
 samples and rolling statistics to a callback. Callbacks are plain Python, called from
 the benchmark's own thread; :meth:`DeviceBench.stop` may be called from any thread.
 """
@@ -103,6 +103,11 @@ class DeviceBench:
             raise InputError(f"There is no file {self.artifact}", hint="check the artifact's path")
         if self.config.runtime == "auto":
             runtime_for(self.artifact)  # an unknown kind of file is refused before any transfer
+        # the agent first: a phone that cannot run it (another ABI, no space for the
+        # bundle) is refused before the model is copied to it
+        self._emit("status", message="starting the agent")
+        endpoint = ensure_agent(self.serial, self.server, self._progress, self._cancel)
+        self._check_stop()
         self._emit("status", message=f"pushing {self.artifact.name}")
         push(
             self.artifact, self.serial, dest=f"{AGENT_DIR}/{self.artifact.name}", server=self.server
@@ -117,8 +122,6 @@ class DeviceBench:
             )
             inputs = {"source": "file", "path": posixpath.basename(pushed.remote_path)}
         self._check_stop()
-        self._emit("status", message="starting the agent")
-        endpoint = ensure_agent(self.serial, self.server, self._progress, self._cancel)
         result.agent = {
             "machine": None,
             "runtime": None,

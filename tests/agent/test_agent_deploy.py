@@ -247,6 +247,7 @@ def test_a_phone_that_is_not_arm64_is_refused(make_phone, capsys, tmp_path):
     assert code == 3
     assert "armeabi-v7a" in run["error"]["message"] and "arm64-v8a" in run["error"]["message"]
     assert not phone.host_path(BUNDLE_DIR).exists()
+    assert not phone.host_path(f"{AGENT_DIR}/tiny.onnx").exists()  # refused before any copy
 
 
 def test_a_phone_that_refuses_to_run_the_agent_says_why(make_phone, capsys, tmp_path):
