@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import signal
 import sys
 import threading
 from typing import BinaryIO
@@ -135,6 +136,9 @@ def protocol_stdout() -> BinaryIO:
 
 
 def main() -> int:
+    # Ctrl+C in the terminal that started the window reaches the worker too: it is the
+    # window's to handle; the worker ends when the window closes its input
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     out = protocol_stdout()
     Worker(out).serve(sys.stdin.buffer)
     return 0

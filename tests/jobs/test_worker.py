@@ -131,6 +131,17 @@ def test_a_cancelled_job_stops_and_leaves_nothing(worker, tmp_path):
     assert not list(out.glob("*.pte")) if out.exists() else True
 
 
+def test_ctrl_c_in_the_terminal_is_the_windows_not_the_workers():
+    import signal
+
+    process = WorkerProcess()
+    process.proc.send_signal(signal.SIGINT)
+    process.send({"id": 7, "job": "versions", "params": {}})
+    _, reply = process.until_done(7)
+    assert reply["event"] == "result"
+    assert process.close() == 0
+
+
 def test_the_worker_ends_when_its_input_closes():
     process = WorkerProcess()
     assert process.close() == 0

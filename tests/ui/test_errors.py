@@ -229,6 +229,11 @@ def test_a_crashed_worker_is_reported_and_replaced(qtbot, window):
     wait_done(qtbot, job)
     assert job.error["type"] == "WorkerLost"
     assert "ended unexpectedly" in job.error["message"] and "restarted" in job.error["message"]
+    from studio.ui.widgets.errors import ErrorDialog
+
+    dialog = ErrorDialog(job.error, parent=window)  # what the window shows: where the log is
+    assert "Log file:" in dialog.details_text.toPlainText()
+    dialog.deleteLater()
     qtbot.waitUntil(lambda: worker.pid not in (None, first_pid), timeout=30_000)
     versions = wait_done(qtbot, worker.submit("versions"))
     assert versions.error is None and versions.result["torch"]

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.errors import EXIT_INTERNAL
+
 
 def sentence(text: str) -> str:
     """Start with a capital, unless the first word is a name (a file, an identifier)."""
@@ -58,7 +60,7 @@ class ErrorDialog(QDialog):
         layout.addLayout(top)
 
         details = error.get("details") or ""
-        if error.get("type") == "InternalError":
+        if error.get("exit_code") == EXIT_INTERNAL:  # a bug or a lost worker: the log helps
             from studio.logs import log_file
 
             details = (details + "\n\n" if details else "") + self.tr("Log file: %1").replace(
