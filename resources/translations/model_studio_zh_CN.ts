@@ -375,17 +375,17 @@
         <translation>无法加载配方</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="450"/>
+        <location filename="../../studio/ui/tabs/convert_tab.py" line="449"/>
         <source>The recipe could not be saved</source>
         <translation>无法保存配方</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="453"/>
+        <location filename="../../studio/ui/tabs/convert_tab.py" line="452"/>
         <source>Recipe saved to %1</source>
         <translation>配方已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="463"/>
+        <location filename="../../studio/ui/tabs/convert_tab.py" line="462"/>
         <source>The recipe cannot be converted</source>
         <translation>无法按此配方转换</translation>
     </message>
@@ -701,28 +701,28 @@
 <context>
     <name>ErrorDialog</name>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="33"/>
+        <location filename="../../studio/ui/widgets/errors.py" line="35"/>
         <source>Something went wrong</source>
         <translation>出现问题</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="44"/>
+        <location filename="../../studio/ui/widgets/errors.py" line="46"/>
         <source>Unknown error</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="64"/>
+        <location filename="../../studio/ui/widgets/errors.py" line="66"/>
         <source>Log file: %1</source>
         <translation>日志文件：%1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="74"/>
-        <location filename="../../studio/ui/widgets/errors.py" line="84"/>
+        <location filename="../../studio/ui/widgets/errors.py" line="76"/>
+        <location filename="../../studio/ui/widgets/errors.py" line="86"/>
         <source>Show details</source>
         <translation>显示详情</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="84"/>
+        <location filename="../../studio/ui/widgets/errors.py" line="86"/>
         <source>Hide details</source>
         <translation>隐藏详情</translation>
     </message>
@@ -837,8 +837,8 @@
     </message>
     <message>
         <location filename="../../studio/ui/tabs/latency_tab.py" line="224"/>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="229"/>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="232"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="231"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="234"/>
         <source>latency</source>
         <translation>延迟</translation>
     </message>
@@ -848,162 +848,162 @@
         <translation>推理序号</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="228"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="230"/>
         <source>Histogram</source>
         <translation>直方图</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="230"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="232"/>
         <source>count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="231"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="233"/>
         <source>CDF (all runs)</source>
         <translation>CDF（所有运行）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="233"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="235"/>
         <source>fraction</source>
         <translation>比例</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="243"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="245"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="243"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="245"/>
         <source>Runtime</source>
         <translation>运行时</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="243"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="245"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="245"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="247"/>
         <source>samples</source>
         <translation>样本数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="246"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="248"/>
         <source>mean ms</source>
         <translation>平均 ms</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="247"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="249"/>
         <source>p50 ms</source>
         <translation>p50 ms</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="248"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="250"/>
         <source>p90 ms</source>
         <translation>p90 ms</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="249"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="251"/>
         <source>p99 ms</source>
         <translation>p99 ms</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="250"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="252"/>
         <source>min ms</source>
         <translation>最小 ms</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="251"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="253"/>
         <source>max ms</source>
         <translation>最大 ms</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="252"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="254"/>
         <source>per second</source>
         <translation>每秒</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="254"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="256"/>
         <source>Budget</source>
         <translation>预算</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="291"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="293"/>
         <source> (virtual)</source>
         <translation>（虚拟）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="364"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="366"/>
         <source>Tick at least one device</source>
         <translation>请至少勾选一台设备</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="365"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="367"/>
         <source>Connect or start one on the Devices tab.</source>
         <translation>请在“设备”页连接或启动一台设备。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="368"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="370"/>
         <source>Tick at least one artifact</source>
         <translation>请至少勾选一个产物</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="371"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="373"/>
         <source>The benchmark cannot start</source>
         <translation>无法开始测试</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="380"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="382"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="429"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="431"/>
         <source>The benchmark on %1 failed</source>
         <translation>%1 上的测试失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="523"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="525"/>
         <source>Histogram: %1</source>
         <translation>直方图：%1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="584"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="586"/>
         <source>memory %1 MB</source>
         <translation>内存 %1 MB</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="586"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="588"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="586"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="588"/>
         <source>battery</source>
         <translation>电池</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="596"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="598"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="609"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="611"/>
         <source>The picture could not be written to %1</source>
         <translation>无法将图片写入 %1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="616"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="618"/>
         <source>No finished run to export yet</source>
         <translation>还没有可导出的已完成运行</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="621"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="623"/>
         <source>The export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="623"/>
+        <location filename="../../studio/ui/tabs/latency_tab.py" line="625"/>
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
@@ -1134,11 +1134,6 @@
         <location filename="../../studio/ui/main_window.py" line="297"/>
         <source>Asking the worker for the toolchain versions…</source>
         <translation>正在向工作进程查询工具链版本…</translation>
-    </message>
-    <message>
-        <location filename="../../studio/ui/main_window.py" line="315"/>
-        <source>A new worker was started.</source>
-        <translation>已启动新的工作进程。</translation>
     </message>
     <message>
         <location filename="../../studio/ui/main_window.py" line="322"/>
@@ -1573,19 +1568,19 @@ Safer: ask for a state dict or .safetensors file, which holds numbers only.</sou
 <context>
     <name>WorkerClient</name>
     <message>
-        <location filename="../../studio/ui/worker_client.py" line="130"/>
+        <location filename="../../studio/ui/worker_client.py" line="143"/>
         <source>The worker process could not be started: %1</source>
         <translation>无法启动工作进程：%1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/worker_client.py" line="143"/>
-        <source>The worker process stopped unexpectedly (exit code %1).</source>
-        <translation>工作进程意外停止（退出码 %1）。</translation>
+        <location filename="../../studio/ui/worker_client.py" line="156"/>
+        <source>The model work ended unexpectedly (exit code %1) and was restarted.</source>
+        <translation>模型处理意外结束（退出代码 %1），已重新启动。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/worker_client.py" line="152"/>
-        <source>A native library may have crashed on this model. A new worker was started.</source>
-        <translation>某个本地库可能在此模型上崩溃了。已启动新的工作进程。</translation>
+        <location filename="../../studio/ui/worker_client.py" line="157"/>
+        <source>A native library may have crashed on this model.</source>
+        <translation>某个原生库可能在处理此模型时崩溃了。</translation>
     </message>
     <message>
         <location filename="../../studio/ui/worker_client.py" line="161"/>
@@ -1593,9 +1588,19 @@ Safer: ask for a state dict or .safetensors file, which holds numbers only.</sou
         <translation>工作进程无法启动；模型相关功能不可用。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/worker_client.py" line="197"/>
+        <location filename="../../studio/ui/worker_client.py" line="198"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/worker_client.py" line="219"/>
+        <source>The model work stopped responding and was restarted.</source>
+        <translation>模型处理停止响应，已重新启动。</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/worker_client.py" line="221"/>
+        <source>The job that was running was stopped. Try it again; if it hangs again, try another target or capture method.</source>
+        <translation>正在运行的任务已停止。请重试；如果再次卡住，请尝试其他目标格式或捕获方式。</translation>
     </message>
 </context>
 <context>
