@@ -30,37 +30,47 @@ LOAD_TIMEOUT_MARGIN = 30.0  # waited beyond the agent's own load deadline for it
 LIVENESS_TIMEOUT = 5.0  # during a run the agent sends something at least every 0.5 s
 
 
+# error code -> (the StudioError it becomes, what the message says, the hint)
+_REPLY_ERRORS = {
+    protocol.E_LOAD_FAILED: (
+        ModelFileError,
+        "The agent could not load the model",
+        "check the file converts and verifies on this computer",
+    ),
+    protocol.E_NOT_FOUND: (InputError, "The agent refused the request", None),
+    protocol.E_OUTSIDE_ROOT: (InputError, "The agent refused the request", None),
+    protocol.E_BAD_REQUEST: (InputError, "The agent refused the request", None),
+    protocol.E_UNAUTHENTICATED: (
+        AgentError,
+        "The agent refused the connection",
+        "another studio may have started it; stop it and try again",
+    ),
+    protocol.E_PROTOCOL: (
+        AgentError,
+        "The agent speaks another protocol version",
+        "update the agent on the phone (and the studio)",
+    ),
+    protocol.E_LOAD_TIMEOUT: (
+        AgentError,
+        "The model took too long to load on the device",
+        "check that the model loads on this computer; the next run starts a new agent",
+    ),
+    protocol.E_TOO_MANY_CONNECTIONS: (
+        AgentError,
+        "The agent is busy with other connections",
+        "wait for other benchmarks on this device to finish, then try again",
+    ),
+}
+
+
 def _raise_for(reply: dict) -> None:
     """Turn an ``error`` reply into the matching StudioError."""
     code, message = reply.get("code"), reply.get("message") or "no message"
-    if code == protocol.E_LOAD_FAILED:
-        raise ModelFileError(
-            f"The agent could not load the model: {message}",
-            hint="check the file converts and verifies on this computer",
-        )
-    if code in (protocol.E_NOT_FOUND, protocol.E_OUTSIDE_ROOT, protocol.E_BAD_REQUEST):
-        raise InputError(f"The agent refused the request: {message}")
-    if code == protocol.E_UNAUTHENTICATED:
-        raise AgentError(
-            f"The agent refused the connection: {message}",
-            hint="another studio may have started it; stop it and try again",
-        )
-    if code == protocol.E_PROTOCOL:
-        raise AgentError(
-            f"The agent speaks another protocol version: {message}",
-            hint="update the agent on the phone (and the studio)",
-        )
-    if code == protocol.E_LOAD_TIMEOUT:
-        raise AgentError(
-            f"The model took too long to load on the device: {message}",
-            hint="check that the model loads on this computer; the next run starts a new agent",
-        )
-    if code == protocol.E_TOO_MANY_CONNECTIONS:
-        raise AgentError(
-            f"The agent is busy with other connections: {message}",
-            hint="wait for other benchmarks on this device to finish, then try again",
-        )
-    raise AgentError(f"The agent reported an error ({code}): {message}")
+    known = _REPLY_ERRORS.get(code) if isinstance(code, str) else None
+    if known is None:
+        raise AgentError(f"The agent reported an error ({code}): {message}")
+    kind, what, hint = known
+    raise kind(f"{what}: {message}", hint=hint)
 
 
 class AgentConnection:

@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 from studio.errors import ModelFileError, TrustRequired
-from studio.model.formats import pickle_globals
+from studio.model.formats import damaged, pickle_globals, torch_pickle_bytes
 
 # Members that torch reads as JSON or plain text, never as a pickle.
 _TEXT_NAMES = {"archive_format", "archive_version", "version", "byteorder"}
@@ -57,11 +57,7 @@ def _torch_load(torch, source, path: Path):
             warnings.simplefilter("ignore")
             return torch.export.load(source)
     except Exception as exc:
-        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ModelFileError(
-            f"{path.name} cannot be read: it looks damaged or truncated ({text[:160]})",
-            hint="copy or save the file again",
-        ) from None
+        raise damaged(path, exc) from None
 
 
 def read_members(path: Path) -> dict[str, bytes]:
@@ -167,14 +163,10 @@ def _pickle_reason(tail: str, data: bytes) -> str | None:
 
 
 def _globals_of(data: bytes) -> list[str]:
-    if data[:2] == b"PK":
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as inner:
-                name = next((n for n in inner.namelist() if n.endswith("data.pkl")), None)
-                data = inner.read(name)[:1_000_000] if name else b""
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return []
-    return pickle_globals(data)
+    try:
+        return pickle_globals(torch_pickle_bytes(data))
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+        return []  # a damaged inner archive: the refusal stands without the names
 
 
 def _repack(members: dict[str, bytes]) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import pickletools
 import struct
@@ -182,14 +183,27 @@ def _is_data_pickle(name: str) -> bool:
     return name.endswith("/data.pkl") or name == "data.pkl"
 
 
-def torch_pickle_bytes(path: Path) -> bytes:
-    """The start of the pickle inside a torch.save file (zip: ``data.pkl``; else the file)."""
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
+def torch_pickle_bytes(source: Path | bytes) -> bytes:
+    """The start of the pickle inside a torch.save file, given as a path or its bytes
+    (zip: ``data.pkl``; legacy or plain: the file itself)."""
+    archive_source = io.BytesIO(source) if isinstance(source, bytes) else source
+    if zipfile.is_zipfile(archive_source):
+        with zipfile.ZipFile(archive_source) as archive:
             for name in archive.namelist():
                 if _is_data_pickle(name):
                     with archive.open(name) as member:
                         return member.read(_SCAN_BYTES)
         return b""
-    with path.open("rb") as f:
+    if isinstance(source, bytes):
+        return source[:_SCAN_BYTES]
+    with source.open("rb") as f:
         return f.read(_SCAN_BYTES)
+
+
+def damaged(path: Path, exc: BaseException) -> ModelFileError:
+    """The error for a model file a reader failed on: damaged or truncated."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return ModelFileError(
+        f"{path.name} cannot be read: it looks damaged or truncated ({text[:160]})",
+        hint="copy or save the file again",
+    )

@@ -114,10 +114,10 @@ def _load_torch_pickle(path: Path, detected, trust: bool) -> LoadedModel:
             obj = torch.load(f, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
         if "weights only" not in str(exc).lower() and "weights_only" not in str(exc).lower():
-            raise _damaged(path, exc) from None
+            raise formats.damaged(path, exc) from None
         return _load_untrusted_pickle(path, detected, trust)
     except _DAMAGED_PICKLE as exc:
-        raise _damaged(path, exc) from None
+        raise formats.damaged(path, exc) from None
     return _from_object(path, obj)
 
 
@@ -126,7 +126,7 @@ def _load_untrusted_pickle(path: Path, detected, trust: bool) -> LoadedModel:
     try:
         names = formats.pickle_globals(formats.torch_pickle_bytes(path))
     except (*_DAMAGED_PICKLE, NotImplementedError) as exc:  # a damaged archive member
-        raise _damaged(path, exc) from None
+        raise formats.damaged(path, exc) from None
     named = ", ".join(
         n
         for n in names
@@ -155,7 +155,7 @@ def _load_untrusted_pickle(path: Path, detected, trust: bool) -> LoadedModel:
             hint="install the package that defines the model, or save a state_dict instead",
         ) from None
     except Exception as exc:
-        raise _damaged(path, exc) from None
+        raise formats.damaged(path, exc) from None
     return _from_object(path, obj)
 
 
@@ -223,14 +223,6 @@ def strip_prefixes(state: dict, notes: list[str]) -> dict:
     return state
 
 
-def _damaged(path: Path, exc: Exception) -> ModelFileError:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return ModelFileError(
-        f"{path.name} cannot be read: it looks damaged or truncated ({text[:160]})",
-        hint="copy or save the file again",
-    )
-
-
 # --- other formats ----------------------------------------------------------------------
 
 
@@ -243,7 +235,7 @@ def _load_safetensors(path: Path) -> LoadedModel:
             metadata = f.metadata() or {}
         state = load_file(str(path))
     except (SafetensorError, OSError, ValueError) as exc:
-        raise _damaged(path, exc) from None
+        raise formats.damaged(path, exc) from None
     result = LoadedModel(path=path, format=fmt.SAFETENSORS)
     notes: list[str] = []
     result.metadata["_state_dict"] = strip_prefixes(state, notes)
@@ -273,7 +265,7 @@ def _load_torchscript(path: Path) -> LoadedModel:
             warnings.simplefilter("ignore")  # TorchScript's deprecation warning
             module = torch.jit.load(str(path), map_location="cpu")  # runs its __setstate__
     except Exception as exc:
-        raise _damaged(path, exc) from None
+        raise formats.damaged(path, exc) from None
     name = getattr(module, "original_name", type(module).__name__)
     result = LoadedModel(path=path, format=fmt.TORCHSCRIPT, module=module, architecture=name)
     # A TorchScript file the studio wrote records its input spec; others leave it unknown.
