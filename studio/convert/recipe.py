@@ -76,6 +76,23 @@ UNSUPPORTED_MODES: dict[tuple[str, str], str] = {
 MODE_TAGS = {"none": "", "fp16": "-fp16", "dynamic": "-int8-dynamic", "static": "-int8"}
 
 
+def capture_conflict(capture: str, target: str) -> str | None:
+    """Why ``capture`` cannot produce ``target``, or None when it can."""
+    if capture == "export" and target in TORCHSCRIPT_TARGETS:
+        return "TorchScript files need torch.jit.script or torch.jit.trace"
+    if capture in ("script", "trace") and target in EXPORT_TARGETS:
+        return "ExecuTorch programs need torch.export"
+    return None
+
+
+def quantize_conflict(target: str, mode: str, executorch_backend: str = "xnnpack") -> str | None:
+    """Why ``target`` cannot be quantized as ``mode``, or None when it can."""
+    reason = UNSUPPORTED_MODES.get((target, mode))
+    if reason is None and target == "pte" and executorch_backend == "portable" and mode != "none":
+        reason = "the portable kernels run float32 models only"
+    return reason
+
+
 def _clean(value: Any) -> Any:
     """Drop None values (TOML has no null) recursively."""
     if isinstance(value, dict):
@@ -259,27 +276,25 @@ class Recipe:
         self._check_values()
         if self.capture == "export" and (ts := [t for t in targets if t in TORCHSCRIPT_TARGETS]):
             raise RecipeError(
-                f"capture 'export' cannot produce {', '.join(ts)}: TorchScript files need "
-                "torch.jit.script or torch.jit.trace",
+                f"capture 'export' cannot produce {', '.join(ts)}: "
+                f"{capture_conflict('export', ts[0])}",
                 hint="use capture 'auto', or convert pt/ptl in a separate recipe",
             )
-        if self.capture in ("script", "trace") and "pte" in targets:
+        if (why := capture_conflict(self.capture, "pte")) and "pte" in targets:
             raise RecipeError(
-                f"capture {self.capture!r} cannot produce pte: ExecuTorch programs need torch.export",
+                f"capture {self.capture!r} cannot produce pte: {why}",
                 hint="use capture 'auto' or 'export' for pte",
             )
 
         mode = self.quantize.mode
         for target in targets:
-            reason = UNSUPPORTED_MODES.get((target, mode))
-            if reason:
-                raise RecipeError(f"{target} cannot be quantized as {mode}: {reason}")
-        if "pte" in targets and self.executorch.backend == "portable" and mode != "none":
-            raise RecipeError(
-                f"pte with the portable backend cannot be quantized as {mode}: "
-                "the portable kernels run float32 models only",
-                hint="use the xnnpack backend for quantized ExecuTorch programs",
-            )
+            if why := quantize_conflict(target, mode, self.executorch.backend):
+                if target == "pte":
+                    raise RecipeError(
+                        f"pte with the portable backend cannot be quantized as {mode}: {why}",
+                        hint="use the xnnpack backend for quantized ExecuTorch programs",
+                    )
+                raise RecipeError(f"{target} cannot be quantized as {mode}: {why}")
         if mode == "static":
             self._check_calibration(check_files)
         elif self.quantize.calibration is not None and mode == "none":
