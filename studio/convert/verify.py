@@ -15,7 +15,7 @@ import numpy as np
 
 from studio.convert.compare import FAIL, Comparison, Tolerances, compare_outputs, judge
 from studio.convert.toolchain import first_line
-from studio.errors import Cancelled, StudioError
+from studio.errors import Cancelled, InputError, StudioError
 from studio.model.inputs import SampleSet
 from studio.progress import CancelToken
 from studio.runtimes import open_runner
@@ -77,19 +77,47 @@ def run_samples(
 
 
 def class_indices(samples: SampleSet, model_labels: Sequence[str] | None) -> list[int]:
-    """Map a labelled folder's classes to the model's output indices.
+    """Map a labelled folder's classes to the model's output indices, one per sample."""
+    mapping = class_mapping(samples.class_names or [], model_labels)
+    return [mapping[label] for label in samples.labels or []]
 
-    Sub-folder names that are the model's labels map to their position; names that are
-    whole numbers map to that number; otherwise sorted folder order is the class order.
+
+def class_mapping(names: Sequence[str], model_labels: Sequence[str] | None) -> list[int]:
+    """The model's output index of each class sub-folder name.
+
+    Names that are the model's labels map to their position; names that are whole
+    numbers map to that number; otherwise sorted folder order is the class order.
+    """
+    if model_labels and all(name in model_labels for name in names):
+        return [list(model_labels).index(name) for name in names]
+    if names and all(name.isdigit() for name in names):
+        return [int(name) for name in names]
+    return list(range(len(names)))
+
+
+def check_classes(samples: SampleSet, model_labels: Sequence[str] | None, outputs: int) -> None:
+    """Refuse a labelled folder whose classes the model cannot output.
+
+    ``outputs`` is how many classes the model gives. Accuracy against labels the model
+    can never give measures nothing, and a verdict on it would be a false pass.
     """
     names = samples.class_names or []
-    if model_labels and all(name in model_labels for name in names):
-        mapping = [list(model_labels).index(name) for name in names]
-    elif names and all(name.isdigit() for name in names):
-        mapping = [int(name) for name in names]
-    else:
-        mapping = list(range(len(names)))
-    return [mapping[label] for label in samples.labels or []]
+    mapping = class_mapping(names, model_labels)
+    if len(names) <= outputs and all(index < outputs for index in mapping):
+        return
+    shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
+    raise InputError(
+        f"the labelled folder has {len(names)} classes ({shown}), but the model gives "
+        f"{outputs} outputs: accuracy cannot be measured on these images",
+        hint=f"use a folder with one sub-folder per class the model gives, named 0 to "
+        f"{outputs - 1} or after the model's labels, or measure no accuracy",
+    )
+
+
+def output_width(outputs: Sequence[Sequence[np.ndarray]]) -> int:
+    """How many classes a model's first output gives (its last dimension)."""
+    first = np.asarray(outputs[0][0])
+    return int(first.shape[-1]) if first.ndim else 1
 
 
 def accuracy(outputs: Sequence[Sequence[np.ndarray]], targets: Sequence[int]) -> float | None:
@@ -127,6 +155,7 @@ class Reference:
         if labelled is not None:
             reference.labelled = labelled
             reference.labelled_outputs = run_samples(eager, labelled.inputs, cancel)
+            check_classes(labelled, model_labels, output_width(reference.labelled_outputs))
             reference.targets = class_indices(labelled, model_labels)
         return reference
 
