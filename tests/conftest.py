@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # Shared fixtures: a real adb server per session and virtual devices (tests/adb_fixtures.py).
@@ -16,3 +18,27 @@ def pytest_configure(config):
     root = tempfile.mkdtemp(prefix="model-studio-test-")
     os.environ.setdefault("MODEL_STUDIO_LOG_DIR", os.path.join(root, "logs"))
     os.environ.setdefault("MODEL_STUDIO_DATA_DIR", os.path.join(root, "data"))
+
+
+SAMPLE_TARGETS = ("pt", "ptl", "pte", "onnx")
+
+
+@pytest.fixture(scope="session")
+def sample_artifacts(tmp_path_factory):
+    """The sample model converted once per session to pt, ptl, pte and onnx (float32, verified
+    on a few of its images): the state after a conversion, for tests that start from there.
+
+    A :class:`~studio.convert.report.ConversionReport`; its files are shared, so a test that
+    changes or adds files works on a copy (``tests/ui/ui_helpers.py: load_artifacts``).
+    """
+    from studio.convert import Recipe, convert
+    from studio.convert.recipe import ModelSource, OutputSettings, VerifySettings
+    from studio.model.sample import images_dir, weights_path
+
+    recipe = Recipe(
+        model=ModelSource(path=str(weights_path())),
+        targets=list(SAMPLE_TARGETS),
+        verify=VerifySettings(data=str(images_dir()), samples=8, latency_runs=2),
+        output=OutputSettings(folder=str(tmp_path_factory.mktemp("sample-artifacts"))),
+    )
+    return convert(recipe)

@@ -29,3 +29,13 @@ def window(qtbot, adb_server, worker, tmp_path):
     win.show()
     yield win
     win.shutdown()
+
+
+@pytest.fixture
+def converted(window, sample_artifacts, tmp_path):
+    """The window after the sample was converted to pt, ptl, pte and onnx (copies of the
+    session's artifacts in ``tmp_path / "artifacts"``)."""
+    from ui_helpers import load_artifacts
+
+    load_artifacts(window, sample_artifacts, tmp_path / "artifacts")
+    return window

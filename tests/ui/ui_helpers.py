@@ -38,3 +38,41 @@ def close_errors() -> None:
 
     for dialog in open_error_dialogs():
         dialog.accept()
+
+
+def load_artifacts(window, report, folder) -> list:
+    """Put a conversion's artifacts into the window as if it had just made them: copies of
+    them in ``folder`` (a test may change or add files there). Returns the copies' paths."""
+    import shutil
+    from pathlib import Path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    doc = report.to_dict()
+    for artifact in doc["artifacts"]:
+        copy = folder / Path(artifact["path"]).name
+        shutil.copy2(artifact["path"], copy)
+        artifact["path"] = str(copy)
+    doc["output_folder"] = str(folder)
+    window.state.set_conversion(doc)
+    return [Path(a["path"]) for a in doc["artifacts"]]
+
+
+def start_virtual_phone(qtbot, window):
+    """A virtual phone started from the Devices tab, once the window lists it as ready."""
+    devices = window.devices_tab
+    devices.start_virtual_device()
+    return wait_virtual_phone(qtbot, window)
+
+
+def wait_virtual_phone(qtbot, window):
+    """The virtual phone the Devices tab is starting, once the window lists it as ready."""
+    devices = window.devices_tab
+    wait_done(qtbot, devices.virtual_task, 60_000)
+    assert devices.virtual_task.error is None, devices.virtual_task.error
+    virtual = next(iter(devices.virtual_devices.values()))
+    qtbot.waitUntil(
+        lambda: any(d.serial == virtual.serial and d.ready for d in window.state.devices),
+        timeout=30_000,
+    )
+    return virtual
