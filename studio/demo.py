@@ -37,7 +37,8 @@ def run_demo(
     cancel: CancelToken | None = None,
 ) -> dict:
     from studio.agent.bench import DeviceBench
-    from studio.agent.results import BenchConfig, export_results, results_document
+    from studio.agent.export import write_results
+    from studio.agent.results import BenchConfig, results_document
     from studio.compat import available_runtimes, check, default_runtimes, detect_kind, load_profile
     from studio.convert import Recipe, convert
     from studio.convert.recipe import ModelSource, OutputSettings, QuantizeSettings
@@ -160,7 +161,7 @@ def run_demo(
             while server_running(server, timeout=0.2) and time.monotonic() < deadline:
                 time.sleep(0.1)
     doc["bench"] = results_document(results)
-    csv_path = export_results(results, folder / "bench.csv")
+    csv_path = write_results(results, folder / "bench.csv")
     json_path = folder / "demo.json"
     doc["results"] = {"csv": str(csv_path), "json": str(json_path)}
     doc["passed"] = report.verdict != "fail" and doc["bench"]["passed"]

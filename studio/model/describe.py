@@ -250,8 +250,11 @@ def _describe_pte(model: LoadedModel, desc: Description) -> None:
 
 
 def _et_tensor(name: str, meta) -> dict:
-    dtype = str(meta.dtype()).split(".")[-1].lower()
-    return {"name": name, "shape": list(meta.sizes()), "dtype": dtype}
+    from studio.runtimes.executorch_runner import SCALAR_TYPES
+
+    code = meta.dtype()  # a c10::ScalarType code (6 is float32)
+    dtype = SCALAR_TYPES.get(int(code), str(code)) if isinstance(code, int) else str(code)
+    return {"name": name, "shape": list(meta.sizes()), "dtype": dtype.split(".")[-1].lower()}
 
 
 def _describe_ptl(model: LoadedModel, desc: Description) -> None:

@@ -3,10 +3,15 @@
 It is trained by ``scripts/train_sample_model.py`` on scikit-learn's digits data
 (8x8 scans upscaled to 32x32), so a new user has a real, accurate model to
 convert, check, push and measure before they bring their own.
+
+Importing this module is cheap (no torch): the window asks it where the sample is.
+The network and its data (:class:`DigitsNet`, :func:`digits_dataset`, :func:`upscale`)
+live in :mod:`studio.model.digits_net` and are imported from there on first use.
 """
 
-import torch
-from torch import nn
+from __future__ import annotations
+
+from pathlib import Path
 
 from studio.paths import resource
 
@@ -14,62 +19,36 @@ ARCHITECTURE = "digits_cnn"
 INPUT_SHAPE = (1, 1, 32, 32)
 LABELS = [str(d) for d in range(10)]
 MEAN, STD = (0.5,), (0.5,)
+_NETWORK = ("DigitsNet", "digits_dataset", "upscale")
 
 
-def weights_path():
+def weights_path() -> Path:
     return resource("samples", "digits_cnn.safetensors")
 
 
-def images_dir():
+def images_dir() -> Path:
     """A labelled folder: one sub-folder per digit with a few scans in each."""
     return resource("samples", "digits")
 
 
-class DigitsNet(nn.Module):
-    """Three conv-bn-relu-pool blocks and a linear classifier; about 34k parameters."""
-
-    def __init__(self, num_classes: int = 10):
-        super().__init__()
-
-        def block(cin: int, cout: int) -> nn.Sequential:
-            return nn.Sequential(
-                nn.Conv2d(cin, cout, 3, padding=1, bias=False),
-                nn.BatchNorm2d(cout),
-                nn.ReLU(inplace=True),
-                nn.MaxPool2d(2),
-            )
-
-        self.features = nn.Sequential(block(1, 16), block(16, 32), block(32, 64))
-        self.classifier = nn.Sequential(
-            nn.Flatten(), nn.Dropout(0.2), nn.Linear(64 * 4 * 4, num_classes)
-        )
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.classifier(self.features(x))
+def example_image() -> Path:
+    """One scan from :func:`images_dir` to try the model on (a 3)."""
+    return images_dir() / "3" / "digit3_0.png"
 
 
-def digits_dataset(seed: int = 0):
-    """scikit-learn's digits as normalised 32x32 tensors, split 80/20 (train, test).
-
-    Needs scikit-learn (a development dependency): the studio itself never does.
-    """
-    import numpy as np
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
-
-    digits = load_digits()
-    images = torch.from_numpy(digits.images.astype(np.float32) / 16.0)[:, None]
-    images = upscale(images)
-    labels = torch.from_numpy(digits.target.astype(np.int64))
-    train_idx, test_idx = train_test_split(
-        np.arange(len(labels)), test_size=0.2, random_state=seed, stratify=digits.target
-    )
-    return (images[train_idx], labels[train_idx]), (images[test_idx], labels[test_idx])
+def is_sample(path: str | Path | None) -> bool:
+    """Whether ``path`` is the bundled sample model's weights file."""
+    if not path:
+        return False
+    try:
+        return Path(path).resolve() == weights_path().resolve()
+    except OSError:
+        return False
 
 
-def upscale(images01: torch.Tensor) -> torch.Tensor:
-    """8x8 scans in [0, 1] → 32x32, as an image file of them would be after preprocessing."""
-    big = nn.functional.interpolate(
-        images01, size=INPUT_SHAPE[-2:], mode="bilinear", align_corners=False
-    )
-    return (big.clamp(0, 1) - MEAN[0]) / STD[0]
+def __getattr__(name: str):
+    if name in _NETWORK:
+        from studio.model import digits_net
+
+        return getattr(digits_net, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -22,7 +22,10 @@ class Settings:
             value = [value]
         return [v for v in (value or []) if v]
 
-    def add_recent(self, path: str) -> None:
+    def add_recent(self, path: str | Path) -> None:
+        """Remember ``path`` first, as an absolute path: a relative one would depend on the
+        folder the program is started from."""
+        path = str(Path(path).expanduser().absolute())
         files = [path] + [f for f in self.recent_files() if f != path]
         self.q.setValue("recent/files", files[:MAX_RECENT])
 
@@ -30,7 +33,7 @@ class Settings:
         return str(self.q.value(f"folders/{kind}", "") or "")
 
     def set_folder(self, kind: str, path: str | Path) -> None:
-        path = Path(path)
+        path = Path(path).expanduser().absolute()
         self.q.setValue(f"folders/{kind}", str(path if path.is_dir() else path.parent))
 
     @property

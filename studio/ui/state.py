@@ -2,6 +2,17 @@
 
 No Qt here: the tabs connect to the events of :class:`AppState` and update themselves;
 actions change the state through its methods.
+
+Events of :class:`AppState` (callbacks take no arguments; they read the state):
+
+- ``model_opened``: another model was opened (:meth:`AppState.open_model`). Everything
+  derived from the previous model is already gone when it fires: artifacts, the
+  conversion report, the compatibility reports, the Try-it result. Tabs reset what they
+  hold for the previous model (folders, results, runs, choices).
+- ``model_changed``: the open model or its description changed (after ``model_opened``
+  when a model is opened); tabs fill in what follows from the model.
+- ``artifacts_changed``, ``compat_changed``, ``try_result_changed``, ``devices_changed``:
+  that part of the state changed.
 """
 
 from __future__ import annotations
@@ -9,6 +20,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# Formats of converted files, which open to be described, checked and pushed, not run here
+# (studio.model.loaded.INSPECT_ONLY_FORMATS; not imported from there, which needs numpy).
+CONVERTED_FORMATS = frozenset({"executorch", "pytorch_lite", "onnx"})
 
 
 class Event:
@@ -78,11 +93,14 @@ class AppState:
         self.artifacts: list[Artifact] = []
         self.conversion: dict | None = None  # the last conversion report
         self.compat: dict | None = None  # the last compatibility reports
+        self.try_result: dict | None = None  # what the open model made of an image (Try it)
         self.devices: list[Device] = []
         self.device_runtimes: dict[str, list[dict]] = {}  # serial -> runtime profiles
+        self.model_opened = Event()
         self.model_changed = Event()
         self.artifacts_changed = Event()
         self.compat_changed = Event()
+        self.try_result_changed = Event()
         self.devices_changed = Event()
 
     # --- model ---------------------------------------------------------------------------
@@ -92,15 +110,54 @@ class AppState:
         return bool(self.model and self.model.get("runnable"))
 
     @property
+    def model_kind(self) -> str:
+        """What the open model is to the Model tab: ``none``; ``runnable``; ``converted`` (a
+        converted file); ``choose_architecture`` (weights only, candidates to choose from);
+        ``unknown_architecture`` (weights only, nothing in the catalogue fits)."""
+        model = self.model
+        if not model:
+            return "none"
+        if model.get("runnable"):
+            return "runnable"
+        if model.get("format") in CONVERTED_FORMATS:
+            return "converted"
+        if model.get("candidates"):
+            return "choose_architecture"
+        return "unknown_architecture"
+
+    @property
     def model_name(self) -> str | None:
         if not self.model_params.get("path"):
             return None
         return Path(self.model_params["path"]).name
 
+    def open_model(self, description: dict, params: dict) -> None:
+        """``description`` (opened with ``params``) replaces the model and all that came of it."""
+        self.model = description
+        self.model_params = dict(params)
+        self.artifacts = []
+        self.conversion = None
+        self.compat = None
+        self.try_result = None
+        self.model_opened.emit()
+        self.artifacts_changed.emit()
+        self.compat_changed.emit()
+        self.try_result_changed.emit()
+        self.model_changed.emit()
+
     def set_model(self, description: dict | None, params: dict) -> None:
+        """The same model described again (or none): what came of it stays."""
         self.model = description
         self.model_params = dict(params)
         self.model_changed.emit()
+
+    def set_try_result(self, result: dict | None, model_params: dict) -> None:
+        """What the model opened with ``model_params`` made of an image; dropped when another
+        model has been opened since."""
+        if dict(model_params) != self.model_params:
+            return
+        self.try_result = result
+        self.try_result_changed.emit()
 
     # --- artifacts -----------------------------------------------------------------------
 
