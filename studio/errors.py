@@ -4,6 +4,9 @@ Every failure a user can provoke (a bad file, a wrong architecture, an unplugged
 phone, a full disk) raises a subclass of :class:`StudioError`. The command line
 prints ``message`` and ``hint`` without a traceback and exits with ``exit_code``;
 the GUI shows them with the details in an expander.
+
+An error crosses a process boundary (the worker, the agent) as :meth:`StudioError.to_dict`
+and comes back as the same class with :meth:`StudioError.from_dict`.
 """
 
 from __future__ import annotations
@@ -37,11 +40,57 @@ class StudioError(Exception):
     def to_dict(self) -> dict:
         return {
             "type": type(self).__name__,
+            # the classes it derives from, so that a side that lacks the class itself
+            # (defined in a module it never imports) rebuilds the nearest one it knows
+            "bases": [k.__name__ for k in type(self).__mro__[1:] if issubclass(k, StudioError)],
             "message": self.message,
             "hint": self.hint,
             "details": self.details,
             "exit_code": self.exit_code,
         }
+
+    @staticmethod
+    def from_dict(doc: dict) -> StudioError:
+        """The error that :meth:`to_dict` wrote, as its own class; an unknown kind is internal."""
+        kinds = _kinds()
+        known = [kinds[n] for n in doc.get("bases") or [] if n in kinds and n != "StudioError"]
+        kind = kinds.get(doc.get("type")) or next(iter(known), InternalError)
+        error = kind.__new__(kind)
+        StudioError.__init__(
+            error, str(doc.get("message") or ""), doc.get("hint"), doc.get("details")
+        )
+        return error
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+
+def _kinds() -> dict[str, type[StudioError]]:
+    """Every StudioError class defined so far, by name."""
+    found, todo = {}, [StudioError]
+    while todo:
+        kind = todo.pop()
+        found[kind.__name__] = kind
+        todo.extend(kind.__subclasses__())
+    return found
+
+
+def as_studio_error(exc: BaseException) -> StudioError:
+    """A StudioError as it is, anything else as an internal error that names the exception."""
+    if isinstance(exc, StudioError):
+        return exc
+    name = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if isinstance(exc, Exception):
+        return InternalError(
+            f"internal error ({name})",
+            hint="the details below and the log say where it happened",
+        )
+    # SystemExit, KeyboardInterrupt: code the job ran tried to end the program
+    return InternalError(
+        f"the job was stopped: code it ran tried to end the program ({name})",
+        hint="a trusted architecture file or a library it uses called sys.exit or was "
+        "interrupted; the model work goes on",
+    )
 
 
 class InputError(StudioError):

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 
-from studio.errors import InternalError, StudioError
+from studio.errors import as_studio_error
 
 PROGRESS = "progress"
 RESULT = "result"
@@ -55,18 +55,4 @@ def request(job_id: int, job: str, params: dict | None = None) -> dict:
 
 def error_dict(exc: BaseException) -> dict:
     """A StudioError as it is, anything else as an internal error with the exception named."""
-    if isinstance(exc, StudioError):
-        return exc.to_dict()
-    name = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    if isinstance(exc, Exception):
-        wrapped = InternalError(
-            f"internal error ({name})",
-            hint="the details below and the log say where it happened",
-        )
-    else:  # SystemExit, KeyboardInterrupt: code the job ran tried to end the program
-        wrapped = InternalError(
-            f"the job was stopped: code it ran tried to end the program ({name})",
-            hint="a trusted architecture file or a library it uses called sys.exit or was "
-            "interrupted; the model work goes on",
-        )
-    return wrapped.to_dict()
+    return as_studio_error(exc).to_dict()

@@ -242,7 +242,7 @@ class MainWindow(QMainWindow):
         if self.tabs.isTabEnabled(index):
             self.tabs.setCurrentIndex(index)
 
-    def show_error(self, error: dict, title: str | None = None):
+    def show_error(self, error, title: str | None = None):  # a StudioError
         from studio.ui.widgets.errors import show_error
 
         self.last_error = show_error(self, error, title)
@@ -308,7 +308,7 @@ class MainWindow(QMainWindow):
             box.setInformativeText("\n".join(lines))
 
         job.succeeded.connect(show)
-        job.failed.connect(lambda error: box.setInformativeText(error.get("message", "")))
+        job.failed.connect(lambda error: box.setInformativeText(error.message))
         box.open()
 
     def _worker_crashed(self, message: str) -> None:

@@ -2,7 +2,7 @@
 
 :func:`run_task` runs ``fn(*args, progress=..., cancel=...)`` on a background thread and
 returns a :class:`Task` whose signals arrive on the UI thread. Errors arrive as a
-StudioError's dict, like the worker's.
+StudioError, like the worker's; any other exception as an InternalError with its traceback.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
-from studio.jobs.protocol import error_dict
+from studio.errors import InternalError, StudioError, as_studio_error
 from studio.progress import CancelToken, ProgressEvent
 
 log = logging.getLogger("studio.ui")
@@ -35,7 +35,7 @@ def pool() -> QThreadPool:
 class Task(QObject):
     progress = Signal(dict)
     succeeded = Signal(object)
-    failed = Signal(dict)
+    failed = Signal(object)  # a StudioError
     finished = Signal()
 
     def __init__(self, name: str, parent=None):
@@ -43,7 +43,7 @@ class Task(QObject):
         self.name = name
         self.cancel_token = CancelToken()
         self.result = None
-        self.error: dict | None = None
+        self.error: StudioError | None = None
         self.done = False
         self.finished.connect(self._mark_done)
 
@@ -73,9 +73,9 @@ class _Runnable(QRunnable):
             result = self.fn(*self.args, **kwargs)
         except Exception as exc:
             log.info("task %s failed", task.name, exc_info=True)
-            error = error_dict(exc)
-            if error.get("type") == "InternalError":
-                error["details"] = "".join(traceback.format_exception(exc))
+            error = as_studio_error(exc)
+            if type(error) is InternalError and not error.details:
+                error.details = "".join(traceback.format_exception(exc))
             task.error = error
             outcome = (task.failed, error)
         else:

@@ -16,7 +16,7 @@ from collections import deque
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
-from studio.errors import Cancelled, InternalError, WorkerLost
+from studio.errors import Cancelled, InternalError, StudioError, WorkerLost
 from studio.jobs import protocol
 from studio.launcher import studio_command
 
@@ -38,7 +38,7 @@ def worker_command() -> tuple[str, list[str]]:
 class JobHandle(QObject):
     progress = Signal(dict)  # a ProgressEvent's fields
     succeeded = Signal(dict)
-    failed = Signal(dict)  # a StudioError's to_dict()
+    failed = Signal(object)  # the StudioError, rebuilt as its own class
     finished = Signal()
 
     def __init__(self, job_id: int, job: str, params: dict, parent=None):
@@ -47,11 +47,11 @@ class JobHandle(QObject):
         self.job = job
         self.params = params
         self.result: dict | None = None
-        self.error: dict | None = None
+        self.error: StudioError | None = None
         self.done = False
         self.cancel_requested = False
 
-    def _finish(self, result: dict | None = None, error: dict | None = None) -> None:
+    def _finish(self, result: dict | None = None, error: StudioError | None = None) -> None:
         if self.done:
             return
         self.done = True
@@ -143,7 +143,7 @@ class WorkerClient(QObject):
             message = self.tr("The worker process could not be started: %1").replace(
                 "%1", self._process.errorString()
             )
-            self._fail_all(InternalError(message).to_dict())
+            self._fail_all(InternalError(message))
             self.crashed.emit(message)
 
     def _on_finished(self, code: int, status: QProcess.ExitStatus) -> None:
@@ -159,7 +159,7 @@ class WorkerClient(QObject):
         self.failed_starts = 0 if self._ready else self.failed_starts + 1
         if self.failed_starts >= MAX_FAILED_STARTS:
             message = self.tr("The worker process cannot start; model work is unavailable.")
-            self._fail_all(InternalError(message, details=tail).to_dict())
+            self._fail_all(InternalError(message, details=tail))
             self.crashed.emit(message)
             self._process = None
             self._liveness.stop()
@@ -195,7 +195,7 @@ class WorkerClient(QObject):
             return
         log.info("job %s did not stop; restarting the worker", handle.id)
         self._pending.pop(handle.id, None)
-        handle._finish(error=Cancelled(self.tr("Cancelled")).to_dict())
+        handle._finish(error=Cancelled(self.tr("Cancelled")))
         self._replace()
 
     def _replace(self) -> None:
@@ -231,14 +231,14 @@ class WorkerClient(QObject):
         running = next(iter(self._pending.values()), None)
         if running is not None:
             self._pending.pop(running.id)
-            running._finish(error=WorkerLost(message, hint=hint, details=details).to_dict())
+            running._finish(error=WorkerLost(message, hint=hint, details=details))
         self.crashed.emit(message)
 
     def _write(self, message: dict) -> None:
         if self._process is not None and self._started:
             self._process.write(protocol.encode(message))
 
-    def _fail_all(self, error: dict) -> None:
+    def _fail_all(self, error: StudioError) -> None:
         for handle in list(self._pending.values()):
             handle._finish(error=error)
         self._pending.clear()
@@ -279,6 +279,6 @@ class WorkerClient(QObject):
             handle._finish(result=message.get("result") or {})
         elif event == protocol.ERROR:
             self._pending.pop(handle.id, None)
-            handle._finish(error=message.get("error") or {})
+            handle._finish(error=StudioError.from_dict(message.get("error") or {}))
         if not self._pending:
             self.busy_changed.emit(False)

@@ -11,6 +11,8 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from ui_helpers import click, close_errors, last_error, open_sample, wait_done
 
+from studio.errors import Cancelled, DeviceError, InputError, ModelFileError, WorkerLost
+
 
 def open_file(qtbot, window, path) -> None:
     window.model_tab.path_edit.setText(str(path))
@@ -21,9 +23,9 @@ def open_file(qtbot, window, path) -> None:
 def test_a_missing_file_is_a_plain_message(qtbot, window, tmp_path):
     open_file(qtbot, window, tmp_path / "nowhere.pt")
     error = last_error(window)
-    assert error["type"] in ("ModelFileError", "InputError")
-    assert "nowhere.pt" in error["message"]
-    assert "Traceback" not in error["message"]
+    assert isinstance(error, (ModelFileError, InputError))
+    assert "nowhere.pt" in error.message
+    assert "Traceback" not in error.message
     assert window.state.model is None
     assert not window.tabs.isTabEnabled(1)
     close_errors()
@@ -34,7 +36,7 @@ def test_a_damaged_file_shows_details_on_demand(qtbot, window, tmp_path):
     bad.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
     open_file(qtbot, window, bad)
     dialog = window.last_error
-    assert dialog.error["type"] == "ModelFileError"
+    assert isinstance(dialog.error, ModelFileError)
     assert "damaged.pt" in dialog.message_label.text()
     assert not dialog.details_text.isVisible()
     if dialog.details_button.isEnabled():
@@ -125,13 +127,13 @@ def test_bad_architecture_arguments_are_refused_before_any_work(qtbot, window):
     tab.kwargs_edit.setText("{num_classes: 10")
     click(qtbot, tab.open_button)
     error = last_error(window)
-    assert "JSON object" in error["message"]
+    assert "JSON object" in error.message
     assert tab.inspect_job is None
     close_errors()
     tab.kwargs_edit.clear()
     tab.shape_edit.setText("1,three,8")
     click(qtbot, tab.open_button)
-    assert "whole numbers" in last_error(window)["message"]
+    assert "whole numbers" in last_error(window).message
     close_errors()
 
 
@@ -178,7 +180,7 @@ def test_recipes_save_load_and_refuse_bad_files(qtbot, window, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[convert\ntargets = ")
     assert not convert.load_recipe(str(bad))
-    assert "TOML" in last_error(window)["message"]
+    assert "TOML" in last_error(window).message
     close_errors()
     assert convert.opset_spin.value() == 13  # the form kept what it had
 
@@ -193,7 +195,7 @@ def test_cancel_leaves_no_artifact(qtbot, window, tmp_path):
     click(qtbot, convert.convert_button)
     click(qtbot, convert.progress.cancel_button)
     job = wait_done(qtbot, convert.job)
-    assert job.error is not None and job.error["type"] == "Cancelled"
+    assert job.error is not None and isinstance(job.error, Cancelled)
     assert "Cancelled" in convert.progress.status.text()
     assert not any(p.suffix == ".pte" for p in out.rglob("*")) if out.exists() else True
     assert window.state.artifacts == []
@@ -210,7 +212,7 @@ def test_an_unwritable_output_folder_is_a_plain_message(qtbot, window, tmp_path)
     job = wait_done(qtbot, convert.job)
     assert job.error is not None
     error = last_error(window)
-    assert "cannot be created" in error["message"] and "artifacts" in error["message"]
+    assert "cannot be created" in error.message and "artifacts" in error.message
     assert "failed" in convert.guide.text()
     assert window.state.artifacts == []
     close_errors()
@@ -227,8 +229,8 @@ def test_a_crashed_worker_is_reported_and_replaced(qtbot, window):
     with qtbot.waitSignal(worker.crashed, timeout=30_000):
         worker.process.kill()
     wait_done(qtbot, job)
-    assert job.error["type"] == "WorkerLost"
-    assert "ended unexpectedly" in job.error["message"] and "restarted" in job.error["message"]
+    assert isinstance(job.error, WorkerLost)
+    assert "ended unexpectedly" in job.error.message and "restarted" in job.error.message
     from studio.ui.widgets.errors import ErrorDialog
 
     dialog = ErrorDialog(job.error, parent=window)  # what the window shows: where the log is
@@ -244,11 +246,11 @@ def test_device_errors_are_plain(qtbot, window):
     devices = window.devices_tab
     devices.server_edit.setText("lab-pc:port")
     click(qtbot, devices.server_button)
-    assert "Not an adb server address" in last_error(window)["message"]
+    assert "Not an adb server address" in last_error(window).message
     close_errors()
     devices.server_edit.clear()
     click(qtbot, devices.server_button)
-    assert "address" in last_error(window)["message"]
+    assert "address" in last_error(window).message
     close_errors()
 
     devices.server_edit.setText("127.0.0.2:1")  # not this computer's: never started
@@ -260,8 +262,8 @@ def test_device_errors_are_plain(qtbot, window):
     click(qtbot, devices.wifi_button)
     wait_done(qtbot, devices.connect_task, 60_000)
     error = last_error(window)
-    assert error["type"] == "DeviceError"
-    assert "127.0.0.1:1" in error["message"]
+    assert isinstance(error, DeviceError)
+    assert "127.0.0.1:1" in error.message
     close_errors()
 
 

@@ -11,6 +11,7 @@ import pytest
 from hostile_arch import busy_python, hold_the_interpreter, inspect_params
 from ui_helpers import wait_done
 
+from studio.errors import WorkerLost
 from studio.paths import resource
 
 REPORTED_WITHIN_MS = 10_000
@@ -34,10 +35,10 @@ def running(qtbot, worker, job: str, params: dict):
 def assert_lost_and_replaced(qtbot, worker, handle, old_pid: int, started: float) -> None:
     wait_done(qtbot, handle, timeout=REPORTED_WITHIN_MS)
     print(f"reported {time.monotonic() - started:.1f} s after the worker went silent")
-    assert handle.error["type"] == "WorkerLost"
-    assert "stopped responding" in handle.error["message"]
-    assert "restarted" in handle.error["message"]
-    assert str(old_pid) in handle.error["details"]
+    assert isinstance(handle.error, WorkerLost)
+    assert "stopped responding" in handle.error.message
+    assert "restarted" in handle.error.message
+    assert str(old_pid) in handle.error.details
     qtbot.waitUntil(lambda: worker.pid not in (None, old_pid), timeout=30_000)
     assert ready_pid(qtbot, worker) != old_pid
 
@@ -70,8 +71,8 @@ def test_a_factory_that_calls_sys_exit_fails_the_job_and_the_worker_goes_on(
 ):
     pid = ready_pid(qtbot, worker)
     job = wait_done(qtbot, worker.submit("inspect", inspect_params(tmp_path, build="sys.exit(0)")))
-    assert job.error is not None and job.error["type"] != "WorkerLost"
-    assert "SystemExit" in job.error["message"]
+    assert job.error is not None and not isinstance(job.error, WorkerLost)
+    assert "SystemExit" in job.error.message
     assert ready_pid(qtbot, worker) == pid
 
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.errors import Cancelled, StudioError
 from studio.ui.state import Artifact
 from studio.ui.threads import run_task
 from studio.ui.widgets.badges import verdict_color, verdict_label, verdict_text
@@ -185,10 +186,10 @@ class CompatTab(QWidget):
         self.show_grid()
         self.update_buttons()
 
-    def _failed(self, error: dict) -> None:
-        self.progress.finish(error.get("message", ""))
+    def _failed(self, error: StudioError) -> None:
+        self.progress.finish(error.message)
         self.update_buttons()
-        if error.get("type") != "Cancelled":
+        if not isinstance(error, Cancelled):
             self.app.show_error(error, self.tr("The check failed"))
 
     # --- showing -------------------------------------------------------------------------
@@ -392,8 +393,8 @@ class CompatTab(QWidget):
             )
         )
 
-    def _fix_failed(self, error: dict) -> None:
-        self.progress.finish(error.get("message", ""))
+    def _fix_failed(self, error: StudioError) -> None:
+        self.progress.finish(error.message)
         self.update_buttons()
         self.app.show_error(error, self.tr("The fix did not work"))
 

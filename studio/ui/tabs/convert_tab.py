@@ -40,7 +40,7 @@ from studio.convert.recipe import (
     TARGETS,
     Recipe,
 )
-from studio.errors import RecipeError, StudioError
+from studio.errors import Cancelled, RecipeError, StudioError
 from studio.model.inputs import InputSpec, default_preprocess_for
 from studio.paths import data_dir, resource
 from studio.ui.widgets.badges import verdict_color, verdict_label
@@ -425,7 +425,7 @@ class ConvertTab(QWidget):
         try:
             recipe = Recipe.load(path)
         except StudioError as exc:
-            self.app.show_error(exc.to_dict(), self.tr("The recipe could not be loaded"))
+            self.app.show_error(exc, self.tr("The recipe could not be loaded"))
             return False
         self.app.settings.set_folder("recipes", path)
         self.base_dir = recipe.base_dir
@@ -444,9 +444,9 @@ class ConvertTab(QWidget):
         try:
             self.recipe().save(path)
         except (StudioError, OSError) as exc:
-            from studio.jobs.protocol import error_dict
+            from studio.errors import as_studio_error
 
-            self.app.show_error(error_dict(exc), self.tr("The recipe could not be saved"))
+            self.app.show_error(as_studio_error(exc), self.tr("The recipe could not be saved"))
             return False
         self.app.settings.set_folder("recipes", path)
         self.app.statusBar().showMessage(self.tr("Recipe saved to %1").replace("%1", path), 5000)
@@ -459,7 +459,7 @@ class ConvertTab(QWidget):
         try:
             recipe.validate(check_files=True)
         except StudioError as exc:
-            self.app.show_error(exc.to_dict(), self.tr("The recipe cannot be converted"))
+            self.app.show_error(exc, self.tr("The recipe cannot be converted"))
             return
         self.results.clear()
         self.notes_label.clear()
@@ -489,15 +489,13 @@ class ConvertTab(QWidget):
         self.app.state.set_conversion(report)
         self.recipe_changed()
 
-    def _failed(self, error: dict) -> None:
-        if error.get("type") == "Cancelled":
+    def _failed(self, error: StudioError) -> None:
+        if isinstance(error, Cancelled):
             self.progress.finish(self.tr("Cancelled. Nothing was left half-written."))
             self.guide.setText(self.tr("The conversion was cancelled."))
         else:
             self.progress.finish(self.tr("Failed."))
-            self.guide.setText(
-                self.tr("The conversion failed: %1").replace("%1", error.get("message", ""))
-            )
+            self.guide.setText(self.tr("The conversion failed: %1").replace("%1", error.message))
             self.app.show_error(error, self.tr("The conversion failed"))
         self.recipe_changed()
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.errors import Cancelled, InputError, StudioError, as_studio_error
 from studio.ui.state import Device
 from studio.ui.threads import run_task
 from studio.ui.widgets.progress import ProgressPanel
@@ -282,8 +283,8 @@ class DevicesTab(QWidget):
         self.app.state.set_devices(devices)
         self.show_devices()
 
-    def _scan_failed(self, error: dict) -> None:
-        self.servers_label.setText(error.get("message", ""))
+    def _scan_failed(self, error: StudioError) -> None:
+        self.servers_label.setText(error.message)
 
     def show_devices(self) -> None:
         selected = self.selected_device()
@@ -344,10 +345,10 @@ class DevicesTab(QWidget):
         address = self.wifi_edit.text().strip()
         if not address:
             self.app.show_error(
-                {
-                    "message": self.tr("Type the phone's address first"),
-                    "hint": self.tr("It is shown under Wireless debugging on the phone."),
-                }
+                InputError(
+                    self.tr("Type the phone's address first"),
+                    hint=self.tr("It is shown under Wireless debugging on the phone."),
+                )
             )
             return
         from studio.devices.adb import connect_device
@@ -364,10 +365,10 @@ class DevicesTab(QWidget):
         text = self.server_edit.text().strip()
         if not text:
             self.app.show_error(
-                {
-                    "message": self.tr("Type the adb server's address first"),
-                    "hint": self.tr("For example lab-pc.local:5037"),
-                }
+                InputError(
+                    self.tr("Type the adb server's address first"),
+                    hint=self.tr("For example lab-pc.local:5037"),
+                )
             )
             return
         try:
@@ -375,9 +376,7 @@ class DevicesTab(QWidget):
 
             server = parse_server(text)
         except Exception as exc:
-            from studio.jobs.protocol import error_dict
-
-            self.app.show_error(error_dict(exc), self.tr("Not an adb server address"))
+            self.app.show_error(as_studio_error(exc), self.tr("Not an adb server address"))
             return
         if server.address not in self.remote_servers:
             self.remote_servers.append(server.address)
@@ -454,10 +453,10 @@ class DevicesTab(QWidget):
         device = self.selected_device()
         paths = self.checked_artifacts()
         if device is None or not device.ready:
-            self.app.show_error({"message": self.tr("Select a connected device first")})
+            self.app.show_error(InputError(self.tr("Select a connected device first")))
             return
         if not paths:
-            self.app.show_error({"message": self.tr("Tick at least one artifact to push")})
+            self.app.show_error(InputError(self.tr("Tick at least one artifact to push")))
             return
         self.progress.start()
         self.push_result.clear()
@@ -485,8 +484,8 @@ class DevicesTab(QWidget):
         ]
         self.push_result.setText("\n".join(lines))
 
-    def _push_failed(self, error: dict) -> None:
-        if error.get("type") == "Cancelled":
+    def _push_failed(self, error: StudioError) -> None:
+        if isinstance(error, Cancelled):
             self.progress.finish(self.tr("Cancelled; nothing half-copied was left on the phone."))
             return
         self.progress.finish(self.tr("The push failed."))

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.errors import InputError, StudioError
+from studio.errors import Cancelled, InputError, StudioError, as_studio_error
 from studio.ui.live_runs import LiveRun, cdf
 from studio.ui.theme import plot_colors
 from studio.ui.threads import run_task
@@ -370,7 +370,7 @@ class LatencyTab(QWidget):
                 raise InputError(self.tr("Tick at least one artifact"))
             config = self.config()
         except StudioError as exc:
-            self.app.show_error(exc.to_dict(), self.tr("The benchmark cannot start"))
+            self.app.show_error(exc, self.tr("The benchmark cannot start"))
             return
         by_serial = {d.serial: d for d in self.app.state.devices}
         self.tasks = []
@@ -425,9 +425,9 @@ class LatencyTab(QWidget):
                     continue
                 run._reported = True
                 error = run.result.error
-                if error.__class__.__name__ != "Cancelled":
+                if not isinstance(error, Cancelled):
                     self.app.show_error(
-                        error.to_dict(),
+                        error,
                         self.tr("The benchmark on %1 failed").replace("%1", run.device_name),
                     )
 
@@ -618,9 +618,7 @@ class LatencyTab(QWidget):
                     raise InputError(self.tr("No finished run to export yet"))
                 export_results(results, path)
         except (StudioError, OSError) as exc:
-            from studio.jobs.protocol import error_dict
-
-            self.app.show_error(error_dict(exc), self.tr("The export failed"))
+            self.app.show_error(as_studio_error(exc), self.tr("The export failed"))
             return False
         self.app.statusBar().showMessage(self.tr("Exported %1").replace("%1", path), 5000)
         return True

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.errors import Cancelled, InputError, StudioError, TrustRequired, as_studio_error
 from studio.ui.state import Artifact
 from studio.ui.widgets.errors import sentence
 from studio.ui.widgets.steps import guide_label, next_step_button
@@ -239,10 +240,10 @@ class ModelTab(QWidget):
         params: dict = {"path": self.path_edit.text().strip()}
         if not params["path"]:
             self.app.show_error(
-                {
-                    "message": self.tr("No model file is chosen"),
-                    "hint": self.tr("Browse for a file, or open the sample model."),
-                }
+                InputError(
+                    self.tr("No model file is chosen"),
+                    hint=self.tr("Browse for a file, or open the sample model."),
+                )
             )
             return None
         if self.arch_edit.text().strip():
@@ -261,13 +262,11 @@ class ModelTab(QWidget):
             if not isinstance(value, kind):
                 what = self.tr("a JSON list") if kind is list else self.tr("a JSON object")
                 self.app.show_error(
-                    {
-                        "message": self.tr("The architecture arguments are not %1").replace(
-                            "%1", what
-                        ),
-                        "hint": self.tr('Write them like [10] or {"num_classes": 10}.'),
-                        "details": str(value) if isinstance(value, Exception) else None,
-                    }
+                    InputError(
+                        self.tr("The architecture arguments are not %1").replace("%1", what),
+                        hint=self.tr('Write them like [10] or {"num_classes": 10}.'),
+                        details=str(value) if isinstance(value, Exception) else None,
+                    )
                 )
                 return None
             params[key] = value
@@ -278,9 +277,7 @@ class ModelTab(QWidget):
             try:
                 params["input_shape"] = list(parse_shape(shape))
             except Exception as exc:  # an InputError with a plain message
-                from studio.jobs.protocol import error_dict
-
-                self.app.show_error(error_dict(exc))
+                self.app.show_error(as_studio_error(exc))
                 return None
         return params
 
@@ -323,17 +320,17 @@ class ModelTab(QWidget):
                 Artifact(path=path, target=path.suffix.lstrip("."), size_bytes=path.stat().st_size)
             )
 
-    def _open_failed(self, error: dict, params: dict) -> None:
+    def _open_failed(self, error: StudioError, params: dict) -> None:
         self.busy.setVisible(False)
         self.open_button.setEnabled(True)
-        if error.get("type") == "TrustRequired" and not params.get("trust"):
+        if isinstance(error, TrustRequired) and not params.get("trust"):
             self.ask_trust(error, params)
             return
         self.update_state()
-        if error.get("type") != "Cancelled":
+        if not isinstance(error, Cancelled):
             self.app.show_error(error, self.tr("The model could not be opened"))
 
-    def ask_trust(self, error: dict, params: dict) -> None:
+    def ask_trust(self, error: StudioError, params: dict) -> None:
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(self.tr("Run code from this file?"))
@@ -350,7 +347,7 @@ class ModelTab(QWidget):
                 "Safer: ask for a state dict or .safetensors file, which holds numbers only."
             )
         )
-        box.setDetailedText(error.get("message", "") + "\n" + (error.get("hint") or ""))
+        box.setDetailedText(error.message + "\n" + (error.hint or ""))
         self.trust_button = box.addButton(
             self.tr("I trust it, open it"), QMessageBox.ButtonRole.AcceptRole
         )
@@ -402,10 +399,10 @@ class ModelTab(QWidget):
     def classify(self) -> None:
         image = self.image_edit.text().strip()
         if not self.app.state.model_ready:
-            self.app.show_error({"message": self.tr("Open a runnable model first")})
+            self.app.show_error(InputError(self.tr("Open a runnable model first")))
             return
         if not image:
-            self.app.show_error({"message": self.tr("Choose an image first")})
+            self.app.show_error(InputError(self.tr("Choose an image first")))
             return
         pixmap = QPixmap(image)
         self.image_view.setPixmap(
@@ -433,7 +430,7 @@ class ModelTab(QWidget):
             bar.setFormat(f"{row['probability']:.1%}")
             self.top_table.setCellWidget(i, 1, bar)
 
-    def _classify_failed(self, error: dict) -> None:
+    def _classify_failed(self, error: StudioError) -> None:
         self.classify_button.setEnabled(True)
         self.app.show_error(error, self.tr("Try it failed"))
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.errors import EXIT_INTERNAL
+from studio.errors import InternalError, StudioError
 
 
 def sentence(text: str) -> str:
@@ -29,7 +29,7 @@ def sentence(text: str) -> str:
 class ErrorDialog(QDialog):
     """A non-blocking dialog: message, hint, and a Details button that shows the rest."""
 
-    def __init__(self, error: dict, title: str | None = None, parent: QWidget | None = None):
+    def __init__(self, error: StudioError, title: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.error = error
         self.setWindowTitle(title or self.tr("Something went wrong"))
@@ -43,7 +43,7 @@ class ErrorDialog(QDialog):
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         top.addWidget(icon)
         texts = QVBoxLayout()
-        message = (error.get("message") or self.tr("Unknown error")).rstrip(".") + "."
+        message = (error.message or self.tr("Unknown error")).rstrip(".") + "."
         self.message_label = QLabel(sentence(message))
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -51,7 +51,7 @@ class ErrorDialog(QDialog):
         font.setBold(True)
         self.message_label.setFont(font)
         texts.addWidget(self.message_label)
-        hint = error.get("hint")
+        hint = error.hint
         self.hint_label = QLabel(sentence(hint) if hint else "")
         self.hint_label.setWordWrap(True)
         self.hint_label.setVisible(bool(hint))
@@ -59,8 +59,8 @@ class ErrorDialog(QDialog):
         top.addLayout(texts, 1)
         layout.addLayout(top)
 
-        details = error.get("details") or ""
-        if error.get("exit_code") == EXIT_INTERNAL:  # a bug or a lost worker: the log helps
+        details = error.details or ""
+        if isinstance(error, InternalError):  # a bug or a lost worker: the log helps
             from studio.logs import log_file
 
             details = (details + "\n\n" if details else "") + self.tr("Log file: %1").replace(
@@ -90,7 +90,7 @@ class ErrorDialog(QDialog):
 _open_dialogs: list[ErrorDialog] = []
 
 
-def show_error(parent: QWidget | None, error: dict, title: str | None = None) -> ErrorDialog:
+def show_error(parent: QWidget | None, error: StudioError, title: str | None = None) -> ErrorDialog:
     """Show ``error`` without blocking; the dialog is returned (tests read it)."""
     dialog = ErrorDialog(error, title, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -1,0 +1,84 @@
+"""What crosses the worker boundary comes back as the object it was: errors and results."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+
+import studio
+from studio.errors import (
+    DeviceError,
+    DiskFullError,
+    InternalError,
+    StudioError,
+    TrustRequired,
+    as_studio_error,
+)
+from studio.jobs import protocol
+
+
+def _every_error_class() -> list[type[StudioError]]:
+    """StudioError and its subclasses in every module of the studio outside the UI."""
+    for module in pkgutil.walk_packages(studio.__path__, "studio."):
+        if not module.name.startswith("studio.ui") and not module.name.endswith("__main__"):
+            importlib.import_module(module.name)
+    found, todo = [], [StudioError]
+    while todo:
+        kind = todo.pop()
+        found.append(kind)
+        todo.extend(kind.__subclasses__())
+    return found
+
+
+ERROR_CLASSES = _every_error_class()
+
+
+def _raised(kind: type[StudioError]) -> StudioError:
+    """An instance as the library raises it (a few classes take other arguments)."""
+    if kind is DiskFullError:
+        return kind("/data/out", details="no space left on device")
+    error = kind.__new__(kind)
+    StudioError.__init__(error, f"a {kind.__name__}", "what to do", "where it happened")
+    return error
+
+
+def test_the_error_classes_are_found():
+    names = {kind.__name__ for kind in ERROR_CLASSES}
+    assert {"TrustRequired", "WorkerLost", "DiskFullError", "NoSpaceError"} <= names
+
+
+@pytest.mark.parametrize("kind", ERROR_CLASSES, ids=lambda kind: kind.__name__)
+def test_every_error_class_round_trips_through_the_protocol(kind):
+    error = _raised(kind)
+    line = protocol.encode({"id": 1, "event": protocol.ERROR, "error": error.to_dict()})
+    back = StudioError.from_dict(protocol.decode(line)["error"])
+    assert type(back) is kind
+    assert (back.message, back.hint, back.details) == (error.message, error.hint, error.details)
+    assert back.exit_code == error.exit_code
+    assert back.one_line() == error.one_line()
+    assert str(back) == error.message
+
+
+def test_an_unknown_kind_is_an_internal_error():
+    back = StudioError.from_dict({"type": "SomethingNew", "message": "it broke"})
+    assert type(back) is InternalError and back.message == "it broke"
+    assert type(StudioError.from_dict({})) is InternalError
+
+
+def test_a_kind_this_side_lacks_becomes_the_nearest_one_it_knows():
+    # a DeviceError subclass defined in a module this side never imported
+    doc = {"type": "PhoneLeftError", "bases": ["DeviceError", "StudioError"]}
+    doc.update(message="the phone left", hint="plug it in")
+    back = StudioError.from_dict(doc)
+    assert type(back) is DeviceError and back.hint == "plug it in"
+
+
+def test_other_exceptions_become_internal_errors_that_name_them():
+    error = as_studio_error(KeyError("recipe"))
+    assert type(error) is InternalError and "KeyError" in error.message
+    assert type(as_studio_error(SystemExit(3))) is InternalError
+    trust = TrustRequired("runs code")
+    assert as_studio_error(trust) is trust
+    assert type(StudioError.from_dict(protocol.error_dict(ValueError("x")))) is InternalError

@@ -1,0 +1,74 @@
+"""A failed job or task reaches the window as the StudioError it was raised as."""
+
+from __future__ import annotations
+
+from ui_helpers import click, close_errors, wait_done
+
+from studio.errors import (
+    ArchitectureError,
+    DeviceError,
+    InputError,
+    InternalError,
+    ModelFileError,
+    StudioError,
+)
+from studio.paths import resource
+
+
+def open_with(qtbot, window, path, arch: str = "") -> StudioError:
+    tab = window.model_tab
+    tab.path_edit.setText(str(path))
+    tab.arch_edit.setText(arch)
+    click(qtbot, tab.open_button)
+    job = wait_done(qtbot, tab.inspect_job)
+    assert isinstance(job.error, StudioError), job.error
+    assert window.last_error is not None and window.last_error.error is job.error
+    return job.error
+
+
+def test_a_failed_job_reaches_show_error_as_its_subclass(qtbot, window, tmp_path):
+    bad = tmp_path / "damaged.pt"
+    bad.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
+    error = open_with(qtbot, window, bad)
+    assert type(error) is ModelFileError
+    assert "damaged.pt" in window.last_error.message_label.text()
+    close_errors()
+
+    sample = resource("samples", "digits_cnn.safetensors")
+    error = open_with(qtbot, window, sample, arch="no_such_net")
+    assert type(error) is ArchitectureError
+    assert "no_such_net" in error.message
+    assert not window.last_error.details_button.isEnabled()  # not internal: no log to show
+    close_errors()
+
+
+def test_a_form_error_is_shown_as_an_input_error(qtbot, window):
+    window.model_tab.path_edit.clear()
+    click(qtbot, window.model_tab.open_button)
+    assert type(window.last_error.error) is InputError
+    close_errors()
+
+
+def _unreachable(address):
+    raise DeviceError(f"no phone answers at {address}", hint="check the address")
+
+
+def _broken():
+    return {}["missing"]
+
+
+def test_a_task_fails_with_the_error_it_raised(qtbot):
+    from studio.ui.threads import run_task
+
+    task = run_task("connect", _unreachable, "10.0.0.9:5555")
+    with qtbot.waitSignal(task.failed, timeout=10_000) as signal:
+        pass
+    assert type(signal.args[0]) is DeviceError and signal.args[0] is task.error
+    assert task.error.hint == "check the address"
+
+    task = run_task("broken", _broken)
+    with qtbot.waitSignal(task.failed, timeout=10_000) as signal:
+        pass
+    error = signal.args[0]
+    assert type(error) is InternalError and "KeyError" in error.message
+    assert "Traceback" in error.details and "_broken" in error.details
