@@ -2,7 +2,7 @@
 
     result = DeviceBench("R58M...", "model.pte", BenchConfig(iterations=500),
                          callback=print).run()
-    result.stats.p90_ms; result.export_csv("latency.csv")
+    result.stats.p90_ms; write_results([result], "latency.csv")  # studio.agent.export
 
 :class:`DeviceBench` makes sure the agent runs on the phone
 (:mod:`studio.agent.deployment`), pushes the artifact (verified, atomic), loads the model, runs it and hands

@@ -1,10 +1,10 @@
-"""What a benchmark is asked to do and what it measured: config, events, results, export."""
+"""What a benchmark is asked to do and what it measured: config, events, results.
+
+Files of results are written by :mod:`studio.agent.export`.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +14,6 @@ import numpy as np
 from studio.agent.budget import Budget
 from studio.agent.stats import LatencyStats, SampleSeries
 from studio.errors import InputError, StudioError
-from studio.fileio import write_text_atomic
 from studio.progress import ProgressEvent
 
 
@@ -98,9 +97,25 @@ class BenchResult:
     def ok(self) -> bool:
         return self.error is None
 
+    @property
+    def device_name(self) -> str:
+        """What the device says it is ('Google Pixel 7'), else its serial."""
+        from studio.devices.facts import DeviceFacts
+
+        return DeviceFacts.from_dict(self.device_facts or {}).name or self.device
+
+    @property
+    def virtual(self) -> bool:
+        """Measured on a virtual device of a computer: the numbers are not a phone's."""
+        return bool((self.device_facts or {}).get("virtual"))
+
     def to_dict(self, include_samples: bool = False) -> dict:
+        from studio import __version__
+
         doc = {
             "device": self.device,
+            "device_name": self.device_name,
+            "virtual": self.virtual,
             "artifact": self.artifact,
             "runtime": self.runtime,
             "runtime_version": self.runtime_version,
@@ -116,30 +131,12 @@ class BenchResult:
             "device_facts": self.device_facts,
             "telemetry": self.telemetry,
             "agent": self.agent,
+            "studio_version": __version__,
         }
         if include_samples:
             _index, latency, _t = self.series.arrays()
             doc["latencies_us"] = [round(float(v), 3) for v in latency]
         return doc
-
-    def csv_text(self) -> str:
-        index, latency, t = self.series.arrays()
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["device", "index", "latency_ms", "t_ms"])
-        t0 = t[0] if len(t) else 0.0
-        for i, lat, when in zip(index, latency, t, strict=True):
-            writer.writerow([self.device, int(i), f"{lat / 1e3:.6f}", f"{(when - t0) / 1e3:.3f}"])
-        return out.getvalue()
-
-    def export_csv(self, path: str | Path) -> Path:
-        """One row per sample: device, index, latency (ms), time since the first sample (ms)."""
-        write_text_atomic(path, self.csv_text())
-        return Path(path)
-
-    def export_json(self, path: str | Path) -> Path:
-        write_text_atomic(path, json.dumps(self.to_dict(include_samples=True), indent=1) + "\n")
-        return Path(path)
 
 
 def results_document(results: list[BenchResult]) -> dict:
@@ -148,16 +145,3 @@ def results_document(results: list[BenchResult]) -> dict:
         "runs": [r.to_dict() for r in results],
         "passed": all(r.ok and r.budget["passed"] for r in results),
     }
-
-
-def export_results(results: list[BenchResult], path: str | Path) -> Path:
-    """All runs in one file: ``.csv`` (one row per sample) or ``.json`` (with samples)."""
-    path = Path(path)
-    if path.suffix.lower() == ".csv":
-        texts = [r.csv_text() for r in results]
-        body = texts[0] + "".join(t.split("\n", 1)[1] for t in texts[1:]) if texts else ""
-        write_text_atomic(path, body)
-    else:
-        doc = {"runs": [r.to_dict(include_samples=True) for r in results]}
-        write_text_atomic(path, json.dumps(doc, indent=1) + "\n")
-    return path

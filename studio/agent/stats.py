@@ -66,13 +66,17 @@ def compute(latencies_us: np.ndarray, span_us: float | None = None) -> LatencySt
 class SampleSeries:
     """Samples as they arrive: index, latency (µs), device monotonic start time (µs).
 
-    Thread-safe: one thread adds, others read :meth:`stats` and :meth:`arrays`.
+    Thread-safe: one thread adds, others read :meth:`stats`, :meth:`arrays` and
+    :meth:`view`. The storage doubles when full, so adding costs amortised O(1) copies
+    (``reallocations`` and ``rows_copied`` count them); rows once written never change.
     """
 
     def __init__(self, capacity: int = 4096):
         self._lock = threading.Lock()
-        self._data = np.zeros((capacity, 3), dtype=np.float64)
+        self._data = np.zeros((max(1, capacity), 3), dtype=np.float64)
         self._count = 0
+        self.reallocations = 0
+        self.rows_copied = 0  # rows moved to a grown array
 
     def add(self, rows) -> None:
         """Append rows ``[index, latency_us, t_us]``."""
@@ -84,12 +88,26 @@ class SampleSeries:
             if needed > len(self._data):
                 grown = np.zeros((max(needed, 2 * len(self._data)), 3), dtype=np.float64)
                 grown[: self._count] = self._data[: self._count]
+                self.reallocations += 1
+                self.rows_copied += self._count
                 self._data = grown
             self._data[self._count : needed] = rows
             self._count = needed
 
     def __len__(self) -> int:
         return self._count
+
+    def view(self) -> np.ndarray:
+        """The rows so far, ``[index, latency_us, t_us]``, without copying them (read-only).
+
+        Safe to read while another thread adds: adding writes past the rows shown here,
+        or into a new array.
+        """
+        with self._lock:
+            rows = self._data[: self._count]
+        rows = rows.view()
+        rows.flags.writeable = False
+        return rows
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Copies of (index, latency_us, t_us)."""
@@ -98,10 +116,8 @@ class SampleSeries:
         return data[:, 0], data[:, 1], data[:, 2]
 
     def stats(self) -> LatencyStats:
-        with self._lock:
-            data = self._data[: self._count]
-            if not len(data):
-                return LatencyStats()
-            latencies = data[:, 1].copy()
-            span = float(data[-1, 2] + data[-1, 1] - data[0, 2])
-        return compute(latencies, span)
+        rows = self.view()
+        if not len(rows):
+            return LatencyStats()
+        span = float(rows[-1, 2] + rows[-1, 1] - rows[0, 2])
+        return compute(rows[:, 1], span)

@@ -210,7 +210,8 @@ def run(args) -> int:
 
     from studio.agent.bench import BenchGroup
     from studio.agent.budget import parse_budget
-    from studio.agent.results import BenchConfig, export_results, results_document
+    from studio.agent.export import write_results
+    from studio.agent.results import BenchConfig, results_document
 
     if not Path(args.artifact).is_file():
         raise InputError(f"There is no file {args.artifact}", hint="check the artifact's path")
@@ -244,7 +245,7 @@ def run(args) -> int:
     finally:
         live.finish()
     for target in args.export:
-        export_results(results, target)
+        write_results(results, target)
     if args.json:
         emit_json(results_document(results))
     else:

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 
 MAX_CPUS = 16
 MARK = "@@ms:"
+# What a virtual device's ``getprop`` answers "1" to: numbers measured there are not a phone's.
+VIRTUAL_PROP = "ro.modelstudio.virtual"
 
 
 def facts_script() -> str:
@@ -50,6 +52,7 @@ class DeviceFacts:
     storage_free_bytes: int | None = None
     battery_level: int | None = None
     battery_temperature_c: float | None = None
+    virtual: bool = False  # a virtual device on a computer, not a phone
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -208,6 +211,7 @@ def parse_facts(output: str) -> DeviceFacts:
         storage_free_bytes=free,
         battery_level=_int(battery.get("level")),
         battery_temperature_c=temperature / 10 if temperature is not None else None,
+        virtual=prop(VIRTUAL_PROP) == "1",
     )
 
 

@@ -16,6 +16,7 @@ from studio.agent.bench import BenchGroup, DeviceBench
 from studio.agent.connection import AgentConnection
 from studio.agent.deployment import AGENT_DIR, STATE_FILE, ensure_agent, remove_forward
 from studio.agent.device_profiles import device_runtime_profiles
+from studio.agent.export import write_results
 from studio.agent.results import BenchConfig
 from studio.cli import main
 from studio.errors import AgentError, ModelFileError
@@ -208,9 +209,9 @@ def test_client_results_export_and_agent_reuse(phone, digits_artifacts, tmp_path
     assert last_stats == result.stats
     assert result.telemetry["before"]["rss_bytes"] > 0
 
-    doc = json.loads(result.export_json(tmp_path / "run.json").read_text())
+    doc = json.loads(write_results([result], tmp_path / "run.json").read_text())["runs"][0]
     assert len(doc["latencies_us"]) == 300 and doc["stats"]["count"] == 300
-    with open(result.export_csv(tmp_path / "run.csv"), newline="") as handle:
+    with open(write_results([result], tmp_path / "run.csv"), newline="") as handle:
         assert len(list(csv.DictReader(handle))) == 300
 
     # the agent keeps running on the phone and is found again, not started twice

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from studio.agent.connection import AgentConnection
+from studio.agent.export import write_results
 from studio.agent.local import spawn_local_agent
-from studio.agent.results import BenchConfig, BenchResult, export_results, results_document
+from studio.agent.results import BenchConfig, BenchResult, results_document
 from studio.errors import AgentError, InputError, ModelFileError
 
 
@@ -66,12 +67,12 @@ def test_results_of_several_devices_export_together(tmp_path):
         result.series.add([[i, base + i, 10_000.0 * i] for i in range(4)])
         result.stats = result.series.stats()
         results.append(result)
-    with open(export_results(results, tmp_path / "all.csv"), newline="") as handle:
+    with open(write_results(results, tmp_path / "all.csv"), newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["device"] for r in rows] == ["phone-a"] * 4 + ["phone-b"] * 4
     assert float(rows[5]["latency_ms"]) == pytest.approx(2.001)
     assert float(rows[5]["t_ms"]) == pytest.approx(10.0)
-    doc = json.loads(export_results(results, tmp_path / "all.json").read_text())
+    doc = json.loads(write_results(results, tmp_path / "all.json").read_text())
     assert [len(r["latencies_us"]) for r in doc["runs"]] == [4, 4]
     summary = results_document(results)
     assert summary["passed"] is True

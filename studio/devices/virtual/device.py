@@ -20,6 +20,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from studio.devices.facts import VIRTUAL_PROP
 from studio.devices.virtual.agent_command import NAME as AGENT_COMMAND
 from studio.devices.virtual.commands import default_commands
 from studio.devices.virtual.fs import SandboxFS
@@ -87,6 +88,7 @@ class VirtualDevice:
         ).copy()
         if data_free_bytes is not None:
             self.profile.data_free_bytes = int(data_free_bytes)
+        self.profile.props[VIRTUAL_PROP] = "1"  # what it measures is not a phone's
         self._own_sandbox = sandbox is None
         self.sandbox = Path(sandbox or tempfile.mkdtemp(prefix=f"virtual-{self.profile.name}-"))
         self.sandbox.mkdir(parents=True, exist_ok=True)
