@@ -39,7 +39,7 @@ def run_demo(
     from studio.agent.bench import DeviceBench
     from studio.agent.export import write_results
     from studio.agent.results import BenchConfig, results_document
-    from studio.compat import available_runtimes, check, default_runtimes, detect_kind, load_profile
+    from studio.compat import check, detect_kind, runtimes_to_check
     from studio.convert import Recipe, convert
     from studio.convert.recipe import ModelSource, OutputSettings, QuantizeSettings
     from studio.devices.adb import default_server, kill_server, server_running, start_server
@@ -95,11 +95,8 @@ def run_demo(
 
     # 2. compatibility
     doc["compat"] = []
-    names = available_runtimes()
     for artifact in artifacts:
-        kind = detect_kind(artifact)
-        profiles = [load_profile(n) for n in default_runtimes(kind, names)]
-        verdicts = check(artifact, profiles)
+        verdicts = check(artifact, runtimes_to_check(detect_kind(artifact)))
         entry = {
             "artifact": str(artifact),
             "runtimes": {r.name: r.verdict for r in verdicts.runtimes},

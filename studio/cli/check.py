@@ -71,26 +71,21 @@ def register(sub) -> None:
 
 
 def chosen_profiles(args: argparse.Namespace, kind: str) -> list:
-    """The profiles to check against: named runtimes, profile files, phones' agents."""
-    from studio.compat import available_runtimes, default_runtimes, load_profile, load_profile_file
+    """The profiles to check against: named runtimes, profile files, phones' agents
+    (:func:`studio.compat.runtimes_to_check` decides)."""
+    from studio.compat import load_profile, load_profile_file, runtimes_to_check
 
-    names = list(dict.fromkeys(args.runtime))
-    profiles = [load_profile(name) for name in names]
-    profiles += [load_profile_file(path) for path in args.profile]
+    named = [load_profile(name) for name in dict.fromkeys(args.runtime)]
+    named += [load_profile_file(path) for path in args.profile]
+    phones = []
     if args.device:
         from studio.agent.device_profiles import device_runtime_profiles
         from studio.progress import TerminalProgress, no_progress
 
         progress = no_progress if args.json else TerminalProgress()
         for serial in args.device:
-            profiles += [
-                p
-                for p in device_runtime_profiles(serial, args.adb_server, progress)
-                if kind in p.formats or (kind == "pt" and p.family == "pytorch-lite")
-            ]
-    if not profiles:
-        profiles = [load_profile(name) for name in default_runtimes(kind, available_runtimes())]
-    return profiles
+            phones += device_runtime_profiles(serial, args.adb_server, progress)
+    return runtimes_to_check(kind, named, phones, phones_only=True)
 
 
 def list_runtimes(args: argparse.Namespace) -> int:
@@ -150,6 +145,8 @@ def _print_report(report, fixes) -> None:
             print(f"  {'':<{width}}    - {problem}", file=out)
         for advice in r.advice:
             print(f"  {'':<{width}}    > {advice}", file=out)
+        for fix in r.fixes:
+            print(f"  {'':<{width}}    > {fix.description}: {fix.option}", file=out)
     print("", file=out)
     names = [r.name for r in report.runtimes]
     op_width = max([len(o.name) for o in report.operators] + [8])

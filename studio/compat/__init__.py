@@ -16,7 +16,8 @@ from studio.compat.profiles import (
     load_profile_file,
     load_profiles,
 )
-from studio.compat.report import CompatReport, RuntimeVerdict, check, default_runtimes
+from studio.compat.report import CompatReport, RuntimeVerdict, check
+from studio.compat.runtimes import runtimes_to_check
 
 __all__ = [
     "CompatReport",
@@ -27,12 +28,12 @@ __all__ = [
     "RuntimeVerdict",
     "available_runtimes",
     "check",
-    "default_runtimes",
     "detect_kind",
     "load_profile",
     "load_profile_file",
     "load_profiles",
     "read_operators",
+    "runtimes_to_check",
 ]
 
 

@@ -22,8 +22,6 @@ from studio.compat.operators import (
     KIND_TITLES,
     ONNX,
     PT,
-    PTE,
-    PTL,
     OperatorSet,
     OperatorUse,
     read_operators,
@@ -204,8 +202,8 @@ def _evaluate_lite(ev: _Evaluation) -> None:
             fix = Fix("backport", high, f"Write the model again at bytecode version {high}")
             ev.verdict.fixes.append(fix)
             ev.verdict.advice.append(
-                f"The app's runtime reads up to version {high}; the studio can write version "
-                f"{high} ({fix.option})."
+                f"The app's runtime reads up to version {high}; the studio can write the model "
+                f"again at version {high}."
             )
         else:
             ev.verdict.advice.append(
@@ -250,8 +248,8 @@ def _evaluate_executorch(ev: _Evaluation) -> None:
     if not ops.delegates and profile.backends and any(op.kind != DELEGATED for op in ops.operators):
         ev.verdict.advice.append(
             f"This program was not lowered to {profile.accelerator or profile.backends[0]}: every "
-            "operator runs as a portable kernel, usually several times slower. Convert it with "
-            "the XNNPACK target."
+            "operator runs as a portable kernel, usually several times slower. Convert it again "
+            "with the XNNPACK backend."
         )
 
 
@@ -293,7 +291,7 @@ def _evaluate_onnx(ev: _Evaluation) -> None:
                 ev.verdict.fixes.append(fix)
                 ev.verdict.advice.append(
                     f"The runtime reads ONNX opsets up to {high}; the studio can convert the "
-                    f"model to opset {high} ({fix.option})."
+                    f"model to opset {high}."
                 )
             elif domain == ONNX_DEFAULT_DOMAIN:
                 ev.verdict.advice.append(
@@ -395,8 +393,7 @@ def _estimate_partitions(ev: _Evaluation) -> None:
             f"{accel} takes only fixed input shapes, and {', '.join(dynamic)} "
             f"{'has' if len(dynamic) == 1 else 'have'} a dynamic dimension, so "
             f"{info.nodes_unsupported_due_to_dynamic_input} of {info.num_nodes} nodes stay on "
-            "the CPU. Convert without a dynamic batch, or fix the shape with "
-            "`python -m onnxruntime.tools.make_dynamic_shape_fixed`."
+            "the CPU. Convert the model again without a dynamic batch size."
         )
     leaving = [op.name for op in ev.ops.operators if ev.status.get(op.name) != DELEGATED_STATUS]
     if info.num_partitions == 0:
@@ -459,17 +456,6 @@ def evaluate(ops: OperatorSet, profile: prof.RuntimeProfile) -> _Evaluation:
         _EVALUATORS[profile.family](ev)
     ev.finish()
     return ev
-
-
-def default_runtimes(kind: str, available: list[str]) -> list[str]:
-    """The runtimes worth checking an artifact of this kind against, when none is named."""
-    family = {PTL: prof.PYTORCH_LITE, PT: prof.PYTORCH_LITE, PTE: prof.EXECUTORCH}.get(
-        kind, prof.ONNXRUNTIME
-    )
-    prefix = {prof.PYTORCH_LITE: "pytorch-lite-", prof.EXECUTORCH: "executorch-"}.get(
-        family, "ort-"
-    )
-    return [name for name in available if name.startswith(prefix)]
 
 
 def check(artifact: str | Path | OperatorSet, runtimes: list[prof.RuntimeProfile]) -> CompatReport:

@@ -170,29 +170,20 @@ def check(params: dict, progress: Progress, cancel: CancelToken) -> dict:
     profiles (RuntimeProfile dicts), export ({"path", "format", "artifact"}) to write one
     artifact's report as HTML or CSV.
     """
-    from studio.compat import (
-        RuntimeProfile,
-        available_runtimes,
-        default_runtimes,
-        detect_kind,
-        load_profile,
-    )
+    from studio.compat import RuntimeProfile, detect_kind, load_profile, runtimes_to_check
     from studio.compat import check as run_check
 
     artifacts = [Path(a) for a in params.get("artifacts") or []]
     if not artifacts:
         raise InputError("no artifact to check", hint="convert the model first")
-    extra = [RuntimeProfile.from_dict(p, "a device's runtime") for p in params.get("profiles", [])]
-    names = params.get("runtimes")
+    phones = [RuntimeProfile.from_dict(p, "a device's runtime") for p in params.get("profiles", [])]
+    named = [load_profile(n) for n in params.get("runtimes") or []]
     reports = []
     for index, artifact in enumerate(artifacts):
         cancel.check()
         progress(ProgressEvent("check", index / len(artifacts), artifact.name))
         kind = detect_kind(artifact)
-        chosen = names or default_runtimes(kind, available_runtimes())
-        profiles = [load_profile(n) for n in chosen]
-        profiles += [p for p in extra if kind in p.formats]
-        report = run_check(artifact, profiles)
+        report = run_check(artifact, runtimes_to_check(kind, named, phones))
         export = params.get("export")
         if export and Path(export.get("artifact", "")) == artifact:
             from studio.compat.export import write_report

@@ -122,10 +122,9 @@ def open_model(path: Path) -> None:
 
 
 def check_artifact(path: Path) -> None:
-    from studio.compat import available_runtimes, check, default_runtimes, detect_kind, load_profile
+    from studio.compat import check, detect_kind, runtimes_to_check
 
-    kind = detect_kind(path)
-    check(path, [load_profile(n) for n in default_runtimes(kind, available_runtimes())])
+    check(path, runtimes_to_check(detect_kind(path)))
 
 
 def read_recipe(path: Path) -> None:
