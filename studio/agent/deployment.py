@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 
 from studio.agent.connection import CONNECT_TIMEOUT, AgentConnection, connect_with_retry
-from studio.errors import AgentError
+from studio.errors import Action, AgentError
 from studio.progress import CancelToken, Progress, no_progress
 
 log = logging.getLogger("studio.agent")
@@ -189,6 +189,7 @@ def ensure_agent(
                 raise AgentError(
                     f"The phone {serial} has no Model Studio agent",
                     hint="benchmark on a virtual device (`model-studio virtual-device`)",
+                    action=Action.VIRTUAL_DEVICE,
                     details=text,
                 )
             if result.code != 0:

@@ -27,7 +27,7 @@ from studio.agent.bundle.archive import TOP, archive_name, write_archive
 from studio.agent.bundle.launcher import LAUNCHER, MANIFEST
 from studio.agent.deployment import AGENT_DIR
 from studio.devices.virtual.agent_command import HOST_AGENT, HOST_AGENT_PROP
-from studio.errors import AgentError
+from studio.errors import Action, AgentError
 from studio.progress import CancelToken, Progress, ProgressEvent, no_progress
 from studio.units import human_bytes
 
@@ -53,6 +53,7 @@ def check_abi(link, serial: str) -> None:
             f"on {BUNDLE_ABI} phones only",
             hint="benchmark on a 64-bit ARM phone, or on a virtual device "
             "(`model-studio virtual-device`)",
+            action=Action.VIRTUAL_DEVICE,
         )
 
 

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from studio.errors import ModelFileError
+from studio.errors import Action, ModelFileError
 
 # Artifact kinds, as detected from the file's content.
 PTL = "ptl"  # PyTorch Lite (mobile bytecode)
@@ -123,6 +123,7 @@ def detect_kind(path: Path) -> str:
         raise ModelFileError(
             f"{path} is a PyTorch checkpoint, not a converted model",
             hint="convert it first with `model-studio convert`",
+            action=Action.CONVERT_FIRST,
         )
     suffix = path.suffix.lower()
     if suffix == ".onnx" or head[:1] == b"\x08":  # ONNX protobuf starts with ir_version (field 1)

@@ -22,6 +22,7 @@ from typing import Any
 from studio.convert.recipe import RANDOM_CALIBRATION, TARGET_TITLES, Recipe
 from studio.convert.report import REPORT_NAME, ArtifactReport, ConversionReport, library_versions
 from studio.errors import (
+    Action,
     Cancelled,
     ConversionError,
     DiskFullError,
@@ -108,7 +109,7 @@ def convert(
         cancel.check()
 
         out = recipe.output_folder
-        created = not out.exists()
+        created = first_missing(out)
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -202,9 +203,22 @@ def convert(
         finally:
             for staged in staged_paths:  # after a failure or cancel: what was built so far
                 staged.unlink(missing_ok=True)
-            if created and not any(out.iterdir()):
-                out.rmdir()  # a failed first conversion leaves no empty folder behind
+            remove_empty_output(out, created)  # a failed first conversion leaves no folder
     return report
+
+
+def planned_stages(recipe: Recipe) -> list[str]:
+    """The stages :func:`convert` reports for ``recipe``, in order."""
+    targets = [t for t in BUILD_ORDER if t in recipe.targets]
+    stages = ["load"]
+    if recipe.quantize.mode == "static":
+        stages.append("calibration data")
+    if recipe.verify.enabled:
+        stages.append("verification data")
+    stages += [f"build {t}" for t in targets]
+    if recipe.verify.enabled:
+        stages += ["verify: eager reference"] + [f"verify {t}" for t in targets]
+    return stages + ["publish"]
 
 
 def _report(recipe, model_info, input_spec, stages, artifacts, calibration, verify_samples):
@@ -248,6 +262,44 @@ STAGING_PREFIX = ".staging-"
 # A staged file this old is stale even when its process id is in use again.
 STALE_AFTER_SECONDS = 24 * 3600
 _STAGED_NAME = re.compile(re.escape(STAGING_PREFIX) + r"(\d+)-[0-9a-f]{8}-.")
+
+
+def first_missing(folder: Path) -> Path | None:
+    """The outermost of ``folder`` and its parents that does not exist yet, or None."""
+    missing = None
+    for path in (folder, *folder.parents):
+        if path.exists():
+            break
+        missing = path
+    return missing
+
+
+def remove_empty_output(folder: Path, created: Path | None) -> None:
+    """Remove ``folder`` and its parents up to ``created`` (what a conversion created, see
+    :func:`first_missing`) while they are empty."""
+    if created is None:
+        return
+    for path in (folder, *folder.parents):
+        try:
+            if any(path.iterdir()):
+                return
+            path.rmdir()
+        except OSError:
+            return
+        if path == created:
+            return
+
+
+def clean_up_output(folder: Path, created: Path | None) -> list[Path]:
+    """After a conversion that did not finish, killed included (it could not clean up
+    itself): remove the staged files of conversions that are gone and the folders it
+    created if they are empty. Returns the staged files still there (of running ones)."""
+    if folder.is_dir():
+        sweep_stale_staging(folder)
+        remove_empty_output(folder, created)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(STAGING_PREFIX + "*"))
 
 
 def sweep_stale_staging(folder: Path) -> list[Path]:
@@ -312,7 +364,11 @@ def _load(recipe: Recipe, model: Any):
             from studio.model import load_model
 
             if recipe.model_path is None:
-                raise RecipeError("the recipe names no model file", hint="set [model] path")
+                raise RecipeError(
+                    "the recipe names no model file",
+                    hint="set [model] path",
+                    action=Action.RECIPE_MODEL,
+                )
             model = load_model(
                 recipe.model_path,
                 arch=recipe.model.arch,
@@ -339,6 +395,7 @@ def _load(recipe: Recipe, model: Any):
         raise InputError(
             "the model's input shape is unknown",
             hint="give --input-shape, e.g. --input-shape 1,3,224,224",
+            action=Action.INPUT_SHAPE,
         )
     if hasattr(module, "eval"):
         module.eval()
@@ -377,6 +434,7 @@ def _check_runs(module, spec: InputSpec) -> None:
         raise InputError(
             f"the model does not run on inputs of shape {shapes}: {first_line(exc)}",
             hint="give the model's input shape with --input-shape (e.g. 1,3,224,224)",
+            action=Action.INPUT_SHAPE,
             details=str(exc),
         ) from None
 

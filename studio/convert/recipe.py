@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from studio.errors import InputError, RecipeError
+from studio.errors import Action, InputError, RecipeError
 from studio.fileio import write_bytes_atomic
 from studio.model.inputs import IMAGE_SUFFIXES, TENSOR_SUFFIXES, InputSpec
 
@@ -259,7 +259,9 @@ class Recipe:
         """
         if not self.model.path and not self.model.arch:
             raise RecipeError(
-                "the recipe names no model", hint="set [model] path (and arch for a state dict)"
+                "the recipe names no model",
+                hint="set [model] path (and arch for a state dict)",
+                action=Action.RECIPE_MODEL,
             )
         targets = list(self.targets)
         if not targets:
@@ -301,6 +303,7 @@ class Recipe:
             raise RecipeError(
                 "calibration data is given but nothing is quantized",
                 hint="add --quantize static, or drop the calibration data",
+                action=Action.STATIC_QUANTIZATION,
             )
 
         opset = self.onnx.opset
@@ -346,6 +349,7 @@ class Recipe:
                 f"the recipe writes to {self.output.folder}, outside the recipe's own folder",
                 hint="a recipe may only name a folder inside its own; give --out to choose "
                 "another output folder",
+                action=Action.OUTPUT_FOLDER,
             )
 
     def _check_values(self) -> None:

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from studio.errors import DeviceError, InputError, StudioError
+from studio.errors import Action, DeviceError, InputError, StudioError
 
 log = logging.getLogger("studio.devices")
 
@@ -273,6 +273,7 @@ def _plain_error(exc: Exception, serial: str | None, server: AdbServer) -> Devic
             return DeviceError(
                 f"There is no phone {serial} on the adb server {server.address}",
                 hint="check the cable or run `model-studio devices` to see the serials",
+                action=Action.DEVICE_LIST,
                 details=text,
             )
         for state in ("unauthorized", "offline", "no permissions", "authorizing"):

@@ -25,7 +25,7 @@ from studio.devices.adb import (
 )
 from studio.devices.facts import DeviceFacts, collect_facts
 from studio.devices.link import DeviceLink, list_devices, open_host_stream, read_block
-from studio.errors import DeviceError
+from studio.errors import Action, DeviceError
 
 log = logging.getLogger("studio.devices")
 
@@ -168,6 +168,7 @@ def find_device(serial: str, server: AdbServer | str | None = None) -> DeviceLin
         raise DeviceError(
             f"There is no phone {serial} on the adb server {server.address}",
             hint=f"connected serials: {known}; check the cable, or run `model-studio devices`",
+            action=Action.DEVICE_LIST,
         )
     if state != "device":
         raise DeviceError(f"The phone {serial} is {state}", hint=guidance_for(state))

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import platformdirs
 
-from studio.errors import ArchitectureError, TrustRequired
+from studio.errors import Action, ArchitectureError, TrustRequired
 from studio.model import sample
 from studio.model.loaded import Candidate
 from studio.paths import APP_NAME, resource
@@ -134,6 +134,7 @@ def build(name: str, **kwargs):
             f"there is no architecture called {name!r} in the catalogue",
             hint="run `model-studio inspect FILE` without --arch to detect it, or give a factory "
             "spec like mypackage.nets:MyNet",
+            action=Action.ARCHITECTURE,
         )
     if name == sample.ARCHITECTURE:
         return sample.DigitsNet(**kwargs)
@@ -383,6 +384,7 @@ def build_from_spec(spec: str, args: list | None, kwargs: dict | None, trust: bo
         raise ArchitectureError(
             f"{spec} failed to build the model: {type(exc).__name__}: {exc}",
             hint="check --arch-args and --arch-kwargs",
+            action=Action.ARCHITECTURE_ARGUMENTS,
         ) from None
     import torch
 

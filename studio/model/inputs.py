@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.errors import InputError
+from studio.errors import Action, InputError
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
@@ -216,11 +216,13 @@ def parse_shape(text: str) -> tuple[int, ...]:
         raise InputError(
             f"input shape {text!r} is not a list of whole numbers",
             hint="write it like --input-shape 1,3,224,224",
+            action=Action.INPUT_SHAPE,
         ) from None
     if not shape or any(d <= 0 for d in shape):
         raise InputError(
             f"input shape {text!r} must have at least one dimension, all positive",
             hint="write it like --input-shape 1,3,224,224",
+            action=Action.INPUT_SHAPE,
         )
     check_tensor("input", shape, "float32")
     return shape

@@ -8,7 +8,7 @@ import warnings
 import zipfile
 from pathlib import Path
 
-from studio.errors import ArchitectureError, ModelFileError, StudioError, TrustRequired
+from studio.errors import Action, ArchitectureError, ModelFileError, StudioError, TrustRequired
 from studio.model import architectures, formats, sample
 from studio.model import loaded as fmt
 from studio.model.inputs import InputSpec, Preprocess, TensorSpec, default_preprocess_for
@@ -415,6 +415,7 @@ def _load_weights(module, state: dict, arch: str, file_name: str) -> None:
         raise ArchitectureError(
             f"the weights in {file_name} do not fit {arch}: {mismatch.summary()}",
             hint="run inspect without --arch to see which architectures match, or check --arch-kwargs",
+            action=Action.ARCHITECTURE,
         )
     try:
         module.load_state_dict(state, strict=True)
@@ -441,4 +442,5 @@ def require_module(model: LoadedModel):
             else ""
         ),
         hint="give --arch NAME (a torchvision name) or a factory spec like mypackage.nets:MyNet",
+        action=Action.ARCHITECTURE,
     )
