@@ -11,6 +11,7 @@ import pytest
 SCRIPT = r"""
 import json, sys
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QWidget
 from studio.ui.app import create_app
 app = create_app("")
 from studio.ui.main_window import MainWindow
@@ -28,15 +29,25 @@ def tick():
         tab.classify()
     elif steps == ["opened"] and tab.classify_job is not None and tab.classify_job.done:
         steps.append("classified")
+        with open(sys.argv[2]) as report:  # converted artifacts: the later tabs have work
+            window.state.set_conversion(json.load(report))
+        for key in ("convert", "compat", "devices", "latency"):
+            window.tab(key)  # built, even while disabled (Latency: no phone here)
         for key in ("convert", "compat", "devices", "latency", "model"):
             window.go_to(key)
         window.convert_tab.recipe_changed()
         window.show_about()
-    elif steps == ["opened", "classified"] and "torch:" in window.about_box.informativeText():
+    elif (steps == ["opened", "classified"] and "torch:" in window.about_box.informativeText()
+          and window.compat_tab.job is not None and window.compat_tab.job.done):
+        tabs = sorted({type(w).__name__ for w in window.findChildren(QWidget)
+                       if type(w).__name__.endswith("Tab")})  # those built
         heavy = sorted(m for m in ("torch", "executorch", "onnxruntime", "onnx")
                        if m in sys.modules)
         print(json.dumps({"heavy": heavy, "top": tab.top_table.rowCount(),
-                          "pyside": "PySide6" in sys.modules}))
+                          "pyside": "PySide6" in sys.modules, "tabs": tabs,
+                          "checked": window.compat_tab.grid.rowCount(),
+                          "to_measure": window.latency_tab.artifact_list.count(),
+                          "to_push": len(window.devices_tab.checked_artifacts())}))
         window.shutdown()
         app.quit()
 
@@ -49,9 +60,11 @@ app.exec()
 
 
 @pytest.mark.slow
-def test_the_window_never_imports_the_model_stack(tmp_path, adb_server):
+def test_the_window_never_imports_the_model_stack(tmp_path, adb_server, sample_artifacts):
+    report = tmp_path / "conversion.json"
+    report.write_text(json.dumps(sample_artifacts.to_dict(), default=str))
     out = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(tmp_path / "settings.ini")],
+        [sys.executable, "-c", SCRIPT, str(tmp_path / "settings.ini"), str(report)],
         capture_output=True,
         text=True,
         timeout=180,
@@ -60,6 +73,10 @@ def test_the_window_never_imports_the_model_stack(tmp_path, adb_server):
     assert lines, out.stderr[-3000:]
     doc = json.loads(lines[-1])
     assert doc["pyside"] and doc["top"] == 5  # the window was used, through the worker
+    # Every tab was built and has the artifacts: Compatibility checked them all.
+    assert doc["tabs"] == ["CompatTab", "ConvertTab", "DevicesTab", "LatencyTab", "ModelTab"]
+    artifacts = len(sample_artifacts.artifacts)
+    assert doc["checked"] == doc["to_measure"] == doc["to_push"] == artifacts
     assert doc["heavy"] == []
 
 

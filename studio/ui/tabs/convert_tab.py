@@ -44,6 +44,7 @@ from studio.errors import Cancelled, RecipeError, StudioError
 from studio.model.inputs import InputSpec, default_preprocess_for
 from studio.paths import data_dir, resource
 from studio.ui.widgets.badges import verdict_color, verdict_label
+from studio.ui.widgets.errors import on_screen_line
 from studio.ui.widgets.progress import ProgressPanel
 from studio.ui.widgets.steps import guide_label
 from studio.units import human_bytes
@@ -347,7 +348,7 @@ class ConvertTab(QWidget):
         try:
             recipe.validate(check_files=False)
         except RecipeError as exc:
-            return exc.one_line()
+            return on_screen_line(exc)
         return None
 
     def recipe_changed(self, *_args) -> None:
