@@ -1,10 +1,9 @@
 """Loading and describing models.
 
 Importing this package is cheap: torch is imported only when a model is loaded,
-so Qt-side code can use :mod:`studio.model.inputs` without pulling in torch.
+so Qt-side code can use :mod:`studio.model.inputs` without pulling in torch, and
+:mod:`studio.model.sample` without numpy either.
 """
-
-from studio.model.loaded import Candidate, LoadedModel
 
 __all__ = ["Candidate", "LoadedModel", "load_model", "require_module"]
 
@@ -14,4 +13,8 @@ def __getattr__(name: str):
         from studio.model import loader
 
         return getattr(loader, name)
+    if name in ("Candidate", "LoadedModel"):
+        from studio.model import loaded
+
+        return getattr(loaded, name)
     raise AttributeError(name)

@@ -6,8 +6,8 @@ import importlib
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QRect, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -42,6 +42,10 @@ LAZY_SYNC = {
     "latency": ("refresh_choices",),
 }
 LANGUAGES = (("", "English"), ("zh_CN", "简体中文"))
+# The window's size on first start, when the screen has room for it.
+DEFAULT_SIZE = (1180, 800)
+# Room for the window's title bar and borders, which the window manager adds around it.
+FRAME_ALLOWANCE = (16, 40)
 
 
 class MainWindow(QMainWindow):
@@ -248,9 +252,13 @@ class MainWindow(QMainWindow):
         self.last_error = show_error(self, error, title)
         return self.last_error
 
-    def open_model(self, path: str) -> None:
+    def open_model(self, model: str | dict):
+        """Open a model on the Model tab: a path, or how to open it (``path``, ``arch``,
+        ``arch_args``, ``arch_kwargs``, ``input_shape``). Returns the opening job, whose
+        ``succeeded`` comes after ``AppState.model_opened``."""
         self.go_to("model")
-        self.model_tab.open_path(path)
+        params = {"path": str(model)} if isinstance(model, (str, Path)) else dict(model)
+        return self.model_tab.open_model(params)
 
     def open_sample(self) -> None:
         self.go_to("model")
@@ -355,10 +363,31 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1180, 800)
+            self.resize(*DEFAULT_SIZE)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.fit_into(screen.availableGeometry())
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
+
+    def fit_into(self, available: QRect) -> None:
+        """Shrink and move the window so that it and its frame lie inside ``available`` (the
+        screen less its task bars): the status bar and each tab's buttons stay on screen."""
+        room_w = available.width() - FRAME_ALLOWANCE[0]
+        room_h = available.height() - FRAME_ALLOWANCE[1]
+        size = self.size()
+        if (
+            size.width() <= room_w
+            and size.height() <= room_h
+            and available.contains(self.frameGeometry())
+        ):
+            return
+        width, height = min(size.width(), room_w), min(size.height(), room_h)
+        self.resize(width, height)
+        x = available.x() + max(0, (room_w - width) // 2)
+        y = available.y() + max(0, (room_h - height) // 2)
+        self.move(x, y)
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):

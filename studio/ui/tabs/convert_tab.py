@@ -437,7 +437,7 @@ class ConvertTab(QWidget):
                 if getattr(recipe.model, key):
                     params[key] = getattr(recipe.model, key)
             # a recipe records trust but never grants it: opening asks the person again
-            self.app.model_tab.open_model(params)
+            self.app.open_model(params)
         self.set_recipe(recipe)
         return True
 

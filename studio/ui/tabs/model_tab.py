@@ -27,15 +27,27 @@ from PySide6.QtWidgets import (
 )
 
 from studio.errors import Cancelled, InputError, StudioError, TrustRequired, as_studio_error
+from studio.model import sample
 from studio.ui.state import Artifact
 from studio.ui.widgets.errors import sentence
 from studio.ui.widgets.steps import guide_label, next_step_button
+from studio.ui.wording import on_screen
 
 MODEL_FILTER = (
     "Models (*.pt *.pth *.pt2 *.ckpt *.bin *.safetensors *.onnx *.pte *.ptl *.tar);;All files (*)"
 )
-CONVERTED_FORMATS = ("executorch", "pytorch_lite", "onnx")  # studio.model.loaded names
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp);;All files (*)"
+
+
+def code_to_trust(params: dict) -> str:
+    """The file (or module) whose Python code opening ``params`` would run."""
+    from studio.model.architectures import is_factory_spec  # not at start-up: it needs numpy
+
+    arch = params.get("arch") or ""
+    if is_factory_spec(arch):
+        target = arch.rpartition(":")[0]
+        return Path(target).name if target.endswith(".py") else target
+    return Path(params["path"]).name
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -119,7 +131,7 @@ class ModelTab(QWidget):
         self.candidates_label = QLabel(
             self.tr(
                 "This file holds weights only. These architectures fit them best; pick one "
-                "and press Use, or type a factory spec above."
+                "and press Use this architecture, or type it in the Architecture field above."
             )
         )
         self.candidates_label.setWordWrap(True)
@@ -211,6 +223,7 @@ class ModelTab(QWidget):
         self.next_button = next_step_button(
             layout, self.tr("Next: convert it →"), lambda: self.app.go_to("convert")
         )
+        self.app.state.try_result_changed.connect(self.show_try_result)
         self.update_state()
 
     # --- opening -------------------------------------------------------------------------
@@ -223,17 +236,9 @@ class ModelTab(QWidget):
             self.open_clicked()
 
     def open_sample(self) -> None:
-        from studio.paths import resource
-
-        self.arch_edit.clear()
-        self.args_edit.clear()
-        self.kwargs_edit.clear()
-        self.shape_edit.clear()
-        self.path_edit.setText(str(resource("samples", "digits_cnn.safetensors")))
-        self.open_clicked()
-        sample_image = resource("samples", "digits", "3", "digit3_0.png")
-        if sample_image.exists() and not self.image_edit.text():
-            self.image_edit.setText(str(sample_image))
+        self.open_path(str(sample.weights_path()))
+        if sample.example_image().exists():
+            self.image_edit.setText(str(sample.example_image()))
 
     def _params(self) -> dict | None:
         """The opening settings from the form, or None after showing what is wrong."""
@@ -277,7 +282,7 @@ class ModelTab(QWidget):
             try:
                 params["input_shape"] = list(parse_shape(shape))
             except Exception as exc:  # an InputError with a plain message
-                self.app.show_error(as_studio_error(exc))
+                self.show_error(as_studio_error(exc))
                 return None
         return params
 
@@ -286,16 +291,23 @@ class ModelTab(QWidget):
         if params is not None:
             self.open_model(params)
 
-    def open_path(self, path: str) -> None:
-        """Open ``path`` with default settings (menu, drop, recent files)."""
-        self.path_edit.setText(str(path))
-        self.arch_edit.clear()
-        self.args_edit.clear()
-        self.kwargs_edit.clear()
-        self.shape_edit.clear()
-        self.open_clicked()
+    def open_path(self, path: str):
+        """Open ``path`` with default settings (menu, drop, recent files); the job, if any."""
+        return self.open_model({"path": str(path)})
 
-    def open_model(self, params: dict) -> None:
+    def _show_params(self, params: dict) -> None:
+        """Fill the form with how ``params`` opens the model."""
+        self.path_edit.setText(str(params.get("path", "")))
+        self.arch_edit.setText(params.get("arch") or "")
+        for key, edit in (("arch_args", self.args_edit), ("arch_kwargs", self.kwargs_edit)):
+            edit.setText(json.dumps(params[key]) if params.get(key) else "")
+        shape = params.get("input_shape")
+        self.shape_edit.setText(",".join(str(d) for d in shape) if shape else "")
+
+    def open_model(self, params: dict):
+        """Open the model ``params`` describe (path, arch, arch_args, arch_kwargs, input_shape,
+        trust); returns the job."""
+        self._show_params(params)
         if self.inspect_job is not None and not self.inspect_job.done:
             self.app.worker.cancel(self.inspect_job)
         self._pending_params = params
@@ -306,15 +318,16 @@ class ModelTab(QWidget):
         job.succeeded.connect(lambda result, p=params: self._opened(result, p))
         job.failed.connect(lambda error, p=params: self._open_failed(error, p))
         self.inspect_job = job
+        return job
 
     def _opened(self, description: dict, params: dict) -> None:
         self.busy.setVisible(False)
         self.open_button.setEnabled(True)
         self.app.settings.add_recent(params["path"])
         self.app.settings.set_folder("models", params["path"])
-        self.app.state.set_model(description, params)
+        self.app.state.open_model(description, params)
         path = Path(params["path"])
-        if description.get("format") in CONVERTED_FORMATS:
+        if self.app.state.model_kind == "converted":
             # Already converted: it can be checked, pushed and measured as it is.
             self.app.state.add_artifact(
                 Artifact(path=path, target=path.suffix.lstrip("."), size_bytes=path.stat().st_size)
@@ -328,17 +341,22 @@ class ModelTab(QWidget):
             return
         self.update_state()
         if not isinstance(error, Cancelled):
-            self.app.show_error(error, self.tr("The model could not be opened"))
+            self.show_error(error, self.tr("The model could not be opened"))
 
     def ask_trust(self, error: StudioError, params: dict) -> None:
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(self.tr("Run code from this file?"))
-        box.setText(
-            self.tr("Opening %1 runs Python code stored in it.").replace(
-                "%1", Path(params["path"]).name
+        code = code_to_trust(params)
+        if code == Path(params["path"]).name:
+            text = self.tr("Opening %1 runs Python code stored in it.").replace("%1", code)
+        else:
+            text = (
+                self.tr("Opening %1 runs the Python code in %2, the architecture you gave.")
+                .replace("%1", Path(params["path"]).name)
+                .replace("%2", code)
             )
-        )
+        box.setText(text)
         box.setInformativeText(
             self.tr(
                 "Pickled models and .py architecture files can do anything a program on this "
@@ -347,7 +365,7 @@ class ModelTab(QWidget):
                 "Safer: ask for a state dict or .safetensors file, which holds numbers only."
             )
         )
-        box.setDetailedText(error.message + "\n" + (error.hint or ""))
+        box.setDetailedText(error.message + "\n" + (on_screen(error.hint) or ""))
         self.trust_button = box.addButton(
             self.tr("I trust it, open it"), QMessageBox.ButtonRole.AcceptRole
         )
@@ -411,16 +429,22 @@ class ModelTab(QWidget):
             else QPixmap()
         )
         self.classify_button.setEnabled(False)
-        job = self.app.worker.submit(
-            "classify", {"model": self.app.state.model_params, "image": image, "top": 5}
-        )
-        job.succeeded.connect(self._classified)
+        model = dict(self.app.state.model_params)
+        job = self.app.worker.submit("classify", {"model": model, "image": image, "top": 5})
+        job.succeeded.connect(lambda result, m=model: self._classified(result, m))
         job.failed.connect(self._classify_failed)
         self.classify_job = job
 
-    def _classified(self, result: dict) -> None:
-        self.classify_button.setEnabled(True)
-        rows = result.get("top", [])
+    def _classified(self, result: dict, model: dict) -> None:
+        self.classify_button.setEnabled(self.app.state.model_ready)
+        self.app.state.set_try_result(result, model)  # dropped if another model opened since
+
+    def show_try_result(self) -> None:
+        """The open model's answer for the image, or nothing (another model, no image yet)."""
+        result = self.app.state.try_result
+        if result is None:
+            self.image_view.setPixmap(QPixmap())
+        rows = (result or {}).get("top", [])
         self.top_table.setRowCount(len(rows))
         for i, row in enumerate(rows):
             self.top_table.setItem(i, 0, QTableWidgetItem(row["label"]))
@@ -431,8 +455,13 @@ class ModelTab(QWidget):
             self.top_table.setCellWidget(i, 1, bar)
 
     def _classify_failed(self, error: StudioError) -> None:
-        self.classify_button.setEnabled(True)
-        self.app.show_error(error, self.tr("Try it failed"))
+        self.classify_button.setEnabled(self.app.state.model_ready)
+        self.show_error(error, self.tr("Try it failed"))
+
+    def show_error(self, error: StudioError, title: str | None = None) -> None:
+        """``error``, its advice speaking of this tab's fields rather than command-line flags."""
+        error.message, error.hint = on_screen(error.message), on_screen(error.hint)
+        self.app.show_error(error, title)
 
     # --- state ---------------------------------------------------------------------------
 
@@ -486,7 +515,7 @@ class ModelTab(QWidget):
             labels["classes"].setText("–")
         notes = desc.get("notes") or []
         self.notes_label.setVisible(bool(notes))
-        self.notes_label.setText("\n".join("• " + sentence(n) for n in notes))
+        self.notes_label.setText("\n".join("• " + sentence(on_screen(n)) for n in notes))
 
         types = list((desc.get("layer_types") or {}).items())
         self.types_table.setRowCount(len(types))
@@ -519,7 +548,7 @@ class ModelTab(QWidget):
             self.candidates_label.setText(
                 self.tr(
                     "This file holds weights only. These architectures fit them best; pick one "
-                    "and press Use, or type a factory spec above."
+                    "and press Use this architecture, or type it in the Architecture field above."
                 )
             )
         else:
@@ -543,25 +572,37 @@ class ModelTab(QWidget):
         if candidates:
             self.candidates_table.selectRow(0)
 
-        name = Path(desc["path"]).name
-        if state.model_ready:
-            self.guide.setText(
-                self.tr("%1 is open. Next: convert it for a phone on the Convert tab.").replace(
-                    "%1", name
-                )
+        self._explain(state.model_kind, Path(desc["path"]).name)
+
+    def _explain(self, kind: str, name: str) -> None:
+        """The guide and Try it's hint for the open model, by what it is (``AppState.model_kind``)."""
+        try_it = self.tr("Pick an image to see what the model makes of it.")
+        if kind == "runnable":
+            guide = self.tr("%1 is open. Next: convert it for a phone on the Convert tab.")
+        elif kind == "converted":
+            guide = self.tr(
+                "%1 is described below. It is already converted: check it on the "
+                "Compatibility tab, or push it from the Devices tab."
             )
-            self.try_hint.setText(self.tr("Pick an image to see what the model makes of it."))
-        elif show_candidates:
-            self.guide.setText(
-                self.tr("%1 holds weights only: choose its architecture below.").replace("%1", name)
+            try_it = self.tr(
+                "Try it runs the PyTorch model on this computer, and %1 is a converted file. "
+                "To try the model, open the file it was converted from."
             )
-        else:
-            self.guide.setText(
-                self.tr(
-                    "%1 is described below. It is already converted: check it on the "
-                    "Compatibility tab, or push it from the Devices tab."
-                ).replace("%1", name)
+        elif kind == "choose_architecture":
+            guide = self.tr("%1 holds weights only: choose its architecture below.")
+            try_it = self.tr(
+                "Try it needs the model's architecture: pick one of the candidates and press "
+                "Use this architecture, or type it in the Architecture field above."
             )
-            self.try_hint.setText(
-                self.tr("Try it needs a model that runs here (not a converted file).")
+        else:  # unknown_architecture
+            guide = self.tr(
+                "%1 holds weights only, and no architecture Model Studio knows fits them. "
+                "Type the model's architecture in the Architecture field: the .py file that "
+                "defines it and its class, like my_net.py:MyNet. Then press Open."
             )
+            try_it = self.tr(
+                "Try it needs the model's architecture. Type it in the Architecture field "
+                "above (a .py file and its class, like my_net.py:MyNet) and press Open."
+            )
+        self.guide.setText(guide.replace("%1", name))
+        self.try_hint.setText(try_it.replace("%1", name))
