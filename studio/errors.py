@@ -19,16 +19,45 @@ EXIT_UNREACHABLE = 3
 EXIT_INTERNAL = 4
 
 
+class Action:
+    """What the user does about an error, named where it is raised.
+
+    ``hint`` says it in the command line's words (``--arch NAME``); a front end with its
+    own controls shows its own words for the action instead (the GUI names its fields and
+    buttons, see ``studio.ui.widgets.errors.on_screen_hint``).
+    """
+
+    TRUST = "trust"  # confirm that the file's code may run
+    ARCHITECTURE = "architecture"  # name the model's architecture
+    ARCHITECTURE_ARGUMENTS = "architecture-arguments"  # the architecture's arguments
+    INPUT_SHAPE = "input-shape"  # give the model's input shape
+    STATIC_QUANTIZATION = "static-quantization"  # calibration data needs static quantization
+    OUTPUT_FOLDER = "output-folder"  # choose another output folder
+    RECIPE_MODEL = "recipe-model"  # a recipe that names no model
+    CONVERT_FIRST = "convert-first"  # a checkpoint where a converted model is needed
+    VIRTUAL_DEVICE = "virtual-device"  # benchmark on a virtual device instead
+    DEVICE_LIST = "device-list"  # see which phones are connected
+
+
 class StudioError(Exception):
     """Base of all errors meant for the user."""
 
     exit_code = EXIT_BAD_INPUT
+    action: str | None = None  # an Action: what to do, for front ends with their own words
 
-    def __init__(self, message: str, hint: str | None = None, details: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        details: str | None = None,
+        action: str | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.details = details
+        if action is not None:
+            self.action = action
 
     def one_line(self) -> str:
         """The message and hint on one line, as the CLI prints it."""
@@ -46,6 +75,7 @@ class StudioError(Exception):
             "message": self.message,
             "hint": self.hint,
             "details": self.details,
+            "action": self.action,
             "exit_code": self.exit_code,
         }
 
@@ -57,7 +87,11 @@ class StudioError(Exception):
         kind = kinds.get(doc.get("type")) or next(iter(known), InternalError)
         error = kind.__new__(kind)
         StudioError.__init__(
-            error, str(doc.get("message") or ""), doc.get("hint"), doc.get("details")
+            error,
+            str(doc.get("message") or ""),
+            doc.get("hint"),
+            doc.get("details"),
+            doc.get("action"),
         )
         return error
 
@@ -103,6 +137,8 @@ class ModelFileError(InputError):
 
 class TrustRequired(InputError):
     """Loading would run code from the file; the user has not said they trust it."""
+
+    action = Action.TRUST
 
 
 class ArchitectureError(InputError):

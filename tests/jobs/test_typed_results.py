@@ -9,8 +9,10 @@ import pytest
 
 import studio
 from studio.errors import (
+    Action,
     DeviceError,
     DiskFullError,
+    InputError,
     InternalError,
     StudioError,
     TrustRequired,
@@ -56,9 +58,17 @@ def test_every_error_class_round_trips_through_the_protocol(kind):
     back = StudioError.from_dict(protocol.decode(line)["error"])
     assert type(back) is kind
     assert (back.message, back.hint, back.details) == (error.message, error.hint, error.details)
-    assert back.exit_code == error.exit_code
+    assert back.exit_code == error.exit_code and back.action == error.action
     assert back.one_line() == error.one_line()
     assert str(back) == error.message
+
+
+def test_the_action_round_trips_and_a_class_may_name_one():
+    error = StudioError.from_dict(InputError("bad shape", action=Action.INPUT_SHAPE).to_dict())
+    assert type(error) is InputError and error.action == Action.INPUT_SHAPE
+    assert TrustRequired("runs code").action == Action.TRUST
+    assert StudioError.from_dict(TrustRequired("runs code").to_dict()).action == Action.TRUST
+    assert InputError("plain").action is None
 
 
 def test_an_unknown_kind_is_an_internal_error():

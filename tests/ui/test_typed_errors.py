@@ -72,3 +72,49 @@ def test_a_task_fails_with_the_error_it_raised(qtbot):
     error = signal.args[0]
     assert type(error) is InternalError and "KeyError" in error.message
     assert "Traceback" in error.details and "_broken" in error.details
+
+
+def test_an_error_with_command_line_advice_shows_what_to_do_on_screen(qtbot, window, tmp_path):
+    import torch
+
+    sample = resource("samples", "digits_cnn.safetensors")
+    checkpoint = tmp_path / "weights.pt"
+    torch.save({"w": torch.zeros(2)}, checkpoint)
+    for job, params, words in (
+        ("inspect", {"path": str(sample), "arch": "no_such_net"}, "Architecture field"),
+        ("check", {"artifacts": [str(checkpoint)]}, "Convert tab"),
+    ):
+        handle = wait_done(qtbot, window.worker.submit(job, params))
+        assert "--arch" in handle.error.hint or "model-studio" in handle.error.hint
+        dialog = window.show_error(handle.error)
+        shown = dialog.hint_label.text()
+        assert words in shown, shown
+        assert "--" not in shown and "model-studio" not in shown
+        close_errors()
+
+
+def test_the_convert_form_words_its_problems_for_the_screen(qtbot, window, tmp_path):
+    from ui_helpers import open_sample
+
+    open_sample(qtbot, window)
+    window.go_to("convert")
+    convert = window.convert_tab
+    convert.quantize_combo.setCurrentIndex(convert.quantize_combo.findData("none"))
+    convert.calibration_edit.setText(str(tmp_path))
+    text = convert.problem_label.text()
+    assert "static int8 (calibrated)" in text and "Quantization" in text
+    assert "--quantize" not in text
+    assert not convert.convert_button.isEnabled()
+
+
+def test_every_action_has_words_on_screen(qapp):
+    from studio.errors import Action
+    from studio.ui.widgets.errors import on_screen_hint
+
+    actions = [v for k, v in vars(Action).items() if not k.startswith("_")]
+    assert len(actions) >= 10
+    for action in actions:
+        error = InputError("something", hint="pass --flag", action=action)
+        text = on_screen_hint(error)
+        assert text and "--" not in text and "= true" not in text, action
+    assert on_screen_hint(InputError("something", hint="plain advice")) == "plain advice"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.errors import InternalError, StudioError
+from studio.errors import Action, InternalError, StudioError
 
 
 def sentence(text: str) -> str:
@@ -24,6 +24,62 @@ def sentence(text: str) -> str:
     if first.isalpha() and first.islower():
         return text[:1].upper() + text[1:]
     return text
+
+
+def on_screen_hint(error: StudioError) -> str | None:
+    """What to do, in the window's words: the fields and buttons to use for the error's
+    action; the library's own hint when it names no action this window knows."""
+    translate = QCoreApplication.translate  # pyside6-lupdate reads translate(context, text)
+    texts = {
+        Action.TRUST: translate(
+            "ErrorHints",
+            "Open it only if it comes from someone you trust; Model Studio asks before it runs "
+            "the file's code. Safer: ask for a state dict or .safetensors file.",
+        ),
+        Action.ARCHITECTURE: translate(
+            "ErrorHints",
+            "Type the architecture in the Architecture field on the Model tab (a torchvision "
+            "name such as resnet18, or package.module:factory), or leave it empty to detect it.",
+        ),
+        Action.ARCHITECTURE_ARGUMENTS: translate(
+            "ErrorHints",
+            "Check the Architecture field and the Arguments fields on the Model tab.",
+        ),
+        Action.INPUT_SHAPE: translate(
+            "ErrorHints",
+            "Type the model's input shape in the Input shape field on the Model tab, for "
+            "example 1,3,224,224.",
+        ),
+        Action.STATIC_QUANTIZATION: translate(
+            "ErrorHints",
+            "Choose “static int8 (calibrated)” under Quantization on the Convert tab, or clear "
+            "the Calibration field.",
+        ),
+        Action.OUTPUT_FOLDER: translate(
+            "ErrorHints", "Choose another Output folder on the Convert tab and convert again."
+        ),
+        Action.RECIPE_MODEL: translate(
+            "ErrorHints",
+            "Open the model on the Model tab first, then save the recipe again on the Convert tab.",
+        ),
+        Action.CONVERT_FIRST: translate("ErrorHints", "Convert it on the Convert tab first."),
+        Action.VIRTUAL_DEVICE: translate(
+            "ErrorHints",
+            "Benchmark on a virtual device: press Start virtual device on the Devices tab.",
+        ),
+        Action.DEVICE_LIST: translate(
+            "ErrorHints",
+            "Check the cable, then press Refresh on the Devices tab to see the connected phones.",
+        ),
+    }
+    return texts.get(error.action, error.hint)
+
+
+def on_screen_line(error: StudioError) -> str:
+    """The message and the on-screen hint on one line, for a status line or a table cell."""
+    text = error.message.rstrip(".")
+    hint = on_screen_hint(error)
+    return f"{text}. {hint.rstrip('.')}." if hint else f"{text}."
 
 
 class ErrorDialog(QDialog):
@@ -51,7 +107,7 @@ class ErrorDialog(QDialog):
         font.setBold(True)
         self.message_label.setFont(font)
         texts.addWidget(self.message_label)
-        hint = error.hint
+        hint = on_screen_hint(error)
         self.hint_label = QLabel(sentence(hint) if hint else "")
         self.hint_label.setWordWrap(True)
         self.hint_label.setVisible(bool(hint))
