@@ -26,8 +26,9 @@ import subprocess
 import threading
 from pathlib import Path
 
+from studio import artifacts
 from studio.devices.facts import DeviceFacts, facts_script, parse_facts
-from studio.runtimes import SUFFIX_RUNTIMES, implementation
+from studio.runtimes import implementation
 
 log = logging.getLogger("studio.agent")
 
@@ -35,8 +36,8 @@ FACTS_ENV = "MODEL_STUDIO_DEVICE_FACTS"
 PROFILES_ENV = "MODEL_STUDIO_PROFILES_DIR"
 SHIPPED_PROFILES = "agent-profiles"  # beside the studio package, in a bundle
 
-# Runtimes the agent serves (the desktop-only ``eager`` is not one of them).
-AGENT_RUNTIMES: tuple[str, ...] = ("executorch", "pytorch-lite", "torchscript", "onnxruntime")
+# Runtimes the agent serves: those of the artifact formats (not the desktop-only ``eager``).
+AGENT_RUNTIMES: tuple[str, ...] = artifacts.RUNTIMES
 
 _profiles: dict[str, dict] = {}
 _profiles_lock = threading.Lock()
@@ -104,7 +105,7 @@ def runtimes(with_operators: bool) -> list[dict]:
             "available": version is not None,
             "package": chosen.distribution if chosen else None,
             "package_version": chosen.package_version() if chosen else None,
-            "suffixes": [s for s, r in SUFFIX_RUNTIMES.items() if r == name],
+            "suffixes": list(artifacts.suffixes_of(name)),
             "profile": None,
         }
         if with_operators and version is not None:

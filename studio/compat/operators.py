@@ -7,27 +7,22 @@ The readers for each family live in ``ops_torchscript``, ``ops_executorch`` and 
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studio import artifacts
 from studio.errors import Action, ModelFileError
 
-# Artifact kinds, as detected from the file's content.
+# Artifact kinds, as detected from the file's content (studio.artifacts defines them).
 PTL = "ptl"  # PyTorch Lite (mobile bytecode)
 PT = "pt"  # full TorchScript
 PTE = "pte"  # ExecuTorch program
 ONNX = "onnx"
 ORT = "ort"  # ONNX Runtime's flatbuffer format
+assert {PTL, PT, PTE, ONNX, ORT} == set(artifacts.FORMATS)
 
-KIND_TITLES = {
-    PTL: "PyTorch Lite model (.ptl)",
-    PT: "TorchScript model (.pt)",
-    PTE: "ExecuTorch program (.pte)",
-    ONNX: "ONNX model (.onnx)",
-    ORT: "ONNX Runtime model (.ort)",
-}
+KIND_TITLES = {name: f.description for name, f in artifacts.FORMATS.items()}
 
 # Where an operator runs, as recorded in the artifact.
 KERNEL = "kernel"  # an ordinary operator call (TorchScript op, ExecuTorch kernel, ONNX node)
@@ -87,7 +82,7 @@ def detect_kind(path: Path) -> str:
     """The artifact kind from the file's first bytes (and, for zip archives, their members)."""
     try:
         with open(path, "rb") as f:
-            head = f.read(16)
+            head = f.read(artifacts.HEAD_BYTES)
     except FileNotFoundError:
         raise ModelFileError(
             f"{path} does not exist", hint="check the path of the artifact"
@@ -98,39 +93,29 @@ def detect_kind(path: Path) -> str:
         raise ModelFileError(f"{path} cannot be read ({exc.strerror})") from None
     if not head:
         raise ModelFileError(f"{path} is empty", hint="convert the model again")
-    if head[4:8] == b"ET12" or head[4:6] == b"ET":
-        return PTE
-    if head[4:8] == b"ORTM":
-        return ORT
-    if head[4:8] == b"PTMF":
+    try:
+        kind = artifacts.sniff(path, head)
+    except artifacts.DamagedArchive:
+        raise ModelFileError(
+            f"{path} is a damaged archive (truncated or corrupt)",
+            hint="convert the model again",
+        ) from None
+    if kind in artifacts.FORMATS:
+        return kind
+    if kind == artifacts.LITE_FLATBUFFER:
         raise ModelFileError(
             f"{path} is a PyTorch Lite model in the flatbuffer layout, which the studio does not read",
             hint="save it with _save_for_lite_interpreter's default (zip) layout",
         )
-    if head[:2] == b"PK":
-        try:
-            with zipfile.ZipFile(path) as z:
-                names = z.namelist()
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError):  # ValueError: a bad name
-            raise ModelFileError(
-                f"{path} is a damaged archive (truncated or corrupt)",
-                hint="convert the model again",
-            ) from None
-        if any(n.endswith("/bytecode.pkl") or n == "bytecode.pkl" for n in names):
-            return PTL
-        if any("/code/" in n for n in names) and any(n.endswith("constants.pkl") for n in names):
-            return PT
+    if kind in (artifacts.TORCH_SAVE, artifacts.EXPORTED_PROGRAM, artifacts.ZIP):
         raise ModelFileError(
             f"{path} is a PyTorch checkpoint, not a converted model",
             hint="convert it first with `model-studio convert`",
             action=Action.CONVERT_FIRST,
         )
-    suffix = path.suffix.lower()
-    if suffix == ".onnx" or head[:1] == b"\x08":  # ONNX protobuf starts with ir_version (field 1)
-        return ONNX
     raise ModelFileError(
         f"{path} is not a model artifact the studio can check",
-        hint="check reads .ptl, .pt, .pte, .onnx and .ort files",
+        hint=f"check reads {', '.join(f.suffix for f in artifacts.FORMATS.values())} files",
     )
 
 

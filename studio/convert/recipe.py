@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from studio import artifacts
 from studio.errors import Action, InputError, RecipeError
 from studio.fileio import write_bytes_atomic
 from studio.model.inputs import IMAGE_SUFFIXES, TENSOR_SUFFIXES, InputSpec
@@ -32,15 +33,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-TARGETS = ("pt", "ptl", "pte", "onnx", "ort")
-TARGET_SUFFIXES = {"pt": ".pt", "ptl": ".ptl", "pte": ".pte", "onnx": ".onnx", "ort": ".ort"}
-TARGET_TITLES = {
-    "pt": "TorchScript",
-    "ptl": "PyTorch Lite",
-    "pte": "ExecuTorch",
-    "onnx": "ONNX",
-    "ort": "ONNX Runtime format",
-}
+# The targets are the artifact formats (studio.artifacts holds their suffixes and titles).
+TARGETS = artifacts.NAMES
+TARGET_SUFFIXES = {name: f.suffix for name, f in artifacts.FORMATS.items()}
+TARGET_TITLES = {name: f.title for name, f in artifacts.FORMATS.items()}
 CAPTURES = ("auto", "script", "trace", "export")
 QUANTIZE_MODES = ("none", "fp16", "dynamic", "static")
 QUANTIZE_BACKENDS = ("qnnpack", "x86")

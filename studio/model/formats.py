@@ -10,6 +10,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from studio import artifacts
 from studio.errors import ModelFileError
 from studio.model import loaded as fmt
 
@@ -46,10 +47,22 @@ def detect_format(path: str | Path) -> Detected:
         )
     with path.open("rb") as f:
         head = f.read(_HEAD)
+    try:
+        kind = artifacts.sniff(path, head)
+    except artifacts.DamagedArchive as exc:
+        raise ModelFileError(
+            f"{path.name} is a damaged archive ({exc})",
+            hint="the file is probably truncated; copy or save it again",
+        ) from None
 
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return _detect_zip(path)
-    if len(head) >= 8 and head[4:6] == b"ET" and head[6:8].isdigit():
+    if kind in _ARCHIVES:
+        return Detected(_ARCHIVES[kind])
+    if kind == artifacts.ZIP:
+        raise ModelFileError(
+            f"{path.name} is a zip archive, but not one PyTorch wrote",
+            hint="choose the model file itself, not an archive that contains it",
+        )
+    if kind == "pte":
         return Detected(fmt.EXECUTORCH, f"ExecuTorch program (schema {head[4:8].decode()})")
     if _looks_like_safetensors(path, head, size):
         return Detected(fmt.SAFETENSORS)
@@ -57,7 +70,7 @@ def detect_format(path: str | Path) -> Detected:
         return Detected(TORCH_PICKLE, "legacy torch.save format")
     if head[:1] == b"\x80" and 2 <= head[1] <= 5:
         return Detected(TORCH_PICKLE, "plain Python pickle")
-    if _looks_like_onnx(head):
+    if kind == "onnx":
         return Detected(fmt.ONNX)
     if _looks_like_text(head):
         raise ModelFileError(
@@ -71,30 +84,13 @@ def detect_format(path: str | Path) -> Detected:
     )
 
 
-def _detect_zip(path: Path) -> Detected:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:  # ValueError: a bad name
-        raise ModelFileError(
-            f"{path.name} is a damaged archive ({exc})",
-            hint="the file is probably truncated; copy or save it again",
-        ) from None
-    tails = {name.split("/", 1)[1] if "/" in name else name for name in names}
-    if "archive_format" in tails or any(
-        t.startswith("models/") and t.endswith(".json") for t in tails
-    ):
-        return Detected(fmt.EXPORTED_PROGRAM)
-    if "bytecode.pkl" in tails:
-        return Detected(fmt.PYTORCH_LITE)
-    if "constants.pkl" in tails or any(t.startswith("code/") for t in tails):
-        return Detected(fmt.TORCHSCRIPT)
-    if "data.pkl" in tails:
-        return Detected(TORCH_PICKLE)
-    raise ModelFileError(
-        f"{path.name} is a zip archive, but not one PyTorch wrote",
-        hint="choose the model file itself, not an archive that contains it",
-    )
+# What the zip archives PyTorch writes are, as studio.model.loaded names them.
+_ARCHIVES = {
+    artifacts.EXPORTED_PROGRAM: fmt.EXPORTED_PROGRAM,
+    "ptl": fmt.PYTORCH_LITE,
+    "pt": fmt.TORCHSCRIPT,
+    artifacts.TORCH_SAVE: TORCH_PICKLE,
+}
 
 
 def _looks_like_safetensors(path: Path, head: bytes, size: int) -> bool:
@@ -112,15 +108,6 @@ def _looks_like_safetensors(path: Path, head: bytes, size: int) -> bool:
         except (ValueError, UnicodeDecodeError):
             return False
     return True
-
-
-def _looks_like_onnx(head: bytes) -> bool:
-    # ModelProto: field 1 (ir_version, varint) comes first in files written by onnx.
-    return (
-        head[:1] == b"\x08"
-        and 1 <= head[1] <= 30
-        and head[2:3] in (b"\x12", b"\x1a", b"\x22", b"\x3a", b"\x42")
-    )
 
 
 def _looks_like_text(head: bytes) -> bool:

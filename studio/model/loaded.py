@@ -6,21 +6,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studio.artifacts import FORMATS, INSPECT_ONLY_MODEL_FORMATS
 from studio.model.inputs import InputSpec
 
 # Formats, as detected from the file's content.
 STATE_DICT = "state_dict"
 CHECKPOINT = "checkpoint"  # a training checkpoint that nests a state_dict
 SAFETENSORS = "safetensors"
-TORCHSCRIPT = "torchscript"
 EXPORTED_PROGRAM = "exported_program"
 PICKLED_MODULE = "pickled_module"
-ONNX = "onnx"
-EXECUTORCH = "executorch"  # .pte, inspection only
-PYTORCH_LITE = "pytorch_lite"  # .ptl, inspection only
+# The artifact formats the loader opens (studio.artifacts defines them).
+TORCHSCRIPT = FORMATS["pt"].model_format
+ONNX = FORMATS["onnx"].model_format  # inspection only
+EXECUTORCH = FORMATS["pte"].model_format  # .pte, inspection only
+PYTORCH_LITE = FORMATS["ptl"].model_format  # .ptl, inspection only
 
 WEIGHTS_ONLY_FORMATS = {STATE_DICT, CHECKPOINT, SAFETENSORS}
-INSPECT_ONLY_FORMATS = {EXECUTORCH, PYTORCH_LITE, ONNX}
+INSPECT_ONLY_FORMATS = INSPECT_ONLY_MODEL_FORMATS
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from studio import artifacts
 from studio.errors import InputError
 from studio.runtimes.base import Runner, TensorInfo, measure_latency
 
@@ -77,14 +78,9 @@ RUNTIMES: dict[str, tuple[Implementation, ...]] = {
     "eager": (Implementation("studio.runtimes.eager_runner:EagerRunner", "torch", "torch"),),
 }
 
-# artifact suffix -> runtime name
-SUFFIX_RUNTIMES: dict[str, str] = {
-    ".pte": "executorch",
-    ".ptl": "pytorch-lite",
-    ".pt": "torchscript",
-    ".onnx": "onnxruntime",
-    ".ort": "onnxruntime",
-}
+# artifact suffix -> runtime name (studio.artifacts defines them)
+SUFFIX_RUNTIMES: dict[str, str] = {s: f.runtime for s, f in artifacts.BY_SUFFIX.items()}
+assert set(SUFFIX_RUNTIMES.values()) <= set(RUNTIMES)
 
 
 def _implementations(runtime: str) -> tuple[Implementation, ...]:

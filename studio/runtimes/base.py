@@ -19,6 +19,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from studio import artifacts
 from studio.errors import InputError, ModelFileError
 
 # Extra file that conversion stores inside TorchScript and Lite archives: the input spec,
@@ -50,7 +51,13 @@ class Runner(ABC):
     """
 
     runtime: ClassVar[str]  # the runtime's name, as reports and the agent spell it
+    # The artifacts it runs (studio.artifacts gives them for the runtime).
     suffixes: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if "runtime" in cls.__dict__:
+            cls.suffixes = artifacts.suffixes_of(cls.runtime)
 
     def __init__(self) -> None:
         self.path: Path | None = None

@@ -19,7 +19,6 @@ def _tensor_infos(input_spec) -> list[TensorInfo]:
 
 class EagerRunner(TorchModuleRunner):
     runtime = "eager"
-    suffixes = ()
 
     @classmethod
     def from_module(cls, module: torch.nn.Module, input_spec=None, threads: int | None = None):

@@ -21,7 +21,6 @@ from studio.runtimes.executorch_runner import SCALAR_TYPES
 
 class ExecuTorchNumpyRunner(Runner):
     runtime = "executorch"
-    suffixes = (".pte",)
 
     def load(self, path: str | Path, threads: int | None = None) -> None:
         from executorch_numpy_runtime import Runtime

@@ -26,7 +26,6 @@ SCALAR_TYPES = {
 
 class ExecuTorchRunner(Runner):
     runtime = "executorch"
-    suffixes = (".pte",)
 
     def load(self, path: str | Path, threads: int | None = None) -> None:
         from executorch.runtime import Runtime

@@ -12,7 +12,6 @@ from studio.watchdog import deadline
 
 class LiteRunner(TorchModuleRunner):
     runtime = "pytorch-lite"
-    suffixes = (".ptl",)
 
     def load(self, path: str | Path, threads: int | None = None) -> None:
         from torch.jit.mobile import _get_model_bytecode_version, _load_for_lite_interpreter

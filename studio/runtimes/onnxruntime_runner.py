@@ -24,7 +24,6 @@ _ONNX_TYPES = {
 
 class OnnxRuntimeRunner(Runner):
     runtime = "onnxruntime"
-    suffixes = (".onnx", ".ort")
 
     def load(self, path: str | Path, threads: int | None = None) -> None:
         import onnxruntime as ort

@@ -16,7 +16,6 @@ from studio.watchdog import deadline
 
 class TorchScriptRunner(TorchModuleRunner):
     runtime = "torchscript"
-    suffixes = (".pt",)
 
     def load(self, path: str | Path, threads: int | None = None) -> None:
         path = self._check_file(path)

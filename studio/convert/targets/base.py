@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import numpy as np
 import torch
 
+from studio import artifacts
 from studio.convert.capture import Captured, capture_export, capture_torchscript
 from studio.convert.recipe import Recipe
 from studio.model.inputs import InputSpec, SampleSet
@@ -33,11 +34,17 @@ class TargetResult:
 
 
 class Target:
-    """One artifact format. Subclasses set the class attributes and implement ``build``."""
+    """One artifact format. Subclasses set ``name`` (a key of :data:`studio.artifacts.FORMATS`,
+    which gives the suffix and title) and implement ``build``."""
 
     name: ClassVar[str]
     suffix: ClassVar[str]
     title: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        form = artifacts.FORMATS[cls.name]
+        cls.suffix, cls.title = form.suffix, form.title
 
     def build(self, context: BuildContext, path: Path) -> TargetResult:
         raise NotImplementedError

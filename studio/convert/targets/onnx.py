@@ -129,8 +129,6 @@ def reexport_opset(source: str | Path, destination: str | Path, opset: int) -> P
 
 class OnnxTarget(Target):
     name = "onnx"
-    suffix = ".onnx"
-    title = "ONNX"
 
     def build(self, context: BuildContext, path: Path) -> TargetResult:
         recipe = context.recipe

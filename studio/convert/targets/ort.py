@@ -52,8 +52,6 @@ def convert_to_ort(source: str | Path, destination: str | Path) -> Path:
 
 class OrtTarget(Target):
     name = "ort"
-    suffix = ".ort"
-    title = "ONNX Runtime format"
 
     def build(self, context: BuildContext, path: Path) -> TargetResult:
         built = context.cache.get("onnx")

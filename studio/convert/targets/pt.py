@@ -29,8 +29,6 @@ def save_torchscript(module: torch.jit.ScriptModule, path: Path, metadata_json: 
 
 class TorchScriptTarget(Target):
     name = "pt"
-    suffix = ".pt"
-    title = "TorchScript"
 
     def build(self, context: BuildContext, path: Path) -> TargetResult:
         captured, notes = context.torchscript(quantized=True)

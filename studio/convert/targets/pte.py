@@ -54,8 +54,6 @@ def save_program(executorch_program, path: Path) -> None:
 
 class ExecuTorchTarget(Target):
     name = "pte"
-    suffix = ".pte"
-    title = "ExecuTorch"
 
     def build(self, context: BuildContext, path: Path) -> TargetResult:
         recipe = context.recipe

@@ -136,8 +136,6 @@ class _Identity(torch.nn.Module):
 
 class LiteTarget(Target):
     name = "ptl"
-    suffix = ".ptl"
-    title = "PyTorch Lite"
 
     def build(self, context: BuildContext, path: Path) -> TargetResult:
         captured, notes = context.torchscript(quantized=True)

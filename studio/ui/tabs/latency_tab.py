@@ -1,12 +1,15 @@
-"""The Latency tab: benchmark artifacts on devices, live plots, statistics, budgets, export."""
+"""The Latency tab: benchmark artifacts on devices, live plots, statistics, budgets, export.
+
+The tab is a view of a :class:`~studio.ui.latency_run.LatencyRuns`: its plots
+(:class:`~studio.ui.widgets.latency_plots.LatencyPlots`), statistics table and budget
+badge draw what the runs hold; benchmark threads only add samples to the runs.
+"""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -34,73 +37,41 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.agent.capabilities import AGENT_RUNTIMES
 from studio.errors import Cancelled, InputError, StudioError, as_studio_error
-from studio.ui.live_runs import LiveRun, cdf
-from studio.ui.theme import plot_colors
+from studio.ui.latency_run import (
+    UNIT,
+    LatencyRun,
+    LatencyRuns,
+    budget_check_text,
+    cdf,
+    run_queue,
+)
 from studio.ui.threads import run_task
 from studio.ui.widgets.badges import Badge
+from studio.ui.widgets.latency_plots import COLORS, EXPORT_SIZE, LatencyPlots
 from studio.ui.widgets.steps import guide_label
 
 log = logging.getLogger("studio.ui")
 
-RUNTIMES = ("auto", "executorch", "pytorch-lite", "torchscript", "onnxruntime")
+RUNTIMES = ("auto", *AGENT_RUNTIMES)
 REFRESH_MS = 50  # the series redraws at most 20 times a second
 SLOW_EVERY = 4  # histogram, CDF and statistics every 4th time
-SERIES_WINDOW = 2000  # samples shown in the scrolling series per run
-COLORS = ("#1e88e5", "#e53935", "#43a047", "#fb8c00", "#8e24aa", "#00acc1", "#6d4c41", "#546e7a")
 STATS_COLUMNS = ("count", "mean_ms", "p50_ms", "p90_ms", "p99_ms", "min_ms", "max_ms", "throughput")
-
-
-def run_callback(run: LiveRun):
-    """The benchmark callback that feeds ``run`` (called on the benchmark's thread)."""
-
-    def callback(event) -> None:
-        if event.kind == "samples" and event.rows is not None:
-            run.add_rows(event.rows)
-        elif event.kind == "stats":
-            run.stats = event.stats
-        elif event.kind in ("status", "progress"):  # progress: the agent's first push
-            run.status = event.message
-        elif event.kind == "done":
-            run.result = event.result
-            run.status = event.message or "done"
-
-    return callback
-
-
-def bench_device(
-    serial: str, server: str, artifacts: list[str], config, runs: dict, benches: dict, cancel
-) -> list:
-    """Benchmark ``artifacts`` one after another on one device (its own thread)."""
-    from studio.agent.bench import DeviceBench
-
-    results = []
-    for artifact in artifacts:
-        if cancel.cancelled:
-            break
-        run = runs[(serial, artifact)]
-        callback = run_callback(run)
-        bench = DeviceBench(serial, artifact, config, callback=callback, server=server)
-        benches[serial] = bench
-        if cancel.cancelled:
-            break
-        results.append(bench.run())
-    benches.pop(serial, None)
-    return results
+TABLE_ROWS_SHOWN = 3  # the statistics table is never smaller than this many rows
 
 
 class LatencyTab(QWidget):
     def __init__(self, app, parent=None):
         super().__init__(parent)
         self.app = app
-        self.runs: list[LiveRun] = []
-        self.run_map: dict[tuple[str, str], LiveRun] = {}
-        self.benches: dict = {}  # serial -> DeviceBench while it runs
+        self.model = LatencyRuns()
+        self.model.added.connect(self._run_added)
+        self.model.removed.connect(self._run_removed)
         self.tasks: list = []
-        self.curves: dict[tuple[str, str], tuple] = {}
-        self.hist_item = None
         self._ticks = 0
         self._dirty: set = set()
+        self._reported: set = set()  # runs whose end was told (error dialog, status bar)
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(REFRESH_MS)
         self.refresh_timer.timeout.connect(self.refresh)
@@ -114,8 +85,31 @@ class LatencyTab(QWidget):
             ),
         )
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._settings_panel())
 
-        # --- settings --------------------------------------------------------------------
+        right = QSplitter(Qt.Orientation.Vertical)
+        self.plots = LatencyPlots()
+        QGuiApplication.styleHints().colorSchemeChanged.connect(
+            lambda _scheme: self.plots.apply_colors()
+        )
+        right.addWidget(self.plots)
+        self.stats_table = self._stats_table()
+        right.addWidget(self.stats_table)
+        right.setStretchFactor(0, 4)
+        right.setStretchFactor(1, 1)
+        right.setChildrenCollapsible(False)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter, 1)
+        self.app.state.model_opened.connect(self.model_opened)
+        self.update_buttons()
+        cdf([0.0, 1.0])  # numpy loads its quantile code on first use: not mid-stream
+
+    # --- building ------------------------------------------------------------------------
+
+    def _settings_panel(self) -> QWidget:
         settings = QWidget()
         form_layout = QVBoxLayout(settings)
         form_layout.setContentsMargins(0, 0, 0, 0)
@@ -171,9 +165,13 @@ class LatencyTab(QWidget):
         self.start_button.clicked.connect(self.start)
         buttons.addWidget(self.start_button)
         self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setToolTip(self.tr("End the runs measuring now; queued runs go on"))
         self.stop_button.clicked.connect(self.stop)
-        self.stop_button.setEnabled(False)
         buttons.addWidget(self.stop_button)
+        self.stop_all_button = QPushButton(self.tr("Stop all"))
+        self.stop_all_button.setToolTip(self.tr("End the runs measuring now and the queued ones"))
+        self.stop_all_button.clicked.connect(self.stop_all)
+        buttons.addWidget(self.stop_all_button)
         self.clear_button = QPushButton(self.tr("Clear"))
         self.clear_button.clicked.connect(self.clear)
         buttons.addWidget(self.clear_button)
@@ -182,8 +180,9 @@ class LatencyTab(QWidget):
         self.status_label.setWordWrap(True)
         form_layout.addWidget(self.status_label)
         verdict_row = QHBoxLayout()
-        verdict_row.addWidget(QLabel(self.tr("Budget:")))
-        self.budget_badge = Badge(None)
+        self.budget_title = QLabel(self.tr("Budget:"))
+        verdict_row.addWidget(self.budget_title)
+        self.budget_badge = Badge(None, settings)
         verdict_row.addWidget(self.budget_badge)
         verdict_row.addStretch(1)
         form_layout.addLayout(verdict_row)
@@ -201,7 +200,7 @@ class LatencyTab(QWidget):
         self.export_json_button = QPushButton(self.tr("JSON…"))
         self.export_json_button.clicked.connect(lambda: self._export_dialog("json"))
         export_row.addWidget(QLabel(self.tr("Export:")))
-        for button in (self.export_png_button, self.export_csv_button, self.export_json_button):
+        for button in self.export_buttons:
             export_row.addWidget(button)
         form_layout.addLayout(export_row)
         form_layout.addStretch(1)
@@ -211,91 +210,80 @@ class LatencyTab(QWidget):
         scroll.setWidget(settings)
         scroll.setMinimumWidth(360)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        splitter.addWidget(scroll)
+        return scroll
 
-        # --- plots and statistics --------------------------------------------------------
-        right = QSplitter(Qt.Orientation.Vertical)
-        background, foreground = plot_colors()
-        pg.setConfigOptions(antialias=False, background=background, foreground=foreground)
-        self.plots = pg.GraphicsLayoutWidget()
-        self.series_plot = self.plots.addPlot(
-            row=0, col=0, colspan=2, title=self.tr("Latency per inference")
-        )
-        self.series_plot.setLabel("left", self.tr("latency"), units="ms")
-        self.series_plot.setLabel("bottom", self.tr("inference"))
-        self.series_plot.showGrid(x=True, y=True, alpha=0.2)
-        self.series_plot.setDownsampling(auto=True, mode="peak")  # draw no more than the pixels
-        self.series_plot.setClipToView(True)
-        self.series_legend = self.series_plot.addLegend(offset=(-10, 10))
-        self.hist_plot = self.plots.addPlot(row=1, col=0, title=self.tr("Histogram"))
-        self.hist_plot.setLabel("bottom", self.tr("latency"), units="ms")
-        self.hist_plot.setLabel("left", self.tr("count"))
-        self.cdf_plot = self.plots.addPlot(row=1, col=1, title=self.tr("CDF (all runs)"))
-        self.cdf_plot.setLabel("bottom", self.tr("latency"), units="ms")
-        self.cdf_plot.setLabel("left", self.tr("fraction"))
-        self.cdf_plot.setYRange(0, 1)
-        self.cdf_plot.showGrid(x=True, y=True, alpha=0.2)
-        for plot in (self.series_plot, self.hist_plot, self.cdf_plot):
-            plot.setMenuEnabled(False)
-        QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _scheme: self.apply_colors())
-        self.budget_lines: list = []
-        right.addWidget(self.plots)
-        self.stats_table = QTableWidget(0, len(STATS_COLUMNS) + 4)
-        self.stats_table.setHorizontalHeaderLabels(
-            [self.tr("Run"), self.tr("Runtime"), self.tr("Status")]
-            + [
-                self.tr("samples"),
-                self.tr("mean ms"),
-                self.tr("p50 ms"),
-                self.tr("p90 ms"),
-                self.tr("p99 ms"),
-                self.tr("min ms"),
-                self.tr("max ms"),
-                self.tr("per second"),
-            ]
-            + [self.tr("Budget")]
-        )
-        self.stats_table.verticalHeader().setVisible(False)
-        self.stats_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.stats_table.horizontalHeader()
+    def _stats_table(self) -> QTableWidget:
+        headers = [self.tr("Run"), self.tr("Runtime"), self.tr("Status"), self.tr("samples")]
+        headers += [
+            f"{name} {UNIT}"
+            for name in (
+                self.tr("mean"),
+                self.tr("p50"),
+                self.tr("p90"),
+                self.tr("p99"),
+                self.tr("min"),
+                self.tr("max"),
+            )
+        ]
+        headers += [self.tr("per s"), self.tr("Budget")]
+        table = QTableWidget(0, len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        table.setWordWrap(False)
+        header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(0, 230)
-        self.stats_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.stats_table.setMinimumHeight(110)
-        right.addWidget(self.stats_table)
-        right.setStretchFactor(0, 4)
-        right.setStretchFactor(1, 1)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
-        layout.addWidget(splitter, 1)
-        self.update_buttons()
-        cdf(np.array([0.0, 1.0]))  # numpy loads its quantile code on first use: not mid-stream
+        header.setMinimumSectionSize(40)
+        # the run's name and its status take what the numbers leave; both elide
+        for column in (0, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        rows = table.verticalHeader().defaultSectionSize() * TABLE_ROWS_SHOWN
+        scrollbar = table.horizontalScrollBar().sizeHint().height()
+        table.setMinimumHeight(
+            header.sizeHint().height() + rows + scrollbar + 2 * table.frameWidth()
+        )
+        return table
 
-    def apply_colors(self) -> None:
-        """Follow the window's light or dark palette."""
-        background, foreground = plot_colors()
-        self.plots.setBackground(background)
-        for plot in (self.series_plot, self.hist_plot, self.cdf_plot):
-            for name in ("left", "bottom"):
-                axis = plot.getAxis(name)
-                axis.setPen(foreground)
-                axis.setTextPen(foreground)
-            plot.titleLabel.setText(plot.titleLabel.text, color=foreground)
+    @property
+    def export_buttons(self) -> tuple:
+        return (self.export_png_button, self.export_csv_button, self.export_json_button)
+
+    # --- what the tests and the window read -----------------------------------------------
+
+    @property
+    def runs(self) -> list[LatencyRun]:
+        return self.model.runs
+
+    @property
+    def curves(self) -> dict:
+        return self.plots.curves
 
     # --- choices -------------------------------------------------------------------------
+
+    def device_label(self, device) -> str:
+        """'Pixel 7 (virtual)': a virtual device is never shown as a phone."""
+        return device.name + (self.tr(" (virtual)") if self.is_virtual(device) else "")
+
+    @staticmethod
+    def is_virtual(device) -> bool:
+        facts = device.entry.get("facts") or {}
+        return bool(device.virtual or facts.get("virtual"))
 
     def refresh_choices(self) -> None:
         self._fill(
             self.device_list,
-            [
-                (d.serial, d.name + ("" if not d.virtual else self.tr(" (virtual)")))
-                for d in self.app.state.ready_devices
-            ],
+            [(d.serial, self.device_label(d)) for d in self.app.state.ready_devices],
         )
         self._fill(self.artifact_list, [(str(a.path), a.name) for a in self.app.state.artifacts])
         self.update_buttons()
+
+    def model_opened(self) -> None:
+        """Another model: its artifacts are not the previous one's, nor are their runs."""
+        self.artifact_list.clear()
+        self.stop_all()
+        self.clear(force=True)
+        self.refresh_choices()
 
     @staticmethod
     def _fill(widget: QListWidget, entries: list[tuple[str, str]]) -> None:
@@ -374,75 +362,80 @@ class LatencyTab(QWidget):
             return
         by_serial = {d.serial: d for d in self.app.state.devices}
         self.tasks = []
+        self.model.budgets = config.budgets
+        self.plots.set_budgets(config.budgets)
         for serial in devices:
             device = by_serial.get(serial)
             if device is None:
                 continue
-            for artifact in artifacts:
-                self.add_run(LiveRun(serial, device.name, artifact, status=self.tr("waiting")))
+            queue = [
+                self.model.add(
+                    LatencyRun(
+                        serial,
+                        device.name,
+                        artifact,
+                        virtual=self.is_virtual(device),
+                        device_label=self.device_label(device),
+                        status=self.tr("waiting"),
+                    )
+                )
+                for artifact in artifacts
+            ]
             task = run_task(
-                "bench",
-                bench_device,
-                serial,
-                device.server,
-                artifacts,
-                config,
-                self.run_map,
-                self.benches,
+                "bench", run_queue, queue, device.server, config, skipped=self.tr("not run")
             )
             task.finished.connect(self._task_finished)
             self.tasks.append(task)
-        self.budgets = config.budgets
-        self._draw_budget_lines()
         self.refresh_timer.start()
         self.update_buttons()
 
-    def add_run(self, run: LiveRun) -> LiveRun:
-        """Show ``run`` (replacing an earlier one of the same device and artifact)."""
-        old = self.run_map.pop(run.key, None)
-        if old is not None:
-            self.runs.remove(old)
-            self._remove_curves(old)
-        self.runs.append(run)
-        self.run_map[run.key] = run
-        self._curves(run)  # its plot items exist before the samples pour in
-        return run
-
     def stop(self) -> None:
+        """End the runs that measure now; the queued runs start after them."""
+        self.model.stop_measuring()
+
+    def stop_all(self) -> None:
         for task in self.tasks:
             task.cancel()
-        for bench in list(self.benches.values()):
-            bench.stop()
+        self.model.stop_all()
 
     def _task_finished(self) -> None:
-        if not self.running:
-            self.refresh()
-            self.refresh_timer.stop()
-            self.update_buttons()
-            failed = [r for r in self.runs if r.result is not None and r.result.error is not None]
-            for run in failed:
-                if getattr(run, "_reported", False):
-                    continue
-                run._reported = True
-                error = run.result.error
-                if not isinstance(error, Cancelled):
-                    self.app.show_error(
-                        error,
-                        self.tr("The benchmark on %1 failed").replace("%1", run.device_name),
-                    )
-
-    def clear(self) -> None:
         if self.running:
             return
-        for run in list(self.runs):
-            self._remove_curves(run)
-        self.runs.clear()
-        self.run_map.clear()
-        self.hist_plot.clear()
-        self.hist_item = None
+        self.refresh()
+        self.refresh_timer.stop()
+        self.update_buttons()
+        for run in self.runs:
+            if run.result is None or run in self._reported:
+                continue
+            self._reported.add(run)
+            error = run.result.error
+            if error is None:
+                self._tell_measured(run)
+            elif not isinstance(error, Cancelled):
+                self.app.show_error(
+                    error, self.tr("The benchmark on %1 failed").replace("%1", run.device_label)
+                )
+
+    def _tell_measured(self, run: LatencyRun) -> None:
+        stats = run.stats()
+        self.app.statusBar().showMessage(
+            self.tr("%1: p50 %2 %4, p90 %3 %4 over %5 runs")
+            .replace("%1", run.label)
+            .replace("%2", f"{stats.p50_ms:.3f}")
+            .replace("%3", f"{stats.p90_ms:.3f}")
+            .replace("%4", UNIT)
+            .replace("%5", str(stats.count)),
+            15000,
+        )
+
+    def clear(self, force: bool = False) -> None:
+        if self.running and not force:
+            return
+        self.model.clear()
+        self.plots.clear_histogram()
         self.stats_table.setRowCount(0)
-        self.budget_badge.set_verdict(None)
-        self.budget_label.clear()
+        self._reported.clear()
+        self.show_verdict()
         self.telemetry_label.clear()
         self.update_buttons()
 
@@ -452,113 +445,66 @@ class LatencyTab(QWidget):
             not running and bool(self.app.state.ready_devices) and bool(self.app.state.artifacts)
         )
         self.stop_button.setEnabled(running)
+        self.stop_all_button.setEnabled(running)
         self.clear_button.setEnabled(not running and bool(self.runs))
-        has = any(len(r.latencies_ms) for r in self.runs)
-        for button in (self.export_png_button, self.export_csv_button, self.export_json_button):
+        has = self.model.has_samples
+        for button in self.export_buttons:
             button.setEnabled(has and not running)
 
     # --- drawing -------------------------------------------------------------------------
 
-    def _color(self, run: LiveRun) -> str:
-        return COLORS[self.runs.index(run) % len(COLORS)]
+    def color(self, run: LatencyRun) -> str:
+        return COLORS[self.model.index(run) % len(COLORS)]
 
-    def _remove_curves(self, run: LiveRun) -> None:
-        curves = self.curves.pop(run.key, None)
-        if curves:
-            series, cdf_curve = curves
-            self.series_plot.removeItem(series)
-            self.cdf_plot.removeItem(cdf_curve)
-            self.series_legend.removeItem(series)
+    def _run_added(self, run: LatencyRun) -> None:
+        self.plots.add_run(run, self.color(run))  # its plot items exist before samples arrive
 
-    def _curves(self, run: LiveRun):
-        curves = self.curves.get(run.key)
-        if curves is None:
-            pen = pg.mkPen(self._color(run), width=1.5)
-            series = self.series_plot.plot([], [], pen=pen, name=run.label)
-            cdf_curve = self.cdf_plot.plot([], [], pen=pg.mkPen(self._color(run), width=2))
-            curves = self.curves[run.key] = (series, cdf_curve)
-        return curves
-
-    def _draw_budget_lines(self) -> None:
-        for line in self.budget_lines:
-            self.series_plot.removeItem(line)
-        self.budget_lines = []
-        for budget in getattr(self, "budgets", []):
-            if budget.metric == "throughput":
-                continue
-            line = pg.InfiniteLine(
-                pos=budget.limit,
-                angle=0,
-                pen=pg.mkPen("#c62828", style=Qt.PenStyle.DashLine),
-                label=budget.text,
-                labelOpts={"position": 0.04, "color": "#c62828", "anchors": [(0, 1), (0, 1)]},
-            )
-            self.series_plot.addItem(line)
-            self.budget_lines.append(line)
+    def _run_removed(self, run: LatencyRun) -> None:
+        self.plots.remove_run(run)
+        self._dirty.discard(run.key)
+        self._reported.discard(run)
 
     def refresh(self) -> None:
         """Draw what arrived: the series every tick, histogram, CDF and table 5 times a second."""
         self._ticks += 1
         slow = self._ticks % SLOW_EVERY == 0 or not self.running
         for run in self.runs:
-            if run.drain():
+            if run.take_new():
                 self._dirty.add(run.key)
-                series = self._curves(run)[0]
-                lat = run.latencies_ms
-                start = max(0, len(lat) - SERIES_WINDOW)
-                series.setData(np.arange(start, len(lat)), lat[start:])
+                self.plots.draw_series(run)
         if not slow:
             return
         for run in self.runs:
             if run.key in self._dirty:
-                x, y = cdf(run.latencies_ms)
-                self._curves(run)[1].setData(x, y)
-        latest = next((r for r in reversed(self.runs) if len(r.latencies_ms)), None)
+                self.plots.draw_cdf(run)
+        latest = self.model.latest_with_samples()
         if latest is not None and latest.key in self._dirty:
-            counts, edges = np.histogram(latest.latencies_ms, bins=40)
-            if self.hist_item is None:
-                self.hist_item = self.hist_plot.plot([0, 1], [0], stepMode="center", fillLevel=0)
-            color = self._color(latest)
-            self.hist_item.setData(edges, counts)
-            self.hist_item.setPen(pg.mkPen(color))
-            self.hist_item.setBrush(pg.mkBrush(color + "99"))
-            self.hist_plot.setTitle(self.tr("Histogram: %1").replace("%1", latest.label))
+            self.plots.draw_histogram(latest, self.color(latest))
         self._dirty.clear()
         self.show_stats()
 
     def show_stats(self) -> None:
         self.stats_table.setRowCount(len(self.runs))
-        verdicts = []
-        checks_text = []
         telemetry = []
         for row, run in enumerate(self.runs):
-            stats = run.current_stats().to_dict(3)
+            stats = run.stats().to_dict(3)
             result = run.result
             runtime = (result.runtime if result is not None and result.runtime else "") or ""
             status = run.status
-            if result is not None and result.error is not None:
-                status = result.error.one_line()
+            if run.error is not None:
+                status = run.error.one_line()
             cells = [run.label, runtime, status]
             cells += [
                 str(stats[k])
                 if k == "count"
-                else f"{stats[k]:.3f}"
-                if k != "throughput"
                 else f"{stats[k]:.1f}"
+                if k == "throughput"
+                else f"{stats[k]:.3f}"
                 for k in STATS_COLUMNS
             ]
-            budget_text = ""
-            if result is not None and getattr(self, "budgets", None):
-                passed = result.budget.get("passed")
-                verdicts.append("pass" if passed else "fail")
-                budget_text = "✔" if passed else "✖"
-                for check in result.budget.get("checks", []):
-                    value = check.get("value_ms", check.get("value"))
-                    checks_text.append(
-                        f"{run.label}: {check['budget']} → {value} "
-                        + ("✔" if check["passed"] else "✖")
-                    )
-            cells.append(budget_text)
+            checks = result.budget.get("checks", []) if result is not None else []
+            passed = result is not None and result.budget.get("passed")
+            cells.append(("✔" if passed else "✖") if checks else "")
             for col, text in enumerate(cells):
                 item = self.stats_table.item(row, col)
                 if item is None:
@@ -566,16 +512,26 @@ class LatencyTab(QWidget):
                     self.stats_table.setItem(row, col, item)
                 if item.text() != text:
                     item.setText(text)
+                    item.setToolTip(text)
             if result is not None and result.telemetry:
                 telemetry.append(self._telemetry_text(run))
-        if verdicts:
-            self.budget_badge.set_verdict("fail" if "fail" in verdicts else "pass")
-        elif not getattr(self, "budgets", None):
-            self.budget_badge.set_verdict(None)
-        self.budget_label.setText("\n".join(checks_text))
+        self.show_verdict()
         self.telemetry_label.setText("\n".join(t for t in telemetry if t))
 
-    def _telemetry_text(self, run: LiveRun) -> str:
+    def show_verdict(self) -> None:
+        """The budget's badge and checks, once a run with a budget ended; nothing before."""
+        verdict = self.model.verdict()
+        self.budget_badge.set_verdict(verdict)
+        self.budget_title.setVisible(verdict is not None)
+        lines = []
+        for run in self.runs:
+            if run.result is None or run.error is not None:
+                continue
+            for check in run.result.budget.get("checks", []):
+                lines.append(f"{run.label}: {budget_check_text(check)}")
+        self.budget_label.setText("\n".join(lines))
+
+    def _telemetry_text(self, run: LatencyRun) -> str:
         """Memory of the agent and temperatures, before and after the run, when the phone says."""
         before = run.result.telemetry.get("before") or {}
         after = run.result.telemetry.get("after") or {}
@@ -599,6 +555,16 @@ class LatencyTab(QWidget):
         if path:
             self.export(path, fmt)
 
+    def picture(self):
+        """The plots as a picture of :data:`EXPORT_SIZE`, whatever the window's size."""
+        plots = LatencyPlots()
+        try:
+            plots.resize(*EXPORT_SIZE)
+            plots.draw_all(self.model, self.color)
+            return plots.grab().toImage()
+        finally:
+            plots.deleteLater()
+
     def export(self, path: str, fmt: str) -> bool:
         self.app.settings.set_folder("exports", path)
         try:
@@ -606,17 +572,17 @@ class LatencyTab(QWidget):
                 from studio.fileio import atomic_path
 
                 with atomic_path(Path(path)) as tmp:
-                    if not self.plots.grab().save(str(tmp), "PNG"):
+                    if not self.picture().save(str(tmp), "PNG"):
                         raise InputError(
                             self.tr("The picture could not be written to %1").replace("%1", path)
                         )
             else:
-                from studio.agent.results import export_results
+                from studio.agent.export import write_results
 
-                results = [r.result for r in self.runs if r.result is not None]
+                results = self.model.finished()
                 if not results:
                     raise InputError(self.tr("No finished run to export yet"))
-                export_results(results, path)
+                write_results(results, path)
         except (StudioError, OSError) as exc:
             self.app.show_error(as_studio_error(exc), self.tr("The export failed"))
             return False
@@ -624,5 +590,5 @@ class LatencyTab(QWidget):
         return True
 
     def shutdown(self) -> None:
-        self.stop()
+        self.stop_all()
         self.refresh_timer.stop()

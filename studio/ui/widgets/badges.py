@@ -46,6 +46,8 @@ def verdict_label(verdict: str | None) -> str:
 
 
 class Badge(QLabel):
+    """A verdict's pill; hidden while there is no verdict (nothing was checked yet)."""
+
     def __init__(self, verdict: str | None = None, parent=None):
         super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -53,6 +55,11 @@ class Badge(QLabel):
 
     def set_verdict(self, verdict: str | None) -> None:
         self.verdict = verdict
+        if verdict is None:
+            self.hide()
+            return
+        if self.parentWidget() is not None:  # a badge without a parent is no window
+            self.show()
         color = verdict_color(verdict).name()
         self.setText(verdict_label(verdict).upper())
         self.setStyleSheet(
