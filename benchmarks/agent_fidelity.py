@@ -43,12 +43,11 @@ def convert_models(folder: Path, targets: list[str]) -> list[Path]:
 
 def loop_worker(path: Path, threads: int) -> int:
     """Serve chunks on stdin/stdout: a line "N" in, N latencies (µs) as JSON out."""
-    from studio.model.inputs import InputSpec, TensorSpec, random_inputs
+    from studio.model.inputs import runner_inputs
     from studio.runtimes import open_runner
 
     runner = open_runner(path, threads)
-    spec = InputSpec(tuple(TensorSpec(t.name, tuple(t.shape), t.dtype) for t in runner.inputs))
-    inputs = random_inputs(spec, 1, 0).inputs[0]
+    inputs = runner_inputs(runner.inputs).inputs[0]
     infer, clock = runner.infer, time.perf_counter_ns
     print("ready", flush=True)
     for line in sys.stdin:

@@ -38,7 +38,7 @@ from studio import __version__
 from studio.agent import capabilities, protocol, watchdog
 from studio.agent.protocol import Channel, ConnectionClosed, ProtocolError
 from studio.agent.stats import compute
-from studio.errors import StudioError
+from studio.errors import InputError, StudioError
 
 log = logging.getLogger("studio.agent")
 
@@ -546,38 +546,33 @@ class Session:
             return self._file_inputs(spec.get("path"))
         if source != "random":
             raise RequestError(protocol.E_BAD_REQUEST, "inputs 'source' is 'random' or 'file'")
-        from studio.model.inputs import InputSpec, TensorSpec, random_inputs
+        from studio.model.inputs import UnknownShape, random_inputs, runner_spec
 
         seed = spec.get("seed", 0)
         if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
             raise RequestError(protocol.E_BAD_REQUEST, "'seed' must be an integer 0..2**64-1")
         shapes = spec.get("shapes")
-        known = self.runner.inputs
-        if shapes is not None:
-            if not isinstance(shapes, list) or not all(
+        if shapes is not None and (
+            not isinstance(shapes, list)
+            or not all(
                 isinstance(s, list) and all(isinstance(d, int) and 0 < d < 1 << 20 for d in s)
                 for s in shapes
-            ):
-                raise RequestError(protocol.E_BAD_REQUEST, "'shapes' must be lists of sizes")
-            dtypes = [t.dtype for t in known] if len(known) == len(shapes) else []
-            tensors = [
-                TensorSpec(f"input{i}", tuple(s), dtypes[i] if dtypes else "float32")
-                for i, s in enumerate(shapes)
-            ]
-        else:
-            if not known or any(t.shape is None for t in known):
-                raise RequestError(
-                    protocol.E_BAD_REQUEST,
-                    "the model does not record its input shapes; give inputs 'shapes'",
-                )
-            tensors = [
-                TensorSpec(t.name, tuple(1 if d is None else d for d in t.shape), t.dtype)
-                for t in known
-            ]
-        if sum(math.prod(t.shape) for t in tensors) > 1 << 28:  # exact: no int64 overflow
+            )
+        ):
+            raise RequestError(protocol.E_BAD_REQUEST, "'shapes' must be lists of sizes")
+        try:
+            inputs = runner_spec(self.runner.inputs, shapes)
+        except UnknownShape:
+            raise RequestError(
+                protocol.E_BAD_REQUEST,
+                "the model does not record its input shapes; give inputs 'shapes'",
+            ) from None
+        except InputError as exc:
+            raise RequestError(protocol.E_BAD_REQUEST, f"cannot make inputs ({exc})") from None
+        if sum(math.prod(t.shape) for t in inputs.tensors) > 1 << 28:  # exact: no int64 overflow
             raise RequestError(protocol.E_BAD_REQUEST, "the inputs are too large")
         try:
-            return random_inputs(InputSpec(tuple(tensors)), 1, seed).inputs[0]
+            return random_inputs(inputs, 1, seed).inputs[0]
         except (TypeError, ValueError) as exc:
             raise RequestError(protocol.E_BAD_REQUEST, f"cannot make inputs ({exc})") from None
 

@@ -15,11 +15,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from studio.compat.operators import ONNX, PTL, detect_kind
 from studio.convert.recipe import LITE_MIN_BYTECODE
-from studio.errors import ConversionError, InputError, ModelFileError
+from studio.errors import ConversionError, InputError, ModelFileError, StudioError
 from studio.fileio import atomic_path
 from studio.progress import CancelToken, Progress, ProgressEvent, no_progress
 
@@ -192,29 +190,6 @@ def lower_opset(source: Path, destination: Path, opset: int) -> None:
 # ------------------------------------------------------------------ verification
 
 
-def _random_inputs(runner, given: list[list[int]] | None, source: Path, rng) -> list[np.ndarray]:
-    infos = runner.inputs
-    if given:
-        shapes = given
-    elif infos and all(info.shape is not None for info in infos):
-        shapes = [[1 if d is None else d for d in info.shape] for info in infos]
-    else:
-        raise InputError(
-            f"{source.name} does not record its input shape, which verification needs",
-            hint="give it with --input-shape, for example --input-shape 1,3,224,224",
-        )
-    dtypes = (
-        [info.dtype for info in infos] if len(infos) == len(shapes) else ["float32"] * len(shapes)
-    )
-    arrays = []
-    for shape, dtype in zip(shapes, dtypes, strict=True):
-        if dtype.startswith("float"):
-            arrays.append(rng.standard_normal(shape).astype(dtype))
-        else:
-            arrays.append(rng.integers(0, 2, size=shape).astype(dtype))
-    return arrays
-
-
 def verify(
     source: Path,
     output: Path,
@@ -224,31 +199,31 @@ def verify(
 ):
     """Run the original and the fixed artifact on the same random inputs and judge the outputs
     with the tolerances of an unquantized conversion. Returns (verdict, reasons, comparison)."""
-    from studio.convert.compare import compare_outputs, judge, tolerances_for
+    from studio.convert.compare import tolerances_for
+    from studio.convert.verify import verify_against_artifact
+    from studio.model.inputs import UnknownShape, runner_inputs
     from studio.runtimes import open_runner
 
-    original, fixed = open_runner(source), open_runner(output)
-    try:
-        rng = np.random.default_rng(seed)
-        batches = [_random_inputs(original, input_shapes, source, rng) for _ in range(samples)]
+    with open_runner(source) as original:
         try:
-            expected = [original.infer(batch) for batch in batches]
-            actual = [fixed.infer(batch) for batch in batches]
-        except InputError:
-            raise
-        except Exception as exc:  # a wrong --input-shape surfaces as a runtime error
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            inputs = runner_inputs(original.inputs, samples, seed, input_shapes)
+        except UnknownShape:
             raise InputError(
-                f"the model did not run on inputs of shape {[list(b.shape) for b in batches[0]]} "
-                f"({first[:200]})",
-                hint="give the model's input shape with --input-shape",
+                f"{source.name} does not record its input shape, which verification needs",
+                hint="give it with --input-shape, for example --input-shape 1,3,224,224",
             ) from None
-    finally:
-        original.close()
-        fixed.close()
-    comparison = compare_outputs(expected, actual)
-    verdict, reasons = judge(comparison, tolerances_for("none"))
-    return verdict, reasons, comparison, [list(a.shape) for a in batches[0]]
+    shapes = [list(a.shape) for a in inputs.inputs[0]]
+    try:
+        verification = verify_against_artifact(output, source, inputs, tolerances_for("none"))
+    except StudioError:
+        raise
+    except Exception as exc:  # a wrong --input-shape surfaces as a runtime error
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise InputError(
+            f"the model did not run on inputs of shape {shapes} ({first[:200]})",
+            hint="give the model's input shape with --input-shape",
+        ) from None
+    return verification.verdict, verification.reasons, verification.comparison, shapes
 
 
 def apply_fix(

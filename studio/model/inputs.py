@@ -12,6 +12,7 @@ import stat
 import struct
 import warnings
 import zlib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -363,8 +364,53 @@ class SampleSet:
         return len(self.inputs)
 
 
+class UnknownShape(InputError):
+    """An artifact that does not record the shape of its inputs, and none was given."""
+
+
+def runner_spec(tensors: Sequence, shapes: Sequence[Sequence[int]] | None = None) -> InputSpec:
+    """The inputs of a loaded artifact as an :class:`InputSpec`.
+
+    ``tensors`` are what its runner records (``runner.inputs``: name, shape with None for a
+    dimension that varies, dtype); a varying dimension is taken as 1. Given ``shapes`` come
+    first, with the recorded dtypes when there are as many of them (float32 otherwise).
+    Raises :class:`UnknownShape` when neither gives every shape.
+    """
+    known = list(tensors)
+    if shapes is not None:
+        dtypes = (
+            [t.dtype for t in known] if len(known) == len(shapes) else ["float32"] * len(shapes)
+        )
+        return InputSpec(
+            tuple(
+                TensorSpec(f"input{i}", tuple(shape), dtype)
+                for i, (shape, dtype) in enumerate(zip(shapes, dtypes, strict=True))
+            )
+        )
+    if not known or any(t.shape is None for t in known):
+        raise UnknownShape("the model does not record its input shapes")
+    return InputSpec(
+        tuple(
+            TensorSpec(t.name, tuple(1 if d is None else d for d in t.shape), t.dtype)
+            for t in known
+        )
+    )
+
+
+def runner_inputs(
+    tensors: Sequence,
+    count: int = 1,
+    seed: int = 0,
+    shapes: Sequence[Sequence[int]] | None = None,
+) -> SampleSet:
+    """Random inputs for a loaded artifact (see :func:`runner_spec` and :func:`random_inputs`)."""
+    return random_inputs(runner_spec(tensors, shapes), count, seed)
+
+
 def random_inputs(spec: InputSpec, count: int, seed: int = 0) -> SampleSet:
-    """Random inputs matching ``spec``: standard normal floats, small integers otherwise."""
+    """Random inputs matching ``spec``, the same for the same seed wherever they are made
+    (conversion, verification, fixes, the agent): standard normal floats, 0 or 1 for
+    booleans, integers from 0 to 9 otherwise."""
     rng = np.random.default_rng(seed)
     samples = []
     for _ in range(count):

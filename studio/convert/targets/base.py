@@ -20,7 +20,7 @@ import torch
 from studio import artifacts
 from studio.convert.capture import Captured, capture_export, capture_torchscript
 from studio.convert.recipe import Recipe
-from studio.model.inputs import InputSpec, SampleSet
+from studio.model.inputs import InputSpec, SampleSet, random_inputs
 from studio.progress import CancelToken, Progress, ProgressEvent
 
 
@@ -65,17 +65,11 @@ class BuildContext:
 
     @property
     def example(self) -> tuple[torch.Tensor, ...]:
-        """Example inputs of the spec's shapes (deterministic, standard normal)."""
+        """Example inputs of the spec's shapes: the seeded random inputs that verification
+        and the agent use too (:func:`studio.model.inputs.random_inputs`)."""
         if "example" not in self.cache:
-            generator = torch.Generator().manual_seed(0)
-            tensors = []
-            for t in self.input_spec.tensors:
-                dtype = getattr(torch, t.dtype)
-                if dtype.is_floating_point:
-                    tensors.append(torch.randn(t.shape, generator=generator).to(dtype))
-                else:
-                    tensors.append(torch.zeros(t.shape, dtype=dtype))
-            self.cache["example"] = tuple(tensors)
+            arrays = random_inputs(self.input_spec, 1).inputs[0]
+            self.cache["example"] = tuple(torch.from_numpy(a) for a in arrays)
         return self.cache["example"]
 
     @property
