@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 
+from studio import artifacts
 from studio.cli.output import emit_json
 from studio.errors import EXIT_OK, EXIT_VERDICT, InputError
 from studio.progress import TerminalProgress
@@ -31,7 +32,7 @@ def register(sub) -> None:
     parser.add_argument(
         "--runtime",
         default="auto",
-        help="auto (by the file's kind), executorch, pytorch-lite, torchscript or onnxruntime",
+        help=f"auto (by the file's kind), {', '.join(artifacts.RUNTIMES[:-1])} or {artifacts.RUNTIMES[-1]}",
     )
     parser.add_argument("--threads", type=int, default=None, help="CPU threads for the runtime")
     parser.add_argument(
