@@ -3,8 +3,9 @@
 Runs, in order: the bundled resources are there; the bundled adb runs; torch
 computes on the CPU; the model
 worker (``model-studio worker``, as the window starts it) answers a job on the sample
-model; the window opens and closes offscreen (in a child process, so a broken Qt
-install fails one check rather than the whole test); and the demo flow — convert the
+model; the window opens and closes offscreen, and a plot like the Latency tab's is
+painted thousands of times (each in a child process, so a broken Qt install fails one
+check rather than the whole test); and the demo flow — convert the
 sample model, check it, start a virtual phone, push and benchmark there. Prints one
 JSON document (``passed`` and one entry per check) and exits 0 when every check
 passed, 1 otherwise. Every installer build is smoke-tested with it, and it works the
@@ -32,6 +33,9 @@ from studio.launcher import frozen, studio_command
 ONLY_ENV = "MODEL_STUDIO_SELF_TEST_ONLY"
 CHILD_TIMEOUT = 180.0
 DEMO_ITERATIONS = 50
+# Enough renders that a Qt losing references as it paints aborts (a leaking build
+# aborts within a hundred), as it would after a few benchmarks on the Latency tab.
+PLOT_RENDERS = 2000
 
 
 class CheckFailed(Exception):
@@ -109,9 +113,10 @@ def check_worker(work: Path) -> dict:
             proc.wait()
 
 
-def check_window(work: Path) -> dict:
-    """The main window opens and closes offscreen, in a child process."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **{ONLY_ENV: "window-here"})
+def _in_child(name: str) -> dict:
+    """Run the child check ``name`` offscreen in a child process: its facts, or why it
+    failed (a Qt that aborts the process fails this check, not the whole test)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **{ONLY_ENV: name})
     done = subprocess.run(
         studio_command("--self-test"),
         capture_output=True,
@@ -124,11 +129,21 @@ def check_window(work: Path) -> dict:
         (entry,) = doc["checks"]
     except (ValueError, IndexError, KeyError):
         raise CheckFailed(
-            f"the window check exited {done.returncode}: {done.stderr.strip()[-600:]}"
+            f"the {name} check exited {done.returncode}: {done.stderr.strip()[-600:]}"
         ) from None
     if not entry["passed"]:
         raise CheckFailed(entry["error"])
     return entry["facts"]
+
+
+def check_window(work: Path) -> dict:
+    """The main window opens and closes offscreen, in a child process."""
+    return _in_child("window-here")
+
+
+def check_plots(work: Path) -> dict:
+    """Qt paints plots like the Latency tab's thousands of times, in a child process."""
+    return _in_child("plots-here")
 
 
 def check_window_here(work: Path) -> dict:
@@ -144,6 +159,18 @@ def check_window_here(work: Path) -> dict:
     window.close()
     app.processEvents()
     return {"title": title, "qt_platform": platform_name}
+
+
+def check_plots_here(work: Path) -> dict:
+    from studio.ui.app import create_app
+    from studio.ui.qt_health import QtUnusable, check_painting, stress_plots
+
+    create_app()
+    try:
+        lost = check_painting()
+    except QtUnusable as exc:
+        raise CheckFailed(exc.one_line()) from None
+    return {"probe_none_references_lost": lost, **stress_plots(PLOT_RENDERS)}
 
 
 def check_demo(work: Path) -> dict:
@@ -169,9 +196,10 @@ CHECKS: dict[str, Callable[[Path], dict]] = {
     "torch": check_torch,
     "worker": check_worker,
     "window": check_window,
+    "plots": check_plots,
     "demo": check_demo,
 }
-CHILD_CHECKS = {"window-here": check_window_here}
+CHILD_CHECKS = {"window-here": check_window_here, "plots-here": check_plots_here}
 
 
 def _free_port() -> int:

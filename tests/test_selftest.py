@@ -10,7 +10,8 @@ import sys
 import pytest
 
 from studio.launcher import studio_command
-from studio.selftest import CHECKS, self_test
+from studio.selftest import CHECKS, PLOT_RENDERS, self_test
+from studio.ui.qt_health import PROBE_PAIRS
 
 
 def test_the_quick_checks_pass_here():
@@ -54,7 +55,15 @@ def test_a_broken_adb_is_reported_not_raised(tmp_path, monkeypatch):
 
 def test_every_check_has_a_name_and_the_demo_comes_last():
     assert list(CHECKS)[-1] == "demo"
-    assert {"resources", "adb", "torch", "worker", "window", "demo"} == set(CHECKS)
+    assert {"resources", "adb", "torch", "worker", "window", "plots", "demo"} == set(CHECKS)
+
+
+@pytest.mark.slow
+def test_the_plots_check_paints_a_latency_plot_thousands_of_times():
+    (entry,) = self_test(["plots"])["checks"]
+    assert entry["passed"] is True, entry.get("error")
+    assert entry["facts"]["renders"] == PLOT_RENDERS >= 1000
+    assert entry["facts"]["probe_none_references_lost"] < PROBE_PAIRS
 
 
 @pytest.mark.slow

@@ -30,7 +30,13 @@ def create_app(language: str | None = None):
 
 
 def run_gui(model: str | None = None, language: str | None = None) -> int:
-    app = create_app(language)
+    """Open the window; a Qt that cannot show it or would crash it is said in one line
+    (:class:`studio.ui.qt_health.QtUnusable`, or exit code 2 from inside Qt's start)."""
+    from studio.ui import qt_health
+
+    with qt_health.platform_or_exit():
+        app = create_app(language)
+    qt_health.check_painting()
     from studio.ui.main_window import MainWindow
 
     window = MainWindow()
