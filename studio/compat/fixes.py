@@ -52,6 +52,21 @@ class FixResult:
             "reasons": self.reasons,
         }
 
+    @classmethod
+    def from_dict(cls, doc: dict) -> FixResult:
+        """The result that :meth:`to_dict` wrote (the worker's reply to a fix job)."""
+        return cls(
+            action=doc["action"],
+            value=int(doc["value"]),
+            source=Path(doc["source"]),
+            output=Path(doc["output"]),
+            verdict=doc["verification"],
+            max_abs_error=float(doc["max_abs_error"]),
+            samples=int(doc["samples"]),
+            input_shapes=[list(shape) for shape in doc.get("input_shapes") or []],
+            reasons=list(doc.get("reasons") or []),
+        )
+
 
 def parse_fix(text: str) -> tuple[str, int]:
     """``"backport=7"`` -> ``("backport", 7)``; a clear error for anything else."""

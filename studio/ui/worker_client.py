@@ -13,11 +13,13 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
+from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
-from studio.errors import Cancelled, InternalError, StudioError, WorkerLost
+from studio.errors import Cancelled, InternalError, StudioError, WorkerLost, as_studio_error
 from studio.jobs import protocol
+from studio.jobs.results import result_from_dict
 from studio.launcher import studio_command
 
 log = logging.getLogger("studio.ui")
@@ -37,7 +39,7 @@ def worker_command() -> tuple[str, list[str]]:
 
 class JobHandle(QObject):
     progress = Signal(dict)  # a ProgressEvent's fields
-    succeeded = Signal(dict)
+    succeeded = Signal(object)  # the job's result type (studio.jobs.results), else its dict
     failed = Signal(object)  # the StudioError, rebuilt as its own class
     finished = Signal()
 
@@ -46,12 +48,12 @@ class JobHandle(QObject):
         self.id = job_id
         self.job = job
         self.params = params
-        self.result: dict | None = None
+        self.result: Any = None
         self.error: StudioError | None = None
         self.done = False
         self.cancel_requested = False
 
-    def _finish(self, result: dict | None = None, error: StudioError | None = None) -> None:
+    def _finish(self, result: Any = None, error: StudioError | None = None) -> None:
         if self.done:
             return
         self.done = True
@@ -59,7 +61,7 @@ class JobHandle(QObject):
         if error is not None:
             self.failed.emit(error)
         else:
-            self.succeeded.emit(result or {})
+            self.succeeded.emit(result)
         self.finished.emit()
 
 
@@ -276,7 +278,15 @@ class WorkerClient(QObject):
             handle.progress.emit(message)
         elif event == protocol.RESULT:
             self._pending.pop(handle.id, None)
-            handle._finish(result=message.get("result") or {})
+            try:
+                result = result_from_dict(handle.job, message.get("result") or {})
+            except (KeyError, TypeError, ValueError) as exc:  # a reply this window cannot read
+                log.warning(
+                    "job %s sent a result this window cannot read", handle.job, exc_info=True
+                )
+                handle._finish(error=as_studio_error(exc))
+            else:
+                handle._finish(result=result)
         elif event == protocol.ERROR:
             self._pending.pop(handle.id, None)
             handle._finish(error=StudioError.from_dict(message.get("error") or {}))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
 
 import pytest
 
 import studio
+from studio.compat.fixes import FixResult
 from studio.errors import (
     Action,
     DeviceError,
@@ -19,6 +21,7 @@ from studio.errors import (
     as_studio_error,
 )
 from studio.jobs import protocol
+from studio.jobs.results import RESULT_TYPES, result_from_dict
 
 
 def _every_error_class() -> list[type[StudioError]]:
@@ -92,3 +95,37 @@ def test_other_exceptions_become_internal_errors_that_name_them():
     trust = TrustRequired("runs code")
     assert as_studio_error(trust) is trust
     assert type(StudioError.from_dict(protocol.error_dict(ValueError("x")))) is InternalError
+
+
+# --- results -------------------------------------------------------------------------------
+
+EXAMPLES = {
+    FixResult: FixResult(
+        action="backport",
+        value=7,
+        source=Path("/data/model.ptl"),
+        output=Path("/data/model.v7.ptl"),
+        verdict="pass",
+        max_abs_error=1.5e-7,
+        samples=2,
+        input_shapes=[[1, 1, 8, 8]],
+        reasons=["within tolerance"],
+    ),
+}
+
+
+def test_every_registered_result_type_has_an_example():
+    assert set(RESULT_TYPES.values()) <= set(EXAMPLES)
+
+
+@pytest.mark.parametrize("job", sorted(RESULT_TYPES))
+def test_every_job_result_round_trips_through_the_protocol(job):
+    result = EXAMPLES[RESULT_TYPES[job]]
+    line = protocol.encode({"id": 1, "event": protocol.RESULT, "result": result.to_dict()})
+    back = result_from_dict(job, protocol.decode(line)["result"])
+    assert type(back) is type(result)
+    assert back == result
+
+
+def test_a_job_without_a_type_keeps_its_document():
+    assert result_from_dict("versions", {"torch": "2.14"}) == {"torch": "2.14"}

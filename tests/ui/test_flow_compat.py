@@ -3,8 +3,6 @@ operators, an export; a phone's own runtimes beside the built-in ones, and a fix
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from ui_helpers import click, start_virtual_phone, wait_done
 
@@ -60,7 +58,7 @@ def test_a_phones_runtimes_join_the_grid_and_a_fix_makes_a_ptl_ready(qtbot, conv
     click(qtbot, compat.fix_button)
     wait_done(qtbot, compat.fix_job)
     assert compat.fix_job.error is None, compat.fix_job.error
-    fixed = Path(compat.fix_job.result["output"])
+    fixed = compat.fix_job.result.output
     assert fixed.is_file() and any(a.path == fixed for a in window.state.artifacts)
     qtbot.waitUntil(lambda: compat.grid.rowCount() == len(rows) + 1, timeout=60_000)
     assert "ready" in compat.grid.item(grid_rows(compat)[fixed.name], old).text()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.compat.fixes import FixResult
 from studio.errors import Cancelled, StudioError
 from studio.ui.state import Artifact
 from studio.ui.threads import run_task
@@ -373,16 +374,14 @@ class CompatTab(QWidget):
         self.fix_job.succeeded.connect(self._fixed)
         self.fix_job.failed.connect(self._fix_failed)
 
-    def _fixed(self, result: dict) -> None:
+    def _fixed(self, result: FixResult) -> None:
         self.progress.finish(
             self.tr("Wrote %1, verified (largest difference %2).")
-            .replace("%1", Path(result["output"]).name)
-            .replace("%2", f"{result['max_abs_error']:.3g}")
+            .replace("%1", result.output.name)
+            .replace("%2", f"{result.max_abs_error:.3g}")
         )
-        source = next(
-            (a for a in self.app.state.artifacts if str(a.path) == result["source"]), None
-        )
-        output = Path(result["output"])
+        source = next((a for a in self.app.state.artifacts if a.path == result.source), None)
+        output = result.output
         self.app.state.add_artifact(
             Artifact(
                 path=output,
