@@ -21,9 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Formats of converted files, which open to be described, checked and pushed, not run here
-# (studio.model.loaded.INSPECT_ONLY_FORMATS; not imported from there, which needs numpy).
-CONVERTED_FORMATS = frozenset({"executorch", "pytorch_lite", "onnx"})
+from studio.artifacts import INSPECT_ONLY_MODEL_FORMATS
+
+# Formats of converted files, which open to be described, checked and pushed, not run here.
+CONVERTED_FORMATS = INSPECT_ONLY_MODEL_FORMATS
 
 
 class Event:

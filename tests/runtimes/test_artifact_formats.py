@@ -136,3 +136,13 @@ def test_an_onnx_model_without_a_producer_is_still_onnx(tmp_path):
     text = tmp_path / "notes.onnx"
     text.write_bytes(b"these are notes, not a model")
     assert registry.sniff(text) is None
+
+
+def test_the_window_offers_the_registry_runtimes_and_formats():
+    from studio.ui import state
+    from studio.ui.tabs import latency_tab, model_tab
+
+    assert ("auto", *registry.RUNTIMES) == latency_tab.RUNTIMES
+    assert state.CONVERTED_FORMATS == registry.INSPECT_ONLY_MODEL_FORMATS
+    offered = model_tab.MODEL_FILTER.split(";;")[0]
+    assert all(f"*{suffix}" in offered.split("(")[1] for suffix in registry.MODEL_SUFFIXES)

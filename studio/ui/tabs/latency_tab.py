@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.agent.capabilities import AGENT_RUNTIMES
+from studio import artifacts
 from studio.errors import Cancelled, InputError, StudioError, as_studio_error
 from studio.ui.latency_run import (
     UNIT,
@@ -54,7 +54,7 @@ from studio.ui.widgets.steps import guide_label
 
 log = logging.getLogger("studio.ui")
 
-RUNTIMES = ("auto", *AGENT_RUNTIMES)
+RUNTIMES = ("auto", *artifacts.RUNTIMES)
 REFRESH_MS = 50  # the series redraws at most 20 times a second
 SLOW_EVERY = 4  # histogram, CDF and statistics every 4th time
 STATS_COLUMNS = ("count", "mean_ms", "p50_ms", "p90_ms", "p99_ms", "min_ms", "max_ms", "throughput")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio import artifacts
 from studio.errors import Cancelled, InputError, StudioError, TrustRequired, as_studio_error
 from studio.model import sample
 from studio.ui.state import Artifact
@@ -33,9 +34,7 @@ from studio.ui.widgets.errors import sentence
 from studio.ui.widgets.steps import guide_label, next_step_button
 from studio.ui.wording import on_screen
 
-MODEL_FILTER = (
-    "Models (*.pt *.pth *.pt2 *.ckpt *.bin *.safetensors *.onnx *.pte *.ptl *.tar);;All files (*)"
-)
+MODEL_FILTER = f"Models ({' '.join('*' + s for s in artifacts.MODEL_SUFFIXES)});;All files (*)"
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp);;All files (*)"
 
 
