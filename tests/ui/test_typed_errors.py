@@ -93,20 +93,6 @@ def test_an_error_with_command_line_advice_shows_what_to_do_on_screen(qtbot, win
         close_errors()
 
 
-def test_the_convert_form_words_its_problems_for_the_screen(qtbot, window, tmp_path):
-    from ui_helpers import open_sample
-
-    open_sample(qtbot, window)
-    window.go_to("convert")
-    convert = window.convert_tab
-    convert.quantize_combo.setCurrentIndex(convert.quantize_combo.findData("none"))
-    convert.calibration_edit.setText(str(tmp_path))
-    text = convert.problem_label.text()
-    assert "static int8 (calibrated)" in text and "Quantization" in text
-    assert "--quantize" not in text
-    assert not convert.convert_button.isEnabled()
-
-
 def test_every_action_has_words_on_screen(qapp):
     from studio.errors import Action
     from studio.ui.widgets.errors import on_screen_hint
