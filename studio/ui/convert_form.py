@@ -51,7 +51,11 @@ class Problem:
     """Why the form cannot be converted as it stands."""
 
     kind: str  # "no model", "no target", "no calibration", "recipe"
-    detail: str = ""  # for "recipe": the recipe's message
+    error: RecipeError | None = None  # for "recipe": what the recipe's rules say
+
+    @property
+    def detail(self) -> str:
+        return self.error.message if self.error else ""
 
 
 class ConvertForm:
@@ -197,7 +201,7 @@ class ConvertForm:
         try:
             self.recipe().validate(check_files=False)
         except RecipeError as exc:
-            return Problem("recipe", exc.message)
+            return Problem("recipe", exc)
         return None
 
     # --- the recipe ----------------------------------------------------------------------

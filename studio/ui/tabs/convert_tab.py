@@ -1,8 +1,11 @@
-"""The Convert tab: a recipe as a form, Convert with progress and Cancel, the results."""
+"""The Convert tab: a recipe as a form, Convert with progress and Cancel, the results.
+
+The form's state and rules live in :class:`~studio.ui.convert_form.ConvertForm`: the widgets
+show it and tell it what changed.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -28,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.convert.pipeline import clean_up_output, first_missing, planned_stages
 from studio.convert.recipe import (
     CAPTURES,
     EXECUTORCH_BACKENDS,
@@ -35,14 +39,13 @@ from studio.convert.recipe import (
     ONNX_MAX_OPSET,
     ONNX_MIN_OPSET,
     QUANTIZE_MODES,
-    RANDOM_CALIBRATION,
     TARGET_TITLES,
     TARGETS,
     Recipe,
 )
-from studio.errors import Cancelled, RecipeError, StudioError
-from studio.model.inputs import InputSpec, default_preprocess_for
-from studio.paths import data_dir, resource
+from studio.errors import Cancelled, StudioError
+from studio.ui.convert_form import Conflict, ConvertForm, Problem
+from studio.ui.convert_results import Finding, advice, findings
 from studio.ui.widgets.badges import verdict_color, verdict_label
 from studio.ui.widgets.errors import on_screen_line
 from studio.ui.widgets.progress import ProgressPanel
@@ -50,6 +53,8 @@ from studio.ui.widgets.steps import guide_label
 from studio.units import human_bytes
 
 RECIPE_FILTER = "Recipes (*.toml);;All files (*)"
+# The stage bars get room for this many rows before they scroll.
+VISIBLE_STAGES = 6
 
 
 def _combo(values: tuple[str, ...]) -> QComboBox:
@@ -65,13 +70,19 @@ def _set_item_enabled(combo: QComboBox, index: int, enabled: bool, tip: str) -> 
     item.setToolTip(tip)
 
 
+def _select(combo: QComboBox, value) -> None:
+    combo.setCurrentIndex(max(0, combo.findData(value)))
+
+
 class ConvertTab(QWidget):
     def __init__(self, app, parent=None):
         super().__init__(parent)
         self.app = app
         self.job = None
-        self._updating = True  # until the form is built
-        self.base_dir: Path | None = None
+        self.form = ConvertForm()
+        self._showing = True  # widgets are being set from the form: their signals are not news
+        self._output: Path | None = None  # the running conversion's output folder
+        self._output_created: Path | None = None  # and the outermost folder it creates
 
         layout = QVBoxLayout(self)
         self.guide = guide_label(layout)
@@ -87,30 +98,33 @@ class ConvertTab(QWidget):
         self.target_boxes: dict[str, QCheckBox] = {}
         for i, target in enumerate(TARGETS):
             box = QCheckBox(f"{TARGET_TITLES[target]} (.{target})")
-            box.toggled.connect(self.recipe_changed)
+            box.toggled.connect(lambda on, t=target: self.form.set_target(t, on))
             self.target_boxes[target] = box
             grid.addWidget(box, i // 2, i % 2)
-        self.target_boxes["pte"].setChecked(True)
         form_layout.addWidget(targets_box)
 
         how_box = QGroupBox(self.tr("How"))
         how = QFormLayout(how_box)
         self.capture_combo = _combo(CAPTURES)
-        self.capture_combo.currentIndexChanged.connect(self.recipe_changed)
+        self.capture_combo.currentIndexChanged.connect(
+            lambda: self._update(capture=self.capture_combo.currentData())
+        )
         how.addRow(self.tr("Capture:"), self.capture_combo)
         self.quantize_combo = _combo(QUANTIZE_MODES)
         self.quantize_combo.setItemText(0, self.tr("none (float32)"))
         self.quantize_combo.setItemText(1, self.tr("fp16"))
         self.quantize_combo.setItemText(2, self.tr("dynamic int8"))
         self.quantize_combo.setItemText(3, self.tr("static int8 (calibrated)"))
-        self.quantize_combo.currentIndexChanged.connect(self.recipe_changed)
+        self.quantize_combo.currentIndexChanged.connect(
+            lambda: self._update(quantize=self.quantize_combo.currentData())
+        )
         how.addRow(self.tr("Quantization:"), self.quantize_combo)
         cal_row = QHBoxLayout()
         self.calibration_edit = QLineEdit()
         self.calibration_edit.setPlaceholderText(
             self.tr("a folder of representative images or tensors")
         )
-        self.calibration_edit.textChanged.connect(self.recipe_changed)
+        self.calibration_edit.textChanged.connect(lambda text: self._update(calibration=text))
         cal_row.addWidget(self.calibration_edit, 1)
         self.calibration_browse = QPushButton(self.tr("Choose…"))
         self.calibration_browse.clicked.connect(
@@ -121,12 +135,11 @@ class ConvertTab(QWidget):
         self.random_calibration = QCheckBox(
             self.tr("no data: calibrate on random inputs (low fidelity)")
         )
-        self.random_calibration.toggled.connect(self.recipe_changed)
+        self.random_calibration.toggled.connect(lambda on: self._update(random_calibration=on))
         how.addRow("", self.random_calibration)
         self.samples_spin = QSpinBox()
         self.samples_spin.setRange(1, 10000)
-        self.samples_spin.setValue(32)
-        self.samples_spin.valueChanged.connect(self.recipe_changed)
+        self.samples_spin.valueChanged.connect(lambda n: self._update(samples=n))
         how.addRow(self.tr("Calibration samples:"), self.samples_spin)
         form_layout.addWidget(how_box)
 
@@ -134,39 +147,39 @@ class ConvertTab(QWidget):
         options = QFormLayout(options_box)
         self.opset_spin = QSpinBox()
         self.opset_spin.setRange(ONNX_MIN_OPSET, ONNX_MAX_OPSET)
-        self.opset_spin.setValue(Recipe().onnx.opset)
-        self.opset_spin.valueChanged.connect(self.recipe_changed)
+        self.opset_spin.valueChanged.connect(lambda n: self._update(onnx_opset=n))
         options.addRow(self.tr("ONNX opset:"), self.opset_spin)
         self.dynamic_batch = QCheckBox(self.tr("dynamic batch size"))
-        self.dynamic_batch.toggled.connect(self.recipe_changed)
+        self.dynamic_batch.toggled.connect(lambda on: self._update(dynamic_batch=on))
         options.addRow("", self.dynamic_batch)
         self.bytecode_spin = QSpinBox()
         self.bytecode_spin.setRange(LITE_MIN_BYTECODE - 1, 99)
         self.bytecode_spin.setSpecialValueText(self.tr("newest"))
-        self.bytecode_spin.setValue(LITE_MIN_BYTECODE - 1)
-        self.bytecode_spin.valueChanged.connect(self.recipe_changed)
+        self.bytecode_spin.valueChanged.connect(
+            lambda n: self._update(lite_bytecode=n if n >= LITE_MIN_BYTECODE else None)
+        )
         options.addRow(self.tr("Lite bytecode version:"), self.bytecode_spin)
         self.optimize_box = QCheckBox(self.tr("optimize for mobile (when this PyTorch can)"))
-        self.optimize_box.setChecked(True)
-        self.optimize_box.toggled.connect(self.recipe_changed)
+        self.optimize_box.toggled.connect(lambda on: self._update(optimize=on))
         options.addRow("", self.optimize_box)
         self.backend_combo = _combo(EXECUTORCH_BACKENDS)
-        self.backend_combo.currentIndexChanged.connect(self.recipe_changed)
+        self.backend_combo.currentIndexChanged.connect(
+            lambda: self._update(executorch_backend=self.backend_combo.currentData())
+        )
         options.addRow(self.tr("ExecuTorch backend:"), self.backend_combo)
         form_layout.addWidget(options_box)
 
         verify_box = QGroupBox(self.tr("Verification and output"))
         verify = QFormLayout(verify_box)
         self.verify_box = QCheckBox(self.tr("compare every artifact with the original model"))
-        self.verify_box.setChecked(True)
-        self.verify_box.toggled.connect(self.recipe_changed)
+        self.verify_box.toggled.connect(lambda on: self._update(verify=on))
         verify.addRow("", self.verify_box)
         lab_row = QHBoxLayout()
         self.labelled_edit = QLineEdit()
         self.labelled_edit.setPlaceholderText(
             self.tr("optional: one sub-folder of images per class")
         )
-        self.labelled_edit.textChanged.connect(self.recipe_changed)
+        self.labelled_edit.textChanged.connect(lambda text: self._update(labelled=text))
         lab_row.addWidget(self.labelled_edit, 1)
         lab_browse = QPushButton(self.tr("Choose…"))
         lab_browse.clicked.connect(lambda: self._choose_folder(self.labelled_edit, "labelled"))
@@ -174,7 +187,7 @@ class ConvertTab(QWidget):
         verify.addRow(self.tr("Accuracy set:"), lab_row)
         out_row = QHBoxLayout()
         self.output_edit = QLineEdit()
-        self.output_edit.textChanged.connect(self.recipe_changed)
+        self.output_edit.textChanged.connect(lambda text: self._update(output=text))
         out_row.addWidget(self.output_edit, 1)
         out_browse = QPushButton(self.tr("Choose…"))
         out_browse.clicked.connect(lambda: self._choose_folder(self.output_edit, "output"))
@@ -212,7 +225,7 @@ class ConvertTab(QWidget):
         right = QSplitter(Qt.Orientation.Vertical)
         progress_box = QGroupBox(self.tr("Progress"))
         progress_layout = QVBoxLayout(progress_box)
-        self.progress = ProgressPanel(max_bars_height=190)
+        self.progress = ProgressPanel(min_bars_height=VISIBLE_STAGES * 24)
         self.progress.cancel_requested.connect(self.cancel)
         progress_layout.addWidget(self.progress)
         right.addWidget(progress_box)
@@ -224,7 +237,7 @@ class ConvertTab(QWidget):
                 self.tr("Artifact"),
                 self.tr("Size"),
                 self.tr("Verdict"),
-                self.tr("Latency here"),
+                self.tr("Latency on this computer"),
                 self.tr("Runtime"),
             ]
         )
@@ -255,8 +268,17 @@ class ConvertTab(QWidget):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         layout.addWidget(splitter, 1)
-        self._updating = False
-        self.recipe_changed()
+        self.results.headerItem().setToolTip(
+            3,
+            self.tr(
+                "Median time of one run in the artifact's runtime on this computer, measured "
+                "while verifying. A phone's figure comes from the Latency tab."
+            ),
+        )
+        self.form.changed.connect(self.show_form)
+        self.app.state.model_opened.connect(self.model_opened)
+        self._showing = False
+        self.show_form()
 
     # --- the recipe ----------------------------------------------------------------------
 
@@ -269,141 +291,113 @@ class ConvertTab(QWidget):
 
     def recipe(self) -> Recipe:
         """The recipe the form shows (not validated)."""
-        recipe = Recipe()
-        params = self.app.state.model_params
-        recipe.model = replace(
-            recipe.model,
-            path=params.get("path"),
-            arch=params.get("arch"),
-            arch_args=params.get("arch_args"),
-            arch_kwargs=params.get("arch_kwargs"),
-            trust=bool(params.get("trust")),
-        )
-        if params.get("input_shape"):
-            shape = tuple(params["input_shape"])
-            recipe.input = InputSpec.single(shape, preprocess=default_preprocess_for(shape))
-        recipe.targets = [t for t, box in self.target_boxes.items() if box.isChecked()]
-        recipe.capture = self.capture_combo.currentData()
-        mode = self.quantize_combo.currentData()
-        calibration = None
-        if mode == "static":
-            if self.random_calibration.isChecked():
-                calibration = RANDOM_CALIBRATION
-            else:
-                calibration = self.calibration_edit.text().strip() or None
-        recipe.quantize = replace(
-            recipe.quantize, mode=mode, calibration=calibration, samples=self.samples_spin.value()
-        )
-        recipe.onnx = replace(
-            recipe.onnx, opset=self.opset_spin.value(), dynamic_batch=self.dynamic_batch.isChecked()
-        )
-        version = self.bytecode_spin.value()
-        recipe.lite = replace(
-            recipe.lite,
-            bytecode_version=None if version < LITE_MIN_BYTECODE else version,
-            optimize=self.optimize_box.isChecked(),
-        )
-        recipe.executorch = replace(recipe.executorch, backend=self.backend_combo.currentData())
-        recipe.verify = replace(
-            recipe.verify,
-            enabled=self.verify_box.isChecked(),
-            labelled=self.labelled_edit.text().strip() or None,
-        )
-        recipe.output = replace(recipe.output, folder=self.output_edit.text().strip() or None)
-        recipe.base_dir = self.base_dir
-        return recipe
+        return self.form.recipe()
 
     def set_recipe(self, recipe: Recipe) -> None:
         """Show ``recipe`` in the form."""
-        self._updating = True
-        try:
-            for target, box in self.target_boxes.items():
-                box.setChecked(target in recipe.targets)
-            self.capture_combo.setCurrentIndex(max(0, self.capture_combo.findData(recipe.capture)))
-            self.quantize_combo.setCurrentIndex(
-                max(0, self.quantize_combo.findData(recipe.quantize.mode))
-            )
-            calibration = recipe.calibration_source()
-            self.random_calibration.setChecked(calibration == RANDOM_CALIBRATION)
-            self.calibration_edit.setText(
-                str(calibration) if calibration not in (None, RANDOM_CALIBRATION) else ""
-            )
-            self.samples_spin.setValue(recipe.quantize.samples)
-            self.opset_spin.setValue(recipe.onnx.opset)
-            self.dynamic_batch.setChecked(recipe.onnx.dynamic_batch)
-            self.bytecode_spin.setValue(recipe.lite.bytecode_version or LITE_MIN_BYTECODE - 1)
-            self.optimize_box.setChecked(recipe.lite.optimize)
-            self.backend_combo.setCurrentIndex(
-                max(0, self.backend_combo.findData(recipe.executorch.backend))
-            )
-            self.verify_box.setChecked(recipe.verify.enabled)
-            labelled = recipe.resolve(recipe.verify.labelled)
-            self.labelled_edit.setText(str(labelled) if labelled else "")
-            self.output_edit.setText(str(recipe.output_folder) if recipe.output.folder else "")
-        finally:
-            self._updating = False
-        self.recipe_changed()
+        self.form.show_recipe(recipe)
 
-    def _problem(self, recipe: Recipe) -> str | None:
-        try:
-            recipe.validate(check_files=False)
-        except RecipeError as exc:
-            return on_screen_line(exc)
-        return None
+    def _update(self, **changes) -> None:
+        """A widget changed: tell the form (unless the form is what set the widget)."""
+        if not self._showing:
+            self.form.update(**changes)
 
     def recipe_changed(self, *_args) -> None:
-        """Disable what cannot work with the rest of the form, and say why."""
-        if self._updating:
+        self.show_form()
+
+    # --- showing the form ------------------------------------------------------------------
+
+    def show_form(self) -> None:
+        """Set every widget from the form; disable what cannot work with the rest, and say why."""
+        if self._showing:
             return
-        recipe = self.recipe()
-        mode = recipe.quantize.mode
-        static = mode == "static"
-        self.calibration_edit.setEnabled(static and not self.random_calibration.isChecked())
-        self.calibration_browse.setEnabled(self.calibration_edit.isEnabled())
-        self.random_calibration.setEnabled(static)
-        self.samples_spin.setEnabled(static)
-        chosen = set(recipe.targets)
-        self.opset_spin.setEnabled(bool(chosen & {"onnx", "ort"}))
-        self.dynamic_batch.setEnabled(bool(chosen & {"onnx", "ort"}))
-        self.bytecode_spin.setEnabled("ptl" in chosen)
-        self.optimize_box.setEnabled(bool(chosen & {"pt", "ptl"}))
-        self.backend_combo.setEnabled("pte" in chosen)
-
-        # What each choice would do to the recipe as it stands: the recipe's own rules.
-        def probe(**changes) -> str | None:
-            trial = self.recipe()
-            for key, value in changes.items():
-                if key in ("mode", "backend"):
-                    continue
-                setattr(trial, key, value)
-            trial_mode = changes.get("mode", trial.quantize.mode)
-            trial.quantize = replace(
-                trial.quantize,
-                mode=trial_mode,
-                calibration=RANDOM_CALIBRATION if trial_mode == "static" else None,
-            )
-            if not trial.model.path:
-                trial.model = replace(trial.model, path="model.pt")
-            return self._problem(trial)
-
-        for target, box in self.target_boxes.items():
-            why = probe(targets=[target])
-            box.setEnabled(why is None or box.isChecked())
-            box.setToolTip(why or "")
-        for index in range(self.quantize_combo.count()):
-            value = self.quantize_combo.itemData(index)
-            why = probe(mode=value, targets=recipe.targets or ["pte"])
-            _set_item_enabled(self.quantize_combo, index, why is None, why or "")
-        for index in range(self.capture_combo.count()):
-            value = self.capture_combo.itemData(index)
-            why = probe(capture=value, targets=recipe.targets or ["pte"])
-            _set_item_enabled(self.capture_combo, index, why is None, why or "")
-
-        problem = None if recipe.model.path else self.tr("Open a model on the Model tab first.")
-        problem = problem or self._problem(recipe)
-        self.problem_label.setText(problem or "")
+        self._showing = True
+        try:
+            self._show_values()
+            self._show_allowed()
+        finally:
+            self._showing = False
+        problem = self.form.problem()
+        self.problem_label.setText(self._problem_text(problem) if problem else "")
         running = self.job is not None and not self.job.done
         self.convert_button.setEnabled(problem is None and not running)
+
+    def _show_values(self) -> None:
+        form = self.form
+        for target, box in self.target_boxes.items():
+            box.setChecked(target in form.targets)
+        _select(self.capture_combo, form.capture)
+        _select(self.quantize_combo, form.quantize)
+        _select(self.backend_combo, form.executorch_backend)
+        for edit, text in (
+            (self.calibration_edit, form.calibration),
+            (self.labelled_edit, form.labelled),
+            (self.output_edit, form.output),
+        ):
+            if edit.text() != text:
+                edit.setText(text)
+        self.random_calibration.setChecked(form.random_calibration)
+        self.samples_spin.setValue(form.samples)
+        self.opset_spin.setValue(form.onnx_opset)
+        self.dynamic_batch.setChecked(form.dynamic_batch)
+        self.bytecode_spin.setValue(form.lite_bytecode or LITE_MIN_BYTECODE - 1)
+        self.optimize_box.setChecked(form.optimize)
+        self.verify_box.setChecked(form.verify)
+
+    def _show_allowed(self) -> None:
+        form = self.form
+        self.calibration_edit.setEnabled(form.calibration_folder_used)
+        self.calibration_browse.setEnabled(form.calibration_folder_used)
+        self.random_calibration.setEnabled(form.static)
+        self.samples_spin.setEnabled(form.static)
+        for widget, option in (
+            (self.opset_spin, "onnx_opset"),
+            (self.dynamic_batch, "dynamic_batch"),
+            (self.bytecode_spin, "lite_bytecode"),
+            (self.optimize_box, "optimize"),
+            (self.backend_combo, "executorch_backend"),
+        ):
+            widget.setEnabled(form.applies(option))
+        for target, box in self.target_boxes.items():
+            conflict = form.target_conflict(target)
+            box.setEnabled(conflict is None or box.isChecked())
+            box.setToolTip(self._conflict_text(conflict))
+        for combo, conflict_of in (
+            (self.capture_combo, form.capture_conflict),
+            (self.quantize_combo, form.quantize_conflict),
+            (self.backend_combo, form.backend_conflict),
+        ):
+            for index in range(combo.count()):
+                conflict = conflict_of(combo.itemData(index))
+                _set_item_enabled(combo, index, conflict is None, self._conflict_text(conflict))
+
+    def _choice_title(self, setting: str, value: str) -> str:
+        if setting == "target":
+            return self.tr("the %1 format").replace("%1", f"{TARGET_TITLES[value]} (.{value})")
+        if setting == "capture":
+            return self.tr("Capture “%1”").replace("%1", value)
+        combo = self.quantize_combo
+        return self.tr("Quantization “%1”").replace("%1", combo.itemText(combo.findData(value)))
+
+    def _conflict_text(self, conflict: Conflict | None) -> str:
+        if conflict is None:
+            return ""
+        text = self.tr("Not with %1: %2.")
+        return text.replace("%1", self._choice_title(conflict.setting, conflict.value)).replace(
+            "%2", conflict.reason
+        )
+
+    def _problem_text(self, problem: Problem) -> str:
+        if problem.kind == "no model":
+            return self.tr("Open a model on the Model tab first.")
+        if problem.kind == "no target":
+            return self.tr("Tick at least one format under Targets.")
+        if problem.kind == "no calibration":
+            return self.tr(
+                "Static int8 needs calibration images: choose a Calibration folder, or tick "
+                "“no data: calibrate on random inputs”."
+            )
+        return on_screen_line(problem.error)
 
     # --- loading and saving recipes ------------------------------------------------------
 
@@ -429,7 +423,6 @@ class ConvertTab(QWidget):
             self.app.show_error(exc, self.tr("The recipe could not be loaded"))
             return False
         self.app.settings.set_folder("recipes", path)
-        self.base_dir = recipe.base_dir
         model_path = recipe.model_path
         if model_path and str(model_path) != self.app.state.model_params.get("path"):
             params = {"path": str(model_path)}
@@ -437,7 +430,9 @@ class ConvertTab(QWidget):
                 if getattr(recipe.model, key):
                     params[key] = getattr(recipe.model, key)
             # a recipe records trust but never grants it: opening asks the person again
-            self.app.open_model(params)
+            job = self.app.open_model(params)
+            if job is not None:  # opening resets the form: the recipe comes after it
+                job.succeeded.connect(lambda *_: self.set_recipe(recipe))
         self.set_recipe(recipe)
         return True
 
@@ -462,10 +457,10 @@ class ConvertTab(QWidget):
         except StudioError as exc:
             self.app.show_error(exc, self.tr("The recipe cannot be converted"))
             return
-        self.results.clear()
-        self.notes_label.clear()
-        stages = ["load"] + [f"build {t}" for t in recipe.targets]
-        self.progress.start(stages)
+        self.clear_results()
+        self.progress.start(planned_stages(recipe))
+        self._output = recipe.output_folder
+        self._output_created = first_missing(self._output)
         self.job = self.app.worker.submit(
             "convert",
             {
@@ -488,17 +483,25 @@ class ConvertTab(QWidget):
         verdict = report.get("verdict", "unverified")
         self.progress.finish(self.tr("Done: %1").replace("%1", verdict))
         self.app.state.set_conversion(report)
-        self.recipe_changed()
+        self.show_form()
 
     def _failed(self, error: StudioError) -> None:
+        # a worker killed because it did not stop in time could not clean up: do it here
+        left = clean_up_output(self._output, self._output_created) if self._output else []
         if isinstance(error, Cancelled):
-            self.progress.finish(self.tr("Cancelled. Nothing was left half-written."))
+            if left:
+                names = ", ".join(p.name for p in left)
+                text = self.tr("Cancelled. Left in %1: %2")
+                text = text.replace("%1", str(self._output)).replace("%2", names)
+            else:
+                text = self.tr("Cancelled. Nothing was left behind.")
+            self.progress.finish(text)
             self.guide.setText(self.tr("The conversion was cancelled."))
         else:
             self.progress.finish(self.tr("Failed."))
             self.guide.setText(self.tr("The conversion failed: %1").replace("%1", error.message))
             self.app.show_error(error, self.tr("The conversion failed"))
-        self.recipe_changed()
+        self.show_form()
 
     def show_folder(self) -> None:
         report = self.app.state.conversion or {}
@@ -508,23 +511,22 @@ class ConvertTab(QWidget):
 
     # --- state ---------------------------------------------------------------------------
 
-    def model_changed(self) -> None:
-        params = self.app.state.model_params
-        path = params.get("path")
-        sample = resource("samples", "digits_cnn.safetensors")
-        self._updating = True
-        if path and Path(path).resolve() == sample.resolve():
-            # The sample lives among the program's files: write beside the user's data, and
-            # use its labelled digits for calibration and accuracy.
-            self.output_edit.setText(str(data_dir() / "digits_cnn-mobile"))
-            self.calibration_edit.setText(str(resource("samples", "digits")))
-            self.labelled_edit.setText(str(resource("samples", "digits")))
-        else:
-            self.output_edit.clear()
-        self.base_dir = None
-        self._updating = False
-        self.recipe_changed()
+    def model_opened(self) -> None:
+        """Another model: nothing of the previous one stays (folders, results, last verdict)."""
+        self.form.model_opened(self.app.state.model_params)
+        self.clear_results()
+        self.progress.clear()
         self.update_guide()
+
+    def model_changed(self) -> None:
+        self.form.model_described(self.app.state.model_params)
+        self.update_guide()
+
+    def clear_results(self) -> None:
+        self.results.clear()
+        self.notes_label.clear()
+        self.folder_button.setEnabled(False)
+        self.next_button.setEnabled(False)
 
     def update_guide(self) -> None:
         state = self.app.state
@@ -537,6 +539,13 @@ class ConvertTab(QWidget):
                     "ExecuTorch (.pte) is the current runtime; PyTorch Lite (.ptl) is for older apps."
                 )
             )
+        elif report_failed(state.conversion):
+            self.guide.setText(
+                self.tr(
+                    "Some artifacts failed verification: open their rows below to see what "
+                    "failed and what to change, then press Convert again."
+                )
+            )
         else:
             self.guide.setText(
                 self.tr("Converted. Next: check which phone runtimes can run the artifacts.")
@@ -544,32 +553,77 @@ class ConvertTab(QWidget):
 
     def artifacts_changed(self) -> None:
         report = self.app.state.conversion
-        self.results.clear()
+        self.clear_results()
         if not report:
+            self.update_guide()
             return
         for doc in report.get("artifacts", []):
-            self._add_result(doc)
-        self.notes_label.setText("\n".join("• " + n for n in report.get("notes", [])))
+            self._add_result(doc, report.get("calibration"))
+        self.notes_label.setText("\n".join("• " + n for n in self._notes(report)))
         self.folder_button.setEnabled(bool(report.get("output_folder")))
         self.next_button.setEnabled(True)
         self.update_guide()
 
-    def _add_result(self, doc: dict) -> None:
+    def _notes(self, report: dict) -> list[str]:
+        """The report's notes in the form's words."""
+        notes = []
+        if (report.get("calibration") or {}).get("low_fidelity"):
+            notes.append(
+                self.tr(
+                    "Calibrated on random inputs: int8 accuracy on real data may be lower. "
+                    "Choose a Calibration folder of real images for a better int8 model."
+                )
+            )
+        if any(
+            (a.get("verification") or {}).get("low_fidelity") for a in report.get("artifacts", [])
+        ):
+            notes.append(
+                self.tr(
+                    "Verified on random inputs: choose a Calibration folder or an Accuracy set "
+                    "of real images to verify on real data."
+                )
+            )
+        return notes
+
+    def _add_result(self, doc: dict, calibration: dict | None = None) -> None:
         verification = doc.get("verification") or {}
         verdict = verification.get("verdict")
         latency = doc.get("host_latency_ms")
+        name = Path(doc["path"]).name
         item = QTreeWidgetItem(
             [
-                Path(doc["path"]).name,
+                name,
                 human_bytes(doc.get("size_bytes")),
                 verdict_label(verdict),
-                f"{latency:.2f} ms" if latency is not None else "–",
+                self.tr("%1 ms here").replace("%1", f"{latency:.2f}")
+                if latency is not None
+                else "–",
                 doc.get("runtime", ""),
             ]
         )
-        item.setForeground(2, QBrush(verdict_color(verdict)))
+        color = QBrush(verdict_color(verdict))
+        item.setForeground(2, color)
         item.setToolTip(0, doc["path"])
-        rows = []
+        if latency is not None:
+            item.setToolTip(
+                3,
+                self.tr("Measured on this computer with %1, not on a phone.").replace(
+                    "%1", doc.get("runtime", "")
+                ),
+            )
+        if verdict == "fail":
+            item.setText(0, self.tr("%1 (failed verification)").replace("%1", name))
+            item.setForeground(0, color)
+        rows = (
+            [self._finding_text(f) for f in findings(verification)]
+            if verdict
+            in (
+                "fail",
+                "warn",
+            )
+            else []
+        )
+        rows += [self._advice_text(code) for code in advice(doc, calibration)]
         for key, title in (
             ("cosine", self.tr("cosine similarity")),
             ("max_abs_error", self.tr("largest difference")),
@@ -577,19 +631,72 @@ class ConvertTab(QWidget):
             ("accuracy_before", self.tr("accuracy before")),
             ("accuracy_after", self.tr("accuracy after")),
             ("samples", self.tr("samples")),
-            ("source", self.tr("inputs")),
+            ("data", self.tr("inputs")),
         ):
             value = verification.get(key)
             if value is None:
                 continue
             if isinstance(value, float):
                 value = f"{value:.1%}" if key.startswith(("accuracy", "top1")) else f"{value:.6g}"
-            rows.append((title, str(value)))
-        rows += [(self.tr("reason"), r) for r in verification.get("reasons", [])]
-        rows += [(self.tr("note"), n) for n in doc.get("notes", [])]
-        rows.append((self.tr("capture"), doc.get("capture", "")))
+            rows.append(f"{title}: {value}")
+        rows += [f"{self.tr('note')}: {n}" for n in doc.get("notes", [])]
+        rows.append(f"{self.tr('capture')}: {doc.get('capture', '')}")
         self.results.addTopLevelItem(item)
-        for title, value in rows:
-            child = QTreeWidgetItem([f"{title}: {value}"])
+        for text in rows:
+            child = QTreeWidgetItem([text])
             item.addChild(child)
             child.setFirstColumnSpanned(True)
+        if verdict == "fail":
+            item.setExpanded(True)
+
+    def _finding_text(self, finding: Finding) -> str:
+        v = finding.values
+        if finding.code == "does not run":
+            return self.tr("What failed: it does not run in its runtime here (%1).").replace(
+                "%1", v["reason"]
+            )
+        if finding.code == "other shape":
+            return self.tr("What failed: its outputs have another shape than the original's.")
+        if finding.code == "accuracy":
+            text = self.tr("What failed: accuracy on the Accuracy set fell from %1 to %2.")
+            return text.replace("%1", f"{v['before']:.1%}").replace("%2", f"{v['after']:.1%}")
+        if finding.code == "top class":
+            text = self.tr(
+                "What failed: it picks the original's top class on only %1 of the inputs "
+                "(%2 needed)."
+            )
+            return text.replace("%1", f"{v['got']:.0%}").replace("%2", f"{v['needed']:.0%}")
+        if finding.code == "similarity":
+            text = self.tr(
+                "What failed: its outputs differ from the original's more than allowed "
+                "(similarity %1, at least %2 needed)."
+            )
+            return text.replace("%1", f"{v['got']:.4f}").replace("%2", f"{v['needed']}")
+        return self.tr("What failed: its outputs differ from the original's more than allowed.")
+
+    def _advice_text(self, code: str) -> str:
+        texts = {
+            "calibration images": self.tr(
+                "Try: choose a Calibration folder with a few dozen real images instead of "
+                "random inputs, then press Convert."
+            ),
+            "no quantization": self.tr(
+                "Try: set Quantization to “none (float32)” (or “dynamic int8”), then press Convert."
+            ),
+            "other capture": self.tr(
+                "Try: choose another Capture (“trace” or “export”), then press Convert."
+            ),
+            "other target": self.tr(
+                "Try: tick another format under Targets (ExecuTorch or ONNX), and use the "
+                "artifacts that pass."
+            ),
+        }
+        return texts[code]
+
+
+def report_failed(report: dict | None) -> bool:
+    """Whether any artifact of a conversion report failed verification."""
+    return any(
+        (a.get("verification") or {}).get("verdict") == "fail"
+        for a in (report or {}).get("artifacts", [])
+    )
