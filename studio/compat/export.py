@@ -1,4 +1,8 @@
-"""A compatibility report as JSON, CSV (one row per operator) or a self-contained HTML page."""
+"""A compatibility report as JSON, CSV (one row per operator) or a self-contained HTML page.
+
+Each takes a :class:`CompatReport` or the document of one (``CompatReport.to_dict()``, what
+the window holds), so a report is written as it was shown, without checking again.
+"""
 
 from __future__ import annotations
 
@@ -19,24 +23,39 @@ from studio.compat.report import (
 )
 from studio.fileio import write_text_atomic
 
-
-def to_json(report: CompatReport) -> str:
-    return json.dumps(report.to_dict(), indent=2) + "\n"
+Report = CompatReport | dict
 
 
-def to_csv(report: CompatReport) -> str:
-    names = [r.name for r in report.runtimes]
+def _document(report: Report) -> dict:
+    return report if isinstance(report, dict) else report.to_dict()
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(_document(report), indent=2) + "\n"
+
+
+def to_csv(report: Report) -> str:
+    data = _document(report)
+    names = [r["name"] for r in data["runtimes"]]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["operator", "count", "kind", "domain", *names])
-    for row in report.operators:
+    for row in data["operators"]:
         writer.writerow(
-            [row.name, row.count, row.kind, row.domain, *[row.status[n] for n in names]]
+            [
+                row["name"],
+                row["count"],
+                row["kind"],
+                row["domain"],
+                *[row["status"][n] for n in names],
+            ]
         )
     writer.writerow([])
     writer.writerow(["runtime", "verdict", "unsupported", "fallback"])
-    for r in report.runtimes:
-        writer.writerow([r.name, r.verdict, "; ".join(r.unsupported), "; ".join(r.fallback)])
+    for r in data["runtimes"]:
+        writer.writerow(
+            [r["name"], r["verdict"], "; ".join(r["unsupported"]), "; ".join(r["fallback"])]
+        )
     return out.getvalue()
 
 
@@ -59,14 +78,15 @@ _LEGEND = {
 _VERDICT_WORDS = {READY: "Ready", FALLBACK: "Runs, partly on the CPU", FAIL: "Will not run"}
 
 
-def to_html(report: CompatReport) -> str:
+def to_html(report: Report) -> str:
     e = html.escape
-    data = report.to_dict()
-    names = [r.name for r in report.runtimes]
+    data = _document(report)
+    name = Path(data["artifact"]).name
+    names = [r["name"] for r in data["runtimes"]]
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>Compatibility of {e(report.artifact.name)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>Compatibility of {e(report.artifact.name)}</h1>",
+        f"<title>Compatibility of {e(name)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>Compatibility of {e(name)}</h1>",
         f"<p>{e(data['format'])}",
     ]
     if data["bytecode_version"] is not None:
@@ -75,19 +95,19 @@ def to_html(report: CompatReport) -> str:
         parts.append(", opsets " + e(", ".join(f"{d} {v}" for d, v in data["opsets"].items())))
     if data["delegates"]:
         parts.append(", delegates " + e(", ".join(data["delegates"])))
-    parts.append(f". {len(report.operators)} operators.</p>")
+    parts.append(f". {len(data['operators'])} operators.</p>")
 
     parts.append(
         "<h2>Runtimes</h2><table><tr><th>Runtime</th><th>Verdict</th><th>Why</th><th>What to do</th></tr>"
     )
-    for r in report.runtimes:
-        why = "".join(f"<li>{e(p)}</li>" for p in r.problems)
-        if r.fallback:
-            why += f"<li>{len(r.fallback)} operator(s) leave {e(r.accelerator or '')}: {e(', '.join(r.fallback))}</li>"
-        advice = "".join(f"<li>{e(a)}</li>" for a in r.advice)
+    for r in data["runtimes"]:
+        why = "".join(f"<li>{e(p)}</li>" for p in r["problems"])
+        if r["fallback"]:
+            why += f"<li>{len(r['fallback'])} operator(s) leave {e(r['accelerator'] or '')}: {e(', '.join(r['fallback']))}</li>"
+        advice = "".join(f"<li>{e(a)}</li>" for a in r["advice"])
         parts.append(
-            f"<tr><td><b>{e(r.name)}</b><br><span class='small'>{e(r.title)}</span></td>"
-            f"<td class='{e(r.verdict)}'>{e(_VERDICT_WORDS[r.verdict])}</td>"
+            f"<tr><td><b>{e(r['name'])}</b><br><span class='small'>{e(r['title'])}</span></td>"
+            f"<td class='{e(r['verdict'])}'>{e(_VERDICT_WORDS[r['verdict']])}</td>"
             f"<td><ul>{why}</ul></td><td><ul>{advice}</ul></td></tr>"
         )
     parts.append("</table>")
@@ -95,11 +115,11 @@ def to_html(report: CompatReport) -> str:
     parts.append("<h2>Operators</h2><table><tr><th>Operator</th><th>Count</th>")
     parts.extend(f"<th>{e(n)}</th>" for n in names)
     parts.append("</tr>")
-    for row in report.operators:
-        parts.append(f"<tr><td>{e(row.name)}</td><td class='n'>{row.count}</td>")
+    for row in data["operators"]:
+        parts.append(f"<tr><td>{e(row['name'])}</td><td class='n'>{row['count']}</td>")
         for n in names:
-            status = row.status[n]
-            note = row.notes.get(n, "")
+            status = row["status"][n]
+            note = row["notes"].get(n, "")
             parts.append(f"<td class='{e(status)}' title='{e(note)}'>{e(status)}</td>")
         parts.append("</tr>")
     parts.append("</table><p class='small'>")
@@ -108,7 +128,7 @@ def to_html(report: CompatReport) -> str:
     return "".join(parts)
 
 
-def write_report(report: CompatReport, path: str | Path, fmt: str) -> Path:
+def write_report(report: Report, path: str | Path, fmt: str) -> Path:
     """Write ``report`` as ``fmt`` (json, csv, html) to ``path`` atomically."""
     render = {"json": to_json, "csv": to_csv, "html": to_html}[fmt]
     path = Path(path)

@@ -164,11 +164,10 @@ def runtimes(params: dict, progress: Progress, cancel: CancelToken) -> dict:
 
 
 def check(params: dict, progress: Progress, cancel: CancelToken) -> dict:
-    """Check artifacts against runtimes; ``profiles`` adds runtimes that devices reported.
+    """Check artifacts against runtimes (:func:`studio.compat.runtimes_to_check` decides which).
 
     params: artifacts (paths), runtimes (names; default: the runtimes of each kind),
-    profiles (RuntimeProfile dicts), export ({"path", "format", "artifact"}) to write one
-    artifact's report as HTML or CSV.
+    profiles (RuntimeProfile dicts that devices reported).
     """
     from studio.compat import RuntimeProfile, detect_kind, load_profile, runtimes_to_check
     from studio.compat import check as run_check
@@ -183,13 +182,7 @@ def check(params: dict, progress: Progress, cancel: CancelToken) -> dict:
         cancel.check()
         progress(ProgressEvent("check", index / len(artifacts), artifact.name))
         kind = detect_kind(artifact)
-        report = run_check(artifact, runtimes_to_check(kind, named, phones))
-        export = params.get("export")
-        if export and Path(export.get("artifact", "")) == artifact:
-            from studio.compat.export import write_report
-
-            write_report(report, export["path"], export["format"])
-        reports.append(report.to_dict())
+        reports.append(run_check(artifact, runtimes_to_check(kind, named, phones)).to_dict())
     progress(ProgressEvent("check", 1.0, f"{len(artifacts)} artifacts"))
     return {"reports": reports}
 

@@ -57,6 +57,11 @@ class Artifact:
     def name(self) -> str:
         return self.path.name
 
+    @property
+    def failed(self) -> bool:
+        """Its verification failed: its answers differ from the original model's."""
+        return self.verdict == "fail"
+
     @classmethod
     def from_report(cls, doc: dict) -> Artifact:
         verification = doc.get("verification") or {}

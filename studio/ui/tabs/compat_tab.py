@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -16,6 +16,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
@@ -28,6 +31,7 @@ from studio.errors import Cancelled, StudioError
 from studio.ui.state import Artifact
 from studio.ui.threads import run_task
 from studio.ui.widgets.badges import verdict_color, verdict_label, verdict_text
+from studio.ui.widgets.failed import failed_explanation, failed_note
 from studio.ui.widgets.progress import ProgressPanel
 from studio.ui.widgets.steps import guide_label, next_step_button
 
@@ -42,6 +46,25 @@ def device_profiles(devices: list[tuple[str, str]]) -> dict[str, list[dict]]:
     for serial, server in devices:
         found[serial] = [p.to_dict() for p in device_runtime_profiles(serial, server)]
     return found
+
+
+class VerdictCellDelegate(QStyledItemDelegate):
+    """Paints a selected cell in its verdict colour with a frame, instead of the selection
+    colour that would hide the verdict."""
+
+    def paint(self, painter, option, index) -> None:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if not selected or index.data(Qt.ItemDataRole.BackgroundRole) is None:
+            super().paint(painter, option, index)
+            return
+        plain = QStyleOptionViewItem(option)  # the style would tint the cell for both
+        plain.state = plain.state & ~QStyle.StateFlag.State_Selected
+        plain.state = plain.state & ~QStyle.StateFlag.State_HasFocus
+        super().paint(painter, plain, index)
+        painter.save()
+        painter.setPen(QPen(option.palette.highlight().color(), 3))
+        painter.drawRect(option.rect.adjusted(1, 1, -2, -2))
+        painter.restore()
 
 
 def _readonly_table(columns: int = 0) -> QTableWidget:
@@ -97,6 +120,7 @@ class CompatTab(QWidget):
         grid_layout = QVBoxLayout(grid_box)
         self.grid = _readonly_table()
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.grid.setItemDelegate(VerdictCellDelegate(self.grid))
         self.grid.currentCellChanged.connect(lambda *_: self.cell_changed())
         grid_layout.addWidget(self.grid)
         splitter.addWidget(grid_box)
@@ -139,8 +163,18 @@ class CompatTab(QWidget):
             layout, self.tr("Next: put it on a phone →"), lambda: self.app.go_to("devices")
         )
         self.update_buttons()
+        self.app.state.model_opened.connect(self.model_opened)
 
     # --- checking ------------------------------------------------------------------------
+
+    def model_opened(self) -> None:
+        """Another model was opened: the reports of the previous one's artifacts go."""
+        if self.job is not None and not self.job.done:
+            self.app.worker.cancel(self.job)
+        self.reports = []
+        self.stale = True
+        self.show_grid()
+        self.update_buttons()
 
     def artifacts_changed(self) -> None:
         self.stale = True
@@ -182,7 +216,8 @@ class CompatTab(QWidget):
     def _checked(self, result: dict) -> None:
         self.progress.finish()
         self.progress.setVisible(False)
-        self.reports = result.get("reports", [])
+        current = {str(a.path) for a in self.app.state.artifacts}
+        self.reports = [r for r in result.get("reports", []) if r["artifact"] in current]
         self.app.state.set_compat(result)
         self.show_grid()
         self.update_buttons()
@@ -211,8 +246,14 @@ class CompatTab(QWidget):
         for col, (_name, title) in enumerate(columns, start=1):
             self.grid.horizontalHeaderItem(col).setToolTip(title)
         for row, report in enumerate(self.reports):
+            failed = self.failed_verification(report)
             item = QTableWidgetItem(Path(report["artifact"]).name)
             item.setToolTip(report["artifact"])
+            if failed:
+                item.setText(f"{verdict_label('fail')} {item.text()} — {failed_note()}")
+                item.setBackground(QBrush(verdict_color("fail")))
+                item.setForeground(QBrush(QColor("white")))
+                item.setToolTip(failed_explanation(Path(report["artifact"]).name))
             self.grid.setItem(row, 0, item)
             verdicts = {r["name"]: r for r in report["runtimes"]}
             for col, (name, _title) in enumerate(columns, start=1):
@@ -222,9 +263,13 @@ class CompatTab(QWidget):
                     cell.setForeground(QBrush(QColor("#9e9e9e")))
                     cell.setToolTip(self.tr("not checked: this runtime reads other files"))
                 else:
-                    cell = QTableWidgetItem(verdict_label(runtime["verdict"]))
-                    color = verdict_color(runtime["verdict"])
-                    cell.setBackground(QBrush(color))
+                    # a failed artifact loads, but gives wrong answers: never green
+                    verdict = "fail" if failed else runtime["verdict"]
+                    text = verdict_label(verdict)
+                    if failed and runtime["verdict"] != "fail":
+                        text = f"{verdict_label('fail')} {failed_note()}"
+                    cell = QTableWidgetItem(text)
+                    cell.setBackground(QBrush(verdict_color(verdict)))
                     cell.setForeground(QBrush(QColor("white")))
                     cell.setToolTip(runtime["summary"])
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -232,6 +277,15 @@ class CompatTab(QWidget):
         if self.reports:
             self.grid.setCurrentCell(0, 1 if columns else 0)
         self.cell_changed()
+
+    def artifact_of(self, report: dict) -> Artifact | None:
+        return next(
+            (a for a in self.app.state.artifacts if str(a.path) == report["artifact"]), None
+        )
+
+    def failed_verification(self, report: dict) -> bool:
+        artifact = self.artifact_of(report)
+        return bool(artifact and artifact.failed)
 
     def selected(self) -> tuple[dict | None, dict | None]:
         """The report of the selected row and the runtime verdict of the selected cell."""
@@ -308,19 +362,30 @@ class CompatTab(QWidget):
                 "<p>" + self.tr("Convert a model to see here whether phones can run it.") + "</p>"
             )
             return
-        parts = [
-            f"<h3>{Path(report['artifact']).name} → {runtime['title']}</h3>",
+        name = Path(report["artifact"]).name
+        parts = [f"<h3>{name} → {runtime['title']}</h3>"]
+        if self.failed_verification(report):
+            parts.append(
+                f"<p><b style='color:{verdict_color('fail').name()}'>"
+                f"{verdict_label('fail')} {failed_note()}</b> — {failed_explanation(name)}</p>"
+            )
+        parts.append(
             f"<p><b style='color:{verdict_color(runtime['verdict']).name()}'>"
-            f"{verdict_label(runtime['verdict'])}</b> — {runtime['summary']}</p>",
-        ]
+            f"{verdict_label(runtime['verdict'])}</b> — {runtime['summary']}</p>"
+        )
         if runtime["problems"]:
             parts.append("<ul>" + "".join(f"<li>{p}</li>" for p in runtime["problems"]) + "</ul>")
-        if runtime["advice"]:
+        advice = list(runtime["advice"])
+        if runtime.get("fixes"):
+            advice.append(
+                self.tr("Press “%1” below.").replace("%1", self.fix_text(runtime["fixes"][0]))
+            )
+        if advice:
             parts.append(
                 "<p><b>"
                 + self.tr("What to do")
                 + "</b></p><ul>"
-                + "".join(f"<li>{a}</li>" for a in runtime["advice"])
+                + "".join(f"<li>{a}</li>" for a in advice)
                 + "</ul>"
             )
         facts = []
@@ -353,12 +418,17 @@ class CompatTab(QWidget):
         report, fix = self.current_fix()
         fixing = self.fix_job is not None and not self.fix_job.done
         self.fix_button.setEnabled(fix is not None and not fixing)
-        self.fix_button.setText(
-            self.tr("Apply the fix: %1").replace("%1", fix["description"])
+        self.fix_button.setText(self.fix_text(fix))
+        self.fix_button.setToolTip(
+            self.tr("Writes a new artifact beside this one and verifies it")
             if fix
-            else self.tr("Apply the fix")
+            else self.tr("No fix for this cell")
         )
-        self.fix_button.setToolTip(fix["option"] if fix else self.tr("No fix for this cell"))
+
+    def fix_text(self, fix: dict | None) -> str:
+        if fix is None:
+            return self.tr("Apply the fix")
+        return self.tr("Apply the fix: %1").replace("%1", fix["description"])
 
     def apply_fix(self) -> None:
         report, fix = self.current_fix()
@@ -435,19 +505,14 @@ class CompatTab(QWidget):
             self.export_report(path, fmt)
 
     def export_report(self, path: str, fmt: str):
-        """Write the selected artifact's report (HTML page or CSV table)."""
+        """Write the selected artifact's report (HTML page or CSV table), as shown."""
+        from studio.compat.export import write_report
+
         report, _ = self.selected()
         if report is None:
             return None
         self.app.settings.set_folder("exports", path)
-        self.export_job = self.app.worker.submit(
-            "check",
-            {
-                "artifacts": [report["artifact"]],
-                "profiles": self.profiles(),
-                "export": {"artifact": report["artifact"], "path": path, "format": fmt},
-            },
-        )
+        self.export_job = run_task("export report", write_report, report, path, fmt)
         self.export_job.succeeded.connect(
             lambda _r: self.app.statusBar().showMessage(
                 self.tr("Report written to %1").replace("%1", path), 5000
