@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hostile_arch import inspect_params
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from ui_helpers import click, close_errors, last_error, open_sample, wait_done
+from ui_helpers import JOB_TIMEOUT_MS, click, close_errors, last_error, open_sample, wait_done
 
 from studio.errors import Cancelled, DeviceError, InputError, ModelFileError, WorkerLost
 
@@ -31,7 +32,7 @@ def test_a_missing_file_is_a_plain_message(qtbot, window, tmp_path):
     close_errors()
 
 
-def test_a_damaged_file_shows_details_on_demand(qtbot, window, tmp_path):
+def test_a_damaged_file_is_a_plain_message(qtbot, window, tmp_path):
     bad = tmp_path / "damaged.pt"
     bad.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
     open_file(qtbot, window, bad)
@@ -39,12 +40,29 @@ def test_a_damaged_file_shows_details_on_demand(qtbot, window, tmp_path):
     assert isinstance(dialog.error, ModelFileError)
     assert "damaged.pt" in dialog.message_label.text()
     assert not dialog.details_text.isVisible()
-    if dialog.details_button.isEnabled():
-        click(qtbot, dialog.details_button)
-        assert dialog.details_text.isVisible()
     close_errors()
     # The window still works: the sample opens after the failure.
     open_sample(qtbot, window)
+
+
+def test_an_error_shows_its_details_on_demand(qtbot, window, tmp_path):
+    # A trusted architecture file whose forward tries to end the program: an internal error.
+    params = inspect_params(tmp_path, forward="sys.exit(3)")
+    tab = window.model_tab
+    tab.arch_edit.setText(params["arch"])
+    open_file(qtbot, window, params["path"])
+    qtbot.waitUntil(lambda: tab.trust_box is not None)
+    click(qtbot, tab.trust_button)
+    qtbot.waitUntil(lambda: tab.inspect_job.params.get("trust") is True)
+    wait_done(qtbot, tab.inspect_job)
+    dialog = window.last_error
+    assert "Traceback" in dialog.error.details  # where it happened, for whoever asks
+    assert not dialog.details_text.isVisible()
+    click(qtbot, dialog.details_button)
+    assert dialog.details_text.isVisible()
+    assert "Traceback" in dialog.details_text.toPlainText()
+    assert "SystemExit" in dialog.details_text.toPlainText()
+    close_errors()
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +203,11 @@ def test_recipes_save_load_and_refuse_bad_files(qtbot, window, tmp_path):
     assert convert.opset_spin.value() == 13  # the form kept what it had
 
 
-def test_cancel_leaves_no_artifact(qtbot, window, tmp_path):
+# How long a cancelled job may take to end: a deadline, not a performance target.
+CANCEL_DEADLINE_MS = 30_000
+
+
+def test_cancel_stops_a_running_conversion_and_leaves_no_artifact(qtbot, window, tmp_path):
     open_sample(qtbot, window)
     convert = window.convert_tab
     for target, box in convert.target_boxes.items():
@@ -193,13 +215,19 @@ def test_cancel_leaves_no_artifact(qtbot, window, tmp_path):
     out = tmp_path / "cancelled"
     convert.output_edit.setText(str(out))
     click(qtbot, convert.convert_button)
+    reported = []
+    convert.job.progress.connect(reported.append)
+    qtbot.waitUntil(lambda: bool(reported), timeout=JOB_TIMEOUT_MS)  # it runs
+    assert not convert.job.done
     click(qtbot, convert.progress.cancel_button)
-    job = wait_done(qtbot, convert.job)
-    assert job.error is not None and isinstance(job.error, Cancelled)
+    job = wait_done(qtbot, convert.job, CANCEL_DEADLINE_MS)
+    assert isinstance(job.error, Cancelled), job.error or job.result
     assert "Cancelled" in convert.progress.status.text()
-    assert not any(p.suffix == ".pte" for p in out.rglob("*")) if out.exists() else True
+    assert not [p for p in out.rglob("*") if p.suffix == ".pte"]
     assert window.state.artifacts == []
     assert convert.convert_button.isEnabled()
+    served = wait_done(qtbot, window.worker.submit("versions"))  # the worker goes on
+    assert served.error is None and served.result
 
 
 def test_an_unwritable_output_folder_is_a_plain_message(qtbot, window, tmp_path):
