@@ -105,6 +105,7 @@ class LatencyTab(QWidget):
         layout.addWidget(splitter, 1)
         self.app.state.model_opened.connect(self.model_opened)
         self.update_buttons()
+        self.show_verdict()
         cdf([0.0, 1.0])  # numpy loads its quantile code on first use: not mid-stream
 
     # --- building ------------------------------------------------------------------------
