@@ -110,10 +110,9 @@ def measure(work: Path, seconds: float, rate: int) -> dict:
 
     from studio.agent.results import BenchEvent
     from studio.ui.app import create_app
-    from studio.ui.live_runs import LiveRun
+    from studio.ui.latency_run import LatencyRun
     from studio.ui.main_window import MainWindow
     from studio.ui.settings import Settings
-    from studio.ui.tabs.latency_tab import run_callback
 
     app = create_app("")
     window = MainWindow(settings=Settings(work / "settings.ini"))
@@ -150,8 +149,8 @@ def measure(work: Path, seconds: float, rate: int) -> dict:
     latency = window.latency_tab
     window.tabs.setTabEnabled(4, True)
     window.tabs.setCurrentIndex(4)
-    run = latency.add_run(LiveRun("stream", "a stream", str(work / "artifacts" / "model.pte")))
-    callback = run_callback(run)
+    run = latency.model.add(LatencyRun("stream", "a stream", str(work / "artifacts" / "model.pte")))
+    callback = run.on_event
     spin_until(lambda: False if time.sleep(0.01) else latency.isVisible(), 10)
     settle_until = time.monotonic() + 1.0  # the tab's first paint is not part of the stream
     spin_until(lambda: time.monotonic() > settle_until, 5)
