@@ -289,6 +289,21 @@ def _plain_error(exc: Exception, serial: str | None, server: AdbServer) -> Devic
     return None
 
 
+WIFI_HINT = (
+    "check that the phone is on the same network as this computer, that Wireless debugging "
+    "is on (Settings → Developer options), and that the port is the one the phone shows "
+    "under Wireless debugging"
+)
+
+
+def _no_answer(address: str, server: AdbServer, details: str) -> DeviceError:
+    """The phone at ``address`` did not answer; the adb server forgets it, so that no offline
+    row is left behind."""
+    with contextlib.suppress(Exception):
+        client(server, start=False).disconnect(address)
+    return DeviceError(f"The phone at {address} did not answer", hint=WIFI_HINT, details=details)
+
+
 def connect_device(
     address: str, server: AdbServer | None = None, wait: bool = True, timeout: float = 10.0
 ) -> str:
@@ -299,18 +314,19 @@ def connect_device(
         address += ":5555"
     c = client(server)
     with adb_errors(None, server):
-        reply = c.connect(address, timeout=timeout)
+        try:
+            reply = c.connect(address, timeout=timeout)
+        except Exception as exc:  # the server waited for the phone, not the other way round
+            if isinstance(exc, TimeoutError) or type(exc).__name__ == "AdbTimeout":
+                raise _no_answer(address, server, str(exc)) from None
+            raise
     lowered = reply.lower()
     if "authenticate" in lowered:  # reached, but the phone has not accepted this computer
         if not wait:
             return address
         raise DeviceError(f"{address} is unauthorized", hint=guidance_for("unauthorized"))
     if "connected to" not in lowered:
-        raise DeviceError(
-            f"Could not connect to {address}: {reply.strip()}",
-            hint="check the address, that the phone is on the same network and that "
-            "wireless debugging is on",
-        )
+        raise _no_answer(address, server, reply.strip())
     if wait:
         deadline = time.monotonic() + timeout
         state = ""
@@ -320,10 +336,9 @@ def connect_device(
             if state == "device":
                 return address
             time.sleep(0.05)
-        raise DeviceError(
-            f"{address} connected but is {state or 'gone'}",
-            hint=guidance_for(state) if state else "check the device and connect again",
-        )
+        if state in ("", "offline"):
+            raise _no_answer(address, server, f"still {state or 'gone'} after {timeout:.0f} s")
+        raise DeviceError(f"{address} connected but is {state}", hint=guidance_for(state))
     return address
 
 

@@ -90,7 +90,7 @@ def test_connect_and_disconnect(adb_server, tmp_path, capsys):
             held.bind(("127.0.0.1", 0))
             gone = f"127.0.0.1:{held.getsockname()[1]}"
             assert main(["connect", gone]) == EXIT_UNREACHABLE
-        assert "Could not connect" in capsys.readouterr().err
+        assert f"The phone at {gone} did not answer" in capsys.readouterr().err
     finally:
         device.stop()
 
