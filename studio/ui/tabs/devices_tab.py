@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import PureWindowsPath
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTreeWidget,
@@ -27,6 +29,8 @@ from PySide6.QtWidgets import (
 from studio.errors import Cancelled, InputError, StudioError, as_studio_error
 from studio.ui.state import Device
 from studio.ui.threads import run_task
+from studio.ui.widgets.badges import verdict_color, verdict_label
+from studio.ui.widgets.failed import failed_explanation, failed_note
 from studio.ui.widgets.progress import ProgressPanel
 from studio.ui.widgets.steps import guide_label, next_step_button
 
@@ -64,6 +68,11 @@ def push_files(paths: list[str], serial: str, server: str, progress, cancel) -> 
     return results
 
 
+def file_name(path: str) -> str:
+    """The last part of a path written on Windows or elsewhere (both separators)."""
+    return PureWindowsPath(path).name
+
+
 def virtual_profiles() -> list[str]:
     from studio.devices.virtual import profile_names
 
@@ -86,6 +95,7 @@ class DevicesTab(QWidget):
         self.push_task = None
         self.virtual_task = None
         self.connect_task = None
+        self.confirm_box: QMessageBox | None = None
         self.last_push: list[dict] = []
         self._rescan_pending = False
         self._closed = False
@@ -355,11 +365,11 @@ class DevicesTab(QWidget):
 
         self.wifi_button.setEnabled(False)
         self.connect_task = run_task("connect", connect_device, address)
-        self.connect_task.succeeded.connect(lambda serial: self.scan())
         self.connect_task.failed.connect(
             lambda error: self.app.show_error(error, self.tr("The phone could not be connected"))
         )
         self.connect_task.finished.connect(lambda: self.wifi_button.setEnabled(True))
+        self.connect_task.finished.connect(self.scan)  # connected, or no longer listed
 
     def add_server(self) -> None:
         text = self.server_edit.text().strip()
@@ -417,18 +427,25 @@ class DevicesTab(QWidget):
     # --- pushing -------------------------------------------------------------------------
 
     def artifacts_changed(self) -> None:
-        checked = {
-            self.artifact_list.item(i).data(Qt.ItemDataRole.UserRole)
+        """List the artifacts: ones listed before keep their tick, new ones are ticked; one
+        that failed verification is never ticked for the person."""
+        before = {
+            self.artifact_list.item(i).data(Qt.ItemDataRole.UserRole): (
+                self.artifact_list.item(i).checkState() == Qt.CheckState.Checked
+            )
             for i in range(self.artifact_list.count())
-            if self.artifact_list.item(i).checkState() == Qt.CheckState.Checked
         }
         self.artifact_list.clear()
         for artifact in self.app.state.artifacts:
             item = QListWidgetItem(artifact.name)
             item.setData(Qt.ItemDataRole.UserRole, str(artifact.path))
             item.setToolTip(str(artifact.path))
+            if artifact.failed:
+                item.setText(f"{artifact.name} — {verdict_label('fail')} {failed_note()}")
+                item.setForeground(QBrush(verdict_color("fail")))
+                item.setToolTip(failed_explanation(artifact.name))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            on = str(artifact.path) in checked or not checked
+            on = before.get(str(artifact.path), True) and not artifact.failed
             item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
             self.artifact_list.addItem(item)
         self.update_buttons()
@@ -458,6 +475,35 @@ class DevicesTab(QWidget):
         if not paths:
             self.app.show_error(InputError(self.tr("Tick at least one artifact to push")))
             return
+        failed = [a for a in self.app.state.artifacts if a.failed and str(a.path) in paths]
+        if failed:
+            self.confirm_failed_push(failed, lambda: self.start_push(device, paths))
+            return
+        self.start_push(device, paths)
+
+    def confirm_failed_push(self, failed: list, push) -> None:
+        """Ask before pushing artifacts that failed verification; ``push`` if confirmed."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Push an artifact that failed verification?"))
+        box.setText(
+            self.tr("%1 failed verification: an app using it would give wrong results.").replace(
+                "%1", ", ".join(a.name for a in failed)
+            )
+        )
+        box.setInformativeText(
+            " ".join(failed_explanation(a.name) for a in failed[:1])
+            + " "
+            + self.tr("Or untick it in the list and press Push.")
+        )
+        anyway = box.addButton(self.tr("Push anyway"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(lambda _result: box.clickedButton() is anyway and push())
+        self.confirm_box = box
+        box.open()
+
+    def start_push(self, device: Device, paths: list[str]) -> None:
         self.progress.start()
         self.push_result.clear()
         self.push_task = run_task("push", push_files, paths, device.serial, device.server)
@@ -476,7 +522,7 @@ class DevicesTab(QWidget):
         self.progress.finish(self.tr("Pushed and verified."))
         lines = [
             self.tr("✔ %1 → %2 (SHA-256 %3… matches, %4 MB/s)")
-            .replace("%1", r["local_path"].rsplit("/", 1)[-1])
+            .replace("%1", file_name(r["local_path"]))
             .replace("%2", r["remote_path"])
             .replace("%3", r["sha256"][:12])
             .replace("%4", f"{r['mb_per_s']:.1f}")
