@@ -95,3 +95,20 @@ def test_a_virtual_device_says_it_is_virtual(virtual_device, adb):
     facts = parse_facts(output)
     assert facts.virtual is True and facts.name == "Google Pixel 7"
     assert parse_facts("").virtual is False  # a phone that says nothing is not virtual
+
+
+@pytest.mark.slow
+def test_bench_export_on_a_virtual_device_says_virtual(virtual_device, digits_artifacts, tmp_path):
+    from studio.cli import main
+
+    export = tmp_path / "samples.csv"
+    onnx = digits_artifacts["onnx"]
+    args = ["bench", str(onnx), "--device", virtual_device.serial, "--iterations", "10"]
+    assert main([*args, "--export", str(export), "--json"]) == 0
+    with open(export, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 10
+    assert {(r["virtual"], r["runtime"], r["artifact"]) for r in rows} == {
+        ("true", "onnxruntime", onnx.name)
+    }
+    assert rows[0]["device_name"] == "Google Pixel 7"
