@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from studio.agent.bench import BenchGroup, DeviceBench
-from studio.agent.connection import AgentConnection
+from studio.agent.connection import LIVENESS_TIMEOUT, AgentConnection
 from studio.agent.deployment import AGENT_DIR, STATE_FILE, ensure_agent, remove_forward
 from studio.agent.device_profiles import device_runtime_profiles
 from studio.agent.export import write_results
@@ -263,7 +263,9 @@ def test_agent_killed_mid_run_is_reported_with_samples_kept(virtual_device, digi
     [result] = results
     assert isinstance(result.error, AgentError)
     assert result.samples > 0 and result.stats.count == result.samples
-    print(f"agent death reported after {reported_after:.2f} s")
+    # A deadline, not a performance target: the death is noticed as a lost connection,
+    # sooner than the silence of a stuck agent would be.
+    assert reported_after < LIVENESS_TIMEOUT, f"reported after {reported_after:.1f} s"
     # the next benchmark starts a new agent
     again = DeviceBench(
         virtual_device.serial, digits_artifacts["onnx"], BenchConfig(iterations=5)
