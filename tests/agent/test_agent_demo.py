@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import socket
@@ -60,6 +61,16 @@ def test_demo_runs_the_whole_flow_and_cleans_up(tmp_path):
     saved = json.loads(Path(doc["results"]["json"]).read_text())
     assert saved["bench"] == doc["bench"]
     assert len(Path(doc["results"]["csv"]).read_text().splitlines()) == 1 + 60
+    # bench.csv says which run, artifact and runtime each sample is of, and that the
+    # device was virtual
+    with open(doc["results"]["csv"], newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["virtual"] for r in rows} == {"true"}
+    suffix = {"executorch": ".pte", "pytorch-lite": ".ptl"}
+    runs_in_csv = {(r["run"], r["runtime"], Path(r["artifact"]).suffix) for r in rows}
+    assert sorted(run for run, _, _ in runs_in_csv) == ["1", "2"]
+    assert all(suffix[runtime] == kind for _, runtime, kind in runs_in_csv)
+    assert all(r["virtual"] is True for r in runs)
     # it stopped the adb server it started, and the virtual phone with it
     assert not listening(port)
     serial_port = int(doc["device"]["serial"].rsplit(":", 1)[1])
