@@ -20,16 +20,16 @@ def pytest_configure(config):
     os.environ.setdefault("MODEL_STUDIO_DATA_DIR", os.path.join(root, "data"))
 
 
-SAMPLE_TARGETS = ("pt", "ptl", "pte", "onnx")
+SAMPLE_TARGETS = ("pt", "ptl", "pte", "onnx", "ort")
 
 
 @pytest.fixture(scope="session")
-def sample_artifacts(tmp_path_factory):
-    """The sample model converted once per session to pt, ptl, pte and onnx (float32, verified
-    on a few of its images): the state after a conversion, for tests that start from there.
+def sample_conversion(tmp_path_factory):
+    """The sample model converted once per session to every target (float32, verified on all
+    its images), with the progress it reported: ``(ConversionReport, [ProgressEvent])``.
 
-    A :class:`~studio.convert.report.ConversionReport`; its files are shared, so a test that
-    changes or adds files works on a copy (``tests/ui/ui_helpers.py: load_artifacts``).
+    Its files are shared: a test that changes or adds files works on a copy
+    (``tests/ui/ui_helpers.py: load_artifacts``).
     """
     from studio.convert import Recipe, convert
     from studio.convert.recipe import ModelSource, OutputSettings, VerifySettings
@@ -38,7 +38,15 @@ def sample_artifacts(tmp_path_factory):
     recipe = Recipe(
         model=ModelSource(path=str(weights_path())),
         targets=list(SAMPLE_TARGETS),
-        verify=VerifySettings(data=str(images_dir()), samples=8, latency_runs=2),
+        verify=VerifySettings(data=str(images_dir()), samples=64, latency_runs=3),
         output=OutputSettings(folder=str(tmp_path_factory.mktemp("sample-artifacts"))),
     )
-    return convert(recipe)
+    events = []
+    report = convert(recipe, progress=events.append)
+    return report, events
+
+
+@pytest.fixture(scope="session")
+def sample_artifacts(sample_conversion):
+    """The state after converting the sample: the report of :func:`sample_conversion`."""
+    return sample_conversion[0]

@@ -40,17 +40,10 @@ def digits_data(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
-def digits_float(tmp_path_factory):
-    """The digits model converted to every target in float32, verified on its sample images."""
-    out = tmp_path_factory.mktemp("digits-float")
-    recipe = build_recipe(
-        sample.weights_path(),
-        out,
-        verify=VerifySettings(data=str(sample.images_dir()), samples=64, latency_runs=3),
-    )
-    events = []
-    report = convert(recipe, progress=events.append)
-    return report, events
+def digits_float(sample_conversion):
+    """The digits model converted to every target in float32, verified on its sample images
+    (the session's conversion of the sample, tests/conftest.py)."""
+    return sample_conversion
 
 
 @pytest.fixture(scope="session")
