@@ -55,6 +55,10 @@ class Fix:
     def to_dict(self) -> dict:
         return {**asdict(self), "option": self.option}
 
+    @classmethod
+    def from_dict(cls, doc: dict) -> Fix:
+        return cls(doc["action"], int(doc["value"]), doc["description"])
+
 
 @dataclass
 class RuntimeVerdict:
@@ -91,6 +95,11 @@ class RuntimeVerdict:
         data["summary"] = self.summary()
         return data
 
+    @classmethod
+    def from_dict(cls, doc: dict) -> RuntimeVerdict:
+        fields = {k: v for k, v in doc.items() if k not in ("fallback_count", "summary")}
+        return cls(**{**fields, "fixes": [Fix.from_dict(f) for f in doc.get("fixes", [])]})
+
 
 @dataclass
 class OperatorRow:
@@ -103,6 +112,10 @@ class OperatorRow:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, doc: dict) -> OperatorRow:
+        return cls(**doc)
 
 
 @dataclass
@@ -134,6 +147,30 @@ class CompatReport:
             "operators": [row.to_dict() for row in self.operators],
             "runtimes": [r.to_dict() for r in self.runtimes],
         }
+
+    @classmethod
+    def from_dict(cls, doc: dict) -> CompatReport:
+        """The report of :meth:`to_dict`. Its operator set holds what the document says (the
+        operators as the rows count them, no ONNX graph), so ``to_dict`` gives the same."""
+        rows = [OperatorRow.from_dict(row) for row in doc["operators"]]
+        operators = [OperatorUse(r.name, r.count, r.kind, r.domain) for r in rows]
+        facts = OperatorSet(
+            path=Path(doc["artifact"]),
+            kind=doc["kind"],
+            operators=operators,
+            bytecode_version=doc.get("bytecode_version"),
+            opsets=dict(doc.get("opsets") or {}),
+            methods=list(doc.get("methods") or []),
+            delegates=list(doc.get("delegates") or []),
+            notes=list(doc.get("notes") or []),
+        )
+        runtimes = [RuntimeVerdict.from_dict(r) for r in doc["runtimes"]]
+        return cls(Path(doc["artifact"]), doc["kind"], facts, rows, runtimes)
+
+    @property
+    def title(self) -> str:
+        """The artifact's format, as people call it."""
+        return KIND_TITLES[self.kind]
 
 
 # ------------------------------------------------------------------ per family

@@ -171,6 +171,7 @@ def check(params: dict, progress: Progress, cancel: CancelToken) -> dict:
     """
     from studio.compat import RuntimeProfile, detect_kind, load_profile, runtimes_to_check
     from studio.compat import check as run_check
+    from studio.jobs.results import CheckResult
 
     artifacts = [Path(a) for a in params.get("artifacts") or []]
     if not artifacts:
@@ -182,9 +183,9 @@ def check(params: dict, progress: Progress, cancel: CancelToken) -> dict:
         cancel.check()
         progress(ProgressEvent("check", index / len(artifacts), artifact.name))
         kind = detect_kind(artifact)
-        reports.append(run_check(artifact, runtimes_to_check(kind, named, phones)).to_dict())
+        reports.append(run_check(artifact, runtimes_to_check(kind, named, phones)))
     progress(ProgressEvent("check", 1.0, f"{len(artifacts)} artifacts"))
-    return {"reports": reports}
+    return CheckResult(reports).to_dict()
 
 
 def fix(params: dict, progress: Progress, cancel: CancelToken) -> dict:

@@ -7,12 +7,30 @@ listed here return plain JSON documents.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from studio.compat.fixes import FixResult
+from studio.compat.report import CompatReport
+
+
+@dataclass
+class CheckResult:
+    """The compatibility reports of a check job, one per artifact, in the order asked."""
+
+    reports: list[CompatReport] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"reports": [report.to_dict() for report in self.reports]}
+
+    @classmethod
+    def from_dict(cls, doc: dict) -> CheckResult:
+        return cls([CompatReport.from_dict(report) for report in doc.get("reports", [])])
+
 
 # job name -> the type its result is rebuilt as (it has from_dict and to_dict)
 RESULT_TYPES: dict[str, type] = {
+    "check": CheckResult,
     "fix": FixResult,
 }
 

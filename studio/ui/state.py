@@ -20,8 +20,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studio.artifacts import INSPECT_ONLY_MODEL_FORMATS
+
+if TYPE_CHECKING:
+    from studio.compat.profiles import RuntimeProfile
+    from studio.jobs.results import CheckResult
 
 # Formats of converted files, which open to be described, checked and pushed, not run here.
 CONVERTED_FORMATS = INSPECT_ONLY_MODEL_FORMATS
@@ -98,10 +103,10 @@ class AppState:
         self.model_params: dict = {}  # how it was opened (path, arch, trust, ...)
         self.artifacts: list[Artifact] = []
         self.conversion: dict | None = None  # the last conversion report
-        self.compat: dict | None = None  # the last compatibility reports
+        self.compat: CheckResult | None = None  # the last compatibility reports
         self.try_result: dict | None = None  # what the open model made of an image (Try it)
         self.devices: list[Device] = []
-        self.device_runtimes: dict[str, list[dict]] = {}  # serial -> runtime profiles
+        self.device_runtimes: dict[str, list[RuntimeProfile]] = {}  # serial -> its runtimes
         self.model_opened = Event()
         self.model_changed = Event()
         self.artifacts_changed = Event()
@@ -178,7 +183,7 @@ class AppState:
         self.artifacts = [artifact] + [a for a in self.artifacts if a.path != artifact.path]
         self.artifacts_changed.emit()
 
-    def set_compat(self, reports: dict) -> None:
+    def set_compat(self, reports: CheckResult) -> None:
         self.compat = reports
         self.compat_changed.emit()
 
@@ -192,6 +197,6 @@ class AppState:
     def ready_devices(self) -> list[Device]:
         return [d for d in self.devices if d.ready]
 
-    def set_device_runtimes(self, serial: str, profiles: list[dict]) -> None:
+    def set_device_runtimes(self, serial: str, profiles: list[RuntimeProfile]) -> None:
         self.device_runtimes[serial] = profiles
         self.devices_changed.emit()

@@ -10,6 +10,8 @@ import pytest
 
 import studio
 from studio.compat.fixes import FixResult
+from studio.compat.operators import OperatorSet, OperatorUse
+from studio.compat.report import CompatReport, Fix, OperatorRow, RuntimeVerdict
 from studio.errors import (
     Action,
     DeviceError,
@@ -21,7 +23,7 @@ from studio.errors import (
     as_studio_error,
 )
 from studio.jobs import protocol
-from studio.jobs.results import RESULT_TYPES, result_from_dict
+from studio.jobs.results import RESULT_TYPES, CheckResult, result_from_dict
 
 
 def _every_error_class() -> list[type[StudioError]]:
@@ -99,7 +101,33 @@ def test_other_exceptions_become_internal_errors_that_name_them():
 
 # --- results -------------------------------------------------------------------------------
 
+PTL = Path("/data/model.ptl")
+COMPAT_REPORT = CompatReport(
+    artifact=PTL,
+    kind="ptl",
+    operator_set=OperatorSet(
+        PTL, "ptl", [OperatorUse("aten::conv2d", 2)], bytecode_version=8, methods=["forward"]
+    ),
+    operators=[
+        OperatorRow(
+            "aten::conv2d", 2, "kernel", "", {"lite-v5": "supported"}, {"lite-v5": "kernel"}
+        )
+    ],
+    runtimes=[
+        RuntimeVerdict(
+            "lite-v5",
+            "PyTorch Lite 1.10",
+            "fail",
+            unsupported=["bytecode version 8 (reads up to 7)"],
+            problems=["This model is bytecode version 8."],
+            advice=["write it again at version 7"],
+            fixes=[Fix("backport", 7, "Write the model again at bytecode version 7")],
+        )
+    ],
+)
+
 EXAMPLES = {
+    CheckResult: CheckResult([COMPAT_REPORT]),
     FixResult: FixResult(
         action="backport",
         value=7,
@@ -125,6 +153,7 @@ def test_every_job_result_round_trips_through_the_protocol(job):
     back = result_from_dict(job, protocol.decode(line)["result"])
     assert type(back) is type(result)
     assert back == result
+    assert back.to_dict() == result.to_dict()  # what the command line prints stays the same
 
 
 def test_a_job_without_a_type_keeps_its_document():

@@ -21,9 +21,7 @@ def checked(qtbot, window):
 
 
 def row_of(compat, artifact) -> int:
-    return next(
-        r for r, report in enumerate(compat.reports) if report["artifact"] == str(artifact.path)
-    )
+    return next(r for r, report in enumerate(compat.reports) if report.artifact == artifact.path)
 
 
 def cell_pixel(grid, row: int, col: int) -> QColor:
@@ -89,7 +87,7 @@ def test_export_writes_the_held_report_and_another_model_clears_it(qtbot, conver
     table = tmp_path / "report.csv"
     task = wait_done(qtbot, compat.export_report(str(table), "csv"))
     assert task.error is None, task.error
-    runtimes = [r["name"] for r in compat.reports[row]["runtimes"]]
+    runtimes = [r.name for r in compat.reports[row].runtimes]
     assert runtimes and all(name.startswith("executorch-") for name in runtimes)
     header = table.read_text().splitlines()[0].split(",")
     assert header == ["operator", "count", "kind", "domain", *runtimes]

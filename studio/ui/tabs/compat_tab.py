@@ -27,7 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from studio.compat.fixes import FixResult
+from studio.compat.profiles import RuntimeProfile
+from studio.compat.report import CompatReport, Fix, RuntimeVerdict
 from studio.errors import Cancelled, StudioError
+from studio.jobs.results import CheckResult
 from studio.ui.state import Artifact
 from studio.ui.threads import run_task
 from studio.ui.widgets.badges import verdict_color, verdict_label, verdict_text
@@ -38,14 +41,11 @@ from studio.ui.widgets.steps import guide_label, next_step_button
 NOT_APPLICABLE = "n/a"
 
 
-def device_profiles(devices: list[tuple[str, str]]) -> dict[str, list[dict]]:
+def device_profiles(devices: list[tuple[str, str]]) -> dict[str, list[RuntimeProfile]]:
     """Ask the agent on each (serial, server) for the runtimes it has."""
     from studio.agent.device_profiles import device_runtime_profiles
 
-    found = {}
-    for serial, server in devices:
-        found[serial] = [p.to_dict() for p in device_runtime_profiles(serial, server)]
-    return found
+    return {serial: device_runtime_profiles(serial, server) for serial, server in devices}
 
 
 class VerdictCellDelegate(QStyledItemDelegate):
@@ -83,7 +83,7 @@ class CompatTab(QWidget):
         self.fix_job = None
         self.export_job = None
         self.devices_task = None
-        self.reports: list[dict] = []
+        self.reports: list[CompatReport] = []
         self.stale = True
 
         layout = QVBoxLayout(self)
@@ -190,7 +190,9 @@ class CompatTab(QWidget):
             self.check()
 
     def profiles(self) -> list[dict]:
-        return [p for profiles in self.app.state.device_runtimes.values() for p in profiles]
+        """The runtimes devices reported, as the check job takes them."""
+        runtimes = self.app.state.device_runtimes.values()
+        return [p.to_dict() for profiles in runtimes for p in profiles]
 
     def check(self) -> None:
         artifacts = [str(a.path) for a in self.app.state.artifacts if a.path.exists()]
@@ -213,11 +215,11 @@ class CompatTab(QWidget):
         if self.job is not None:
             self.app.worker.cancel(self.job)
 
-    def _checked(self, result: dict) -> None:
+    def _checked(self, result: CheckResult) -> None:
         self.progress.finish()
         self.progress.setVisible(False)
-        current = {str(a.path) for a in self.app.state.artifacts}
-        self.reports = [r for r in result.get("reports", []) if r["artifact"] in current]
+        current = {a.path for a in self.app.state.artifacts}
+        self.reports = [r for r in result.reports if r.artifact in current]
         self.app.state.set_compat(result)
         self.show_grid()
         self.update_buttons()
@@ -233,8 +235,8 @@ class CompatTab(QWidget):
     def runtime_columns(self) -> list[tuple[str, str]]:
         seen: dict[str, str] = {}
         for report in self.reports:
-            for runtime in report["runtimes"]:
-                seen.setdefault(runtime["name"], runtime["title"])
+            for runtime in report.runtimes:
+                seen.setdefault(runtime.name, runtime.title)
         return list(seen.items())
 
     def show_grid(self) -> None:
@@ -247,15 +249,15 @@ class CompatTab(QWidget):
             self.grid.horizontalHeaderItem(col).setToolTip(title)
         for row, report in enumerate(self.reports):
             failed = self.failed_verification(report)
-            item = QTableWidgetItem(Path(report["artifact"]).name)
-            item.setToolTip(report["artifact"])
+            item = QTableWidgetItem(report.artifact.name)
+            item.setToolTip(str(report.artifact))
             if failed:
                 item.setText(f"{verdict_label('fail')} {item.text()} — {failed_note()}")
                 item.setBackground(QBrush(verdict_color("fail")))
                 item.setForeground(QBrush(QColor("white")))
-                item.setToolTip(failed_explanation(Path(report["artifact"]).name))
+                item.setToolTip(failed_explanation(report.artifact.name))
             self.grid.setItem(row, 0, item)
-            verdicts = {r["name"]: r for r in report["runtimes"]}
+            verdicts = {r.name: r for r in report.runtimes}
             for col, (name, _title) in enumerate(columns, start=1):
                 runtime = verdicts.get(name)
                 if runtime is None:
@@ -264,30 +266,28 @@ class CompatTab(QWidget):
                     cell.setToolTip(self.tr("not checked: this runtime reads other files"))
                 else:
                     # a failed artifact loads, but gives wrong answers: never green
-                    verdict = "fail" if failed else runtime["verdict"]
+                    verdict = "fail" if failed else runtime.verdict
                     text = verdict_label(verdict)
-                    if failed and runtime["verdict"] != "fail":
+                    if failed and runtime.verdict != "fail":
                         text = f"{verdict_label('fail')} {failed_note()}"
                     cell = QTableWidgetItem(text)
                     cell.setBackground(QBrush(verdict_color(verdict)))
                     cell.setForeground(QBrush(QColor("white")))
-                    cell.setToolTip(runtime["summary"])
+                    cell.setToolTip(runtime.summary())
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.grid.setItem(row, col, cell)
         if self.reports:
             self.grid.setCurrentCell(0, 1 if columns else 0)
         self.cell_changed()
 
-    def artifact_of(self, report: dict) -> Artifact | None:
-        return next(
-            (a for a in self.app.state.artifacts if str(a.path) == report["artifact"]), None
-        )
+    def artifact_of(self, report: CompatReport) -> Artifact | None:
+        return next((a for a in self.app.state.artifacts if a.path == report.artifact), None)
 
-    def failed_verification(self, report: dict) -> bool:
+    def failed_verification(self, report: CompatReport) -> bool:
         artifact = self.artifact_of(report)
         return bool(artifact and artifact.failed)
 
-    def selected(self) -> tuple[dict | None, dict | None]:
+    def selected(self) -> tuple[CompatReport | None, RuntimeVerdict | None]:
         """The report of the selected row and the runtime verdict of the selected cell."""
         row, col = self.grid.currentRow(), self.grid.currentColumn()
         if not (0 <= row < len(self.reports)):
@@ -295,9 +295,9 @@ class CompatTab(QWidget):
         report = self.reports[row]
         columns = self.runtime_columns()
         name = columns[col - 1][0] if 1 <= col <= len(columns) else None
-        runtime = next((r for r in report["runtimes"] if r["name"] == name), None)
-        if runtime is None and report["runtimes"]:
-            runtime = report["runtimes"][0]
+        runtime = next((r for r in report.runtimes if r.name == name), None)
+        if runtime is None and report.runtimes:
+            runtime = report.runtimes[0]
         return report, runtime
 
     def cell_changed(self) -> None:
@@ -306,27 +306,27 @@ class CompatTab(QWidget):
         self.show_advice(report, runtime)
         self.update_buttons()
 
-    def show_operators(self, report: dict | None) -> None:
+    def show_operators(self, report: CompatReport | None) -> None:
         self.ops_table.setSortingEnabled(False)
         self.ops_table.clear()
         if report is None:
             self.ops_table.setRowCount(0)
             return
-        names = [r["name"] for r in report["runtimes"]]
+        names = [r.name for r in report.runtimes]
         self.ops_table.setColumnCount(2 + len(names))
         self.ops_table.setHorizontalHeaderLabels([self.tr("Operator"), self.tr("Count"), *names])
-        operators = report["operators"]
+        operators = report.operators
         self.ops_table.setRowCount(len(operators))
         for row, op in enumerate(operators):
-            self.ops_table.setItem(row, 0, QTableWidgetItem(op["name"]))
+            self.ops_table.setItem(row, 0, QTableWidgetItem(op.name))
             count = QTableWidgetItem()
-            count.setData(Qt.ItemDataRole.DisplayRole, op["count"])
+            count.setData(Qt.ItemDataRole.DisplayRole, op.count)
             self.ops_table.setItem(row, 1, count)
             for col, name in enumerate(names, start=2):
-                status = op["status"].get(name, "")
+                status = op.status.get(name, "")
                 cell = QTableWidgetItem(verdict_text(status))
                 cell.setForeground(QBrush(verdict_color(status)))
-                note = op.get("notes", {}).get(name)
+                note = op.notes.get(name)
                 if note:
                     cell.setToolTip(note)
                 self.ops_table.setItem(row, col, cell)
@@ -356,29 +356,29 @@ class CompatTab(QWidget):
             if not self.ops_table.isRowHidden(row)
         ]
 
-    def show_advice(self, report: dict | None, runtime: dict | None) -> None:
+    def show_advice(self, report: CompatReport | None, runtime: RuntimeVerdict | None) -> None:
         if report is None or runtime is None:
             self.advice.setHtml(
                 "<p>" + self.tr("Convert a model to see here whether phones can run it.") + "</p>"
             )
             return
-        name = Path(report["artifact"]).name
-        parts = [f"<h3>{name} → {runtime['title']}</h3>"]
+        name = report.artifact.name
+        parts = [f"<h3>{name} → {runtime.title}</h3>"]
         if self.failed_verification(report):
             parts.append(
                 f"<p><b style='color:{verdict_color('fail').name()}'>"
                 f"{verdict_label('fail')} {failed_note()}</b> — {failed_explanation(name)}</p>"
             )
         parts.append(
-            f"<p><b style='color:{verdict_color(runtime['verdict']).name()}'>"
-            f"{verdict_label(runtime['verdict'])}</b> — {runtime['summary']}</p>"
+            f"<p><b style='color:{verdict_color(runtime.verdict).name()}'>"
+            f"{verdict_label(runtime.verdict)}</b> — {runtime.summary()}</p>"
         )
-        if runtime["problems"]:
-            parts.append("<ul>" + "".join(f"<li>{p}</li>" for p in runtime["problems"]) + "</ul>")
-        advice = list(runtime["advice"])
-        if runtime.get("fixes"):
+        if runtime.problems:
+            parts.append("<ul>" + "".join(f"<li>{p}</li>" for p in runtime.problems) + "</ul>")
+        advice = list(runtime.advice)
+        if runtime.fixes:
             advice.append(
-                self.tr("Press “%1” below.").replace("%1", self.fix_text(runtime["fixes"][0]))
+                self.tr("Press “%1” below.").replace("%1", self.fix_text(runtime.fixes[0]))
             )
         if advice:
             parts.append(
@@ -388,24 +388,22 @@ class CompatTab(QWidget):
                 + "".join(f"<li>{a}</li>" for a in advice)
                 + "</ul>"
             )
-        facts = []
-        if report.get("bytecode_version") is not None:
-            facts.append(
-                self.tr("bytecode version %1").replace("%1", str(report["bytecode_version"]))
-            )
-        if report.get("opsets"):
-            facts.append(", ".join(f"{d} opset {v}" for d, v in report["opsets"].items() if v))
-        if report.get("delegates"):
-            facts.append(self.tr("delegates: %1").replace("%1", ", ".join(report["delegates"])))
+        facts, found = [], report.operator_set
+        if found.bytecode_version is not None:
+            facts.append(self.tr("bytecode version %1").replace("%1", str(found.bytecode_version)))
+        if found.opsets:
+            facts.append(", ".join(f"{d} opset {v}" for d, v in found.opsets.items() if v))
+        if found.delegates:
+            facts.append(self.tr("delegates: %1").replace("%1", ", ".join(found.delegates)))
         if facts:
-            parts.append(f"<p><i>{report['format']}: {'; '.join(facts)}</i></p>")
+            parts.append(f"<p><i>{report.title}: {'; '.join(facts)}</i></p>")
         self.advice.setHtml("".join(parts))
 
     # --- actions -------------------------------------------------------------------------
 
-    def current_fix(self) -> tuple[dict | None, dict | None]:
+    def current_fix(self) -> tuple[CompatReport | None, Fix | None]:
         report, runtime = self.selected()
-        fixes = (runtime or {}).get("fixes") or []
+        fixes = runtime.fixes if runtime is not None else []
         return report, (fixes[0] if fixes else None)
 
     def update_buttons(self) -> None:
@@ -425,10 +423,10 @@ class CompatTab(QWidget):
             else self.tr("No fix for this cell")
         )
 
-    def fix_text(self, fix: dict | None) -> str:
+    def fix_text(self, fix: Fix | None) -> str:
         if fix is None:
             return self.tr("Apply the fix")
-        return self.tr("Apply the fix: %1").replace("%1", fix["description"])
+        return self.tr("Apply the fix: %1").replace("%1", fix.description)
 
     def apply_fix(self) -> None:
         report, fix = self.current_fix()
@@ -438,7 +436,7 @@ class CompatTab(QWidget):
         self.progress.setVisible(True)
         self.progress.start()
         self.fix_job = self.app.worker.submit(
-            "fix", {"artifact": report["artifact"], "action": fix["action"], "value": fix["value"]}
+            "fix", {"artifact": str(report.artifact), "action": fix.action, "value": fix.value}
         )
         self.fix_job.progress.connect(self.progress.update_event)
         self.fix_job.succeeded.connect(self._fixed)
@@ -480,7 +478,7 @@ class CompatTab(QWidget):
         )
         self.devices_task.finished.connect(self.update_buttons)
 
-    def _device_profiles(self, found: dict) -> None:
+    def _device_profiles(self, found: dict[str, list[RuntimeProfile]]) -> None:
         for serial, profiles in found.items():
             self.app.state.set_device_runtimes(serial, profiles)
         count = sum(len(p) for p in found.values())
@@ -496,8 +494,8 @@ class CompatTab(QWidget):
         if report is None:
             return
         suffix = ".html" if fmt == "html" else ".csv"
-        start = Path(self.app.settings.folder("exports") or Path(report["artifact"]).parent)
-        name = Path(report["artifact"]).stem + "-compatibility" + suffix
+        start = Path(self.app.settings.folder("exports") or report.artifact.parent)
+        name = report.artifact.stem + "-compatibility" + suffix
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("Export the report"), str(start / name), f"*{suffix}"
         )
