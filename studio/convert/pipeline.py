@@ -106,6 +106,8 @@ def convert(
         if recipe.verify.enabled:
             with stages.stage("verification data"):
                 verify_samples, labelled = _verification_data(recipe, input_spec, calibration)
+                if labelled is not None:
+                    _check_labelled(module, input_spec, labelled, labels)
         cancel.check()
 
         out = recipe.output_folder
@@ -490,6 +492,13 @@ def _verification_data(
                 hint="put each class's images in a sub-folder named after the class",
             )
     return samples, labelled
+
+
+def _check_labelled(module, input_spec: InputSpec, labelled: SampleSet, labels) -> None:
+    from studio.convert.verify import check_labelled
+    from studio.runtimes.eager_runner import EagerRunner
+
+    check_labelled(EagerRunner.from_module(module, input_spec), labelled, labels)
 
 
 def _verify(recipe, module, input_spec, labels, samples, labelled, artifacts, stages, cancel):

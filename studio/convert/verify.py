@@ -114,6 +114,12 @@ def check_classes(samples: SampleSet, model_labels: Sequence[str] | None, output
     )
 
 
+def check_labelled(eager: Runner, labelled: SampleSet, model_labels: Sequence[str] | None) -> None:
+    """Refuse a labelled folder the model cannot judge, from one forward pass of its first
+    image: before any target is built, not after."""
+    check_classes(labelled, model_labels, output_width([eager.infer(labelled.inputs[0])]))
+
+
 def output_width(outputs: Sequence[Sequence[np.ndarray]]) -> int:
     """How many classes a model's first output gives (its last dimension)."""
     first = np.asarray(outputs[0][0])
