@@ -212,14 +212,18 @@ class ConvertTab(QWidget):
         self.convert_button.setDefault(True)
         self.convert_button.clicked.connect(self.start)
         buttons.addWidget(self.convert_button)
-        form_layout.addLayout(buttons)
         form_layout.addStretch(1)
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(form_widget)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        splitter.addWidget(scroll)
+        left = QWidget()  # the form scrolls; its buttons stay in view on a small screen
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(scroll, 1)
+        left_layout.addLayout(buttons)
+        splitter.addWidget(left)
 
         # --- progress and results --------------------------------------------------------
         right = QSplitter(Qt.Orientation.Vertical)

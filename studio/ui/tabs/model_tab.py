@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -47,6 +49,20 @@ def code_to_trust(params: dict) -> str:
         target = arch.rpartition(":")[0]
         return Path(target).name if target.endswith(".py") else target
     return Path(params["path"]).name
+
+
+def _scrolling_box(title: str) -> tuple[QGroupBox, QVBoxLayout]:
+    """A group box whose contents scroll when the window is too small for them (1366×768)."""
+    box = QGroupBox(title)
+    scroll = QScrollArea()
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidgetResizable(True)
+    inner = QWidget()
+    scroll.setWidget(inner)
+    outer = QVBoxLayout(box)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(scroll)
+    return box, QVBoxLayout(inner)
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -156,8 +172,7 @@ class ModelTab(QWidget):
 
         # --- description and try-it ------------------------------------------------------
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        desc_box = QGroupBox(self.tr("Description"))
-        desc_layout = QVBoxLayout(desc_box)
+        desc_box, desc_layout = _scrolling_box(self.tr("Description"))
         self.summary = QFormLayout()
         self.summary_labels: dict[str, QLabel] = {}
         for key, title in (
@@ -189,8 +204,7 @@ class ModelTab(QWidget):
         desc_layout.addLayout(tables, 1)
         splitter.addWidget(desc_box)
 
-        try_box = QGroupBox(self.tr("Try it"))
-        try_layout = QVBoxLayout(try_box)
+        try_box, try_layout = _scrolling_box(self.tr("Try it"))
         self.try_hint = QLabel(self.tr("Pick an image to see what the model makes of it."))
         self.try_hint.setWordWrap(True)
         try_layout.addWidget(self.try_hint)
