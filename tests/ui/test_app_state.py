@@ -144,3 +144,14 @@ def test_converted_formats_are_the_loaders_inspect_only_formats():
     from studio.ui.state import CONVERTED_FORMATS
 
     assert CONVERTED_FORMATS == INSPECT_ONLY_FORMATS
+
+
+def test_tabs_do_not_call_each_other():
+    # they talk through AppState and the main window's actions (e.g. window.open_model)
+    import re
+
+    import studio.ui.tabs as tabs
+
+    for source in Path(tabs.__file__).parent.glob("*_tab.py"):
+        calls = re.findall(r"self\.app\.(\w+_tab)\b", source.read_text())
+        assert calls == [], f"{source.name} reaches into {calls}"

@@ -3,6 +3,10 @@ buttons, the status bar and the Model tab's descriptions are inside it and not c
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScrollArea
@@ -130,3 +134,41 @@ def test_the_model_tab_descriptions_are_not_cut_off_with_the_candidates_shown(qt
         assert_not_clipped(label)
     assert_fully_shown(window, tab.use_button)
     assert_fully_shown(window, tab.next_button)
+
+
+FIRST_START = r"""
+import sys
+from studio.ui.app import create_app
+app = create_app("")
+from studio.ui.main_window import MainWindow
+from studio.ui.settings import Settings
+first = MainWindow(settings=Settings(sys.argv[1]))
+print(*first.geometry().getRect())
+first.resize(1600, 1000)  # as a larger screen left it
+first.shutdown()
+again = MainWindow(settings=Settings(sys.argv[1]))
+print(*again.geometry().getRect())
+again.shutdown()
+"""
+
+
+def test_the_window_fits_a_1366_by_768_screen_on_first_and_later_starts(tmp_path):
+    # Qt's offscreen platform, given a screen of that size (no display needed).
+    screens = tmp_path / "screens.json"
+    screens.write_text(
+        '{"screens": [{"name": "small", "x": 0, "y": 0, "width": 1366, "height": 768,'
+        ' "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}'
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screens}"}
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_START, str(tmp_path / "settings.ini")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    lines = [line.split() for line in out.stdout.splitlines() if line.strip()]
+    assert len(lines) == 2, out.stderr[-2000:]
+    for x, y, width, height in ([int(v) for v in line] for line in lines):
+        assert x >= 0 and y >= 0
+        assert x + width <= 1366 and y + height <= 768 - FRAME_ALLOWANCE[1], (x, y, width, height)
