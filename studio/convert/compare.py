@@ -30,6 +30,10 @@ class Tolerances:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, doc: dict) -> Tolerances:
+        return cls(**doc)
+
 
 DEFAULT_TOLERANCES: dict[str, Tolerances] = {
     "none": Tolerances(atol=1e-4, rtol=1e-3, min_cosine=0.9999, min_top1=1.0),

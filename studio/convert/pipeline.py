@@ -228,7 +228,10 @@ def _report(recipe, model_info, input_spec, stages, artifacts, calibration, veri
     if calibration is not None and calibration.low_fidelity:
         notes.append("calibrated on random inputs: int8 accuracy on real data may be lower")
     if verify_samples is not None and verify_samples.low_fidelity:
-        notes.append("verified on random inputs; give --calibration or [verify] data for real ones")
+        notes.append(
+            "verified on random inputs: no calibration or verification images were given, "
+            "so real data may behave differently"
+        )
     return ConversionReport(
         recipe=recipe.to_dict(),
         model=model_info,
@@ -523,5 +526,5 @@ def _verify(recipe, module, input_spec, labels, samples, labelled, artifacts, st
             verification, latency = verify_artifact(
                 artifact.path, reference, tolerances, cancel, settings.latency_runs
             )
-        artifact.verification = verification.to_dict()
+        artifact.verification = verification
         artifact.host_latency_ms = latency

@@ -7,10 +7,14 @@ import json
 import platform
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studio.errors import EXIT_OK, EXIT_VERDICT
 from studio.fileio import write_text_atomic
 from studio.units import human_bytes
+
+if TYPE_CHECKING:
+    from studio.convert.verify import Verification
 
 REPORT_NAME = "report.json"
 
@@ -27,11 +31,11 @@ class ArtifactReport:
     options: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     host_latency_ms: float | None = None
-    verification: dict | None = None  # Verification.to_dict(), None when verification is off
+    verification: Verification | None = None  # None when verification is off
 
     @property
     def verdict(self) -> str | None:
-        return self.verification["verdict"] if self.verification else None
+        return self.verification.verdict if self.verification else None
 
     def to_dict(self) -> dict:
         return {
@@ -47,8 +51,27 @@ class ArtifactReport:
             "host_latency_ms": None
             if self.host_latency_ms is None
             else round(self.host_latency_ms, 3),
-            "verification": self.verification,
+            "verification": self.verification.to_dict() if self.verification else None,
         }
+
+    @classmethod
+    def from_dict(cls, doc: dict) -> ArtifactReport:
+        from studio.convert.verify import Verification
+
+        verification = doc.get("verification")
+        return cls(
+            target=doc["target"],
+            path=Path(doc["path"]),
+            size_bytes=int(doc["size_bytes"]),
+            capture=doc["capture"],
+            quantize=doc["quantize"],
+            runtime=doc["runtime"],
+            build_seconds=float(doc["build_seconds"]),
+            options=dict(doc.get("options") or {}),
+            notes=list(doc.get("notes") or []),
+            host_latency_ms=doc.get("host_latency_ms"),
+            verification=Verification.from_dict(verification) if verification else None,
+        )
 
 
 @dataclass
@@ -92,6 +115,23 @@ class ConversionReport:
             "notes": self.notes,
         }
 
+    @classmethod
+    def from_dict(cls, doc: dict) -> ConversionReport:
+        """The report of :meth:`to_dict` (what the worker sends, what report.json holds)."""
+        folder, report = doc.get("output_folder"), doc.get("report")
+        return cls(
+            recipe=doc["recipe"],
+            model=doc["model"],
+            input_spec=doc["input_spec"],
+            versions=doc["versions"],
+            stages=list(doc.get("stages") or []),
+            artifacts=[ArtifactReport.from_dict(a) for a in doc.get("artifacts") or []],
+            notes=list(doc.get("notes") or []),
+            calibration=doc.get("calibration"),
+            output_folder=Path(folder) if folder else None,
+            report_path=Path(report) if report else None,
+        )
+
     def write(self, path: Path) -> Path:
         self.report_path = path
         write_text_atomic(path, json.dumps(self.to_dict(), indent=2, default=str) + "\n")
@@ -109,7 +149,7 @@ class ConversionReport:
             size = human_bytes(a.size_bytes)
             latency = f"{a.host_latency_ms:.2f} ms" if a.host_latency_ms is not None else "-"
             line = f"  {a.path.name:<32} {size:>9}  {a.capture:<16} {latency:>10}"
-            v = a.verification
+            v = a.verification.to_dict() if a.verification else None
             if v:
                 detail = f"cos {v['cosine']:.5f}"
                 if v.get("top1_agreement") is not None:

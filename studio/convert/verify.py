@@ -60,9 +60,39 @@ class Verification:
             "tolerances": self.tolerances.to_dict(),
         }
 
+    @classmethod
+    def from_dict(cls, doc: dict) -> Verification:
+        """The verification of :meth:`to_dict`. The document does not hold the reference's
+        scale nor a shape mismatch (its reasons say so): they come back as 0.0 and None."""
+        comparison = Comparison(
+            samples=int(doc["samples"]),
+            max_abs_error=_infinite_if_none(doc["max_abs_error"]),
+            mean_abs_error=_infinite_if_none(doc["mean_abs_error"]),
+            max_reference=0.0,
+            cosine=doc["cosine"],
+            mean_cosine=doc["mean_cosine"],
+            top1_agreement=doc.get("top1_agreement"),
+            top5_agreement=doc.get("top5_agreement"),
+        )
+        return cls(
+            verdict=doc["verdict"],
+            reasons=list(doc.get("reasons") or []),
+            comparison=comparison,
+            tolerances=Tolerances.from_dict(doc["tolerances"]),
+            data=doc["data"],
+            low_fidelity=bool(doc["low_fidelity"]),
+            accuracy_before=doc.get("accuracy_before"),
+            accuracy_after=doc.get("accuracy_after"),
+            labelled_samples=doc.get("labelled_samples"),
+        )
+
 
 def _finite(value: float) -> float | None:
     return value if np.isfinite(value) else None
+
+
+def _infinite_if_none(value: float | None) -> float:
+    return float("inf") if value is None else float(value)
 
 
 def run_samples(

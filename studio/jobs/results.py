@@ -12,6 +12,7 @@ from typing import Any
 
 from studio.compat.fixes import FixResult
 from studio.compat.report import CompatReport
+from studio.convert.report import ConversionReport
 
 
 @dataclass
@@ -31,6 +32,7 @@ class CheckResult:
 # job name -> the type its result is rebuilt as (it has from_dict and to_dict)
 RESULT_TYPES: dict[str, type] = {
     "check": CheckResult,
+    "convert": ConversionReport,
     "fix": FixResult,
 }
 

@@ -8,6 +8,10 @@ its values; the tab words them (translatable) for the screen.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studio.convert.verify import Verification
 
 DOES_NOT_RUN = "the artifact does not run: "
 
@@ -18,43 +22,45 @@ class Finding:
     values: dict = field(default_factory=dict)
 
 
-def findings(verification: dict) -> list[Finding]:
+def findings(verification: Verification) -> list[Finding]:
     """What failed, most telling first."""
-    reasons = verification.get("reasons") or []
-    tolerances = verification.get("tolerances") or {}
+    reasons, tolerances = verification.reasons, verification.tolerances
+    comparison = verification.comparison
     for reason in reasons:
         if reason.startswith(DOES_NOT_RUN):
             return [Finding("does not run", {"reason": reason.removeprefix(DOES_NOT_RUN)})]
         if reason.startswith("the artifact returns"):
             return [Finding("other shape")]
     found = []
-    before, after = verification.get("accuracy_before"), verification.get("accuracy_after")
-    drop = tolerances.get("max_accuracy_drop")
-    if before is not None and after is not None and drop is not None and before - after > drop:
+    before, after = verification.accuracy_before, verification.accuracy_after
+    drop = tolerances.max_accuracy_drop
+    if before is not None and after is not None and before - after > drop:
         found.append(Finding("accuracy", {"before": before, "after": after}))
-    top1, min_top1 = verification.get("top1_agreement"), tolerances.get("min_top1")
-    if top1 is not None and min_top1 is not None and top1 < min_top1:
+    top1, min_top1 = comparison.top1_agreement, tolerances.min_top1
+    if top1 is not None and top1 < min_top1:
         found.append(Finding("top class", {"got": top1, "needed": min_top1}))
-    cosine, min_cosine = verification.get("cosine"), tolerances.get("min_cosine")
-    if cosine is not None and min_cosine is not None and cosine < min_cosine:
+    cosine, min_cosine = comparison.cosine, tolerances.min_cosine
+    if cosine < min_cosine:
         found.append(Finding("similarity", {"got": cosine, "needed": min_cosine}))
     if not found and reasons:
         found.append(Finding("difference"))
     return found
 
 
-def advice(artifact: dict, calibration: dict | None = None) -> list[str]:
-    """What to do on the form about an artifact that did not pass, best first.
+def advice(
+    quantize: str, verification: Verification | None, calibration: dict | None = None
+) -> list[str]:
+    """What to do on the form about an artifact (quantized as ``quantize``) that did not
+    pass, best first.
 
     Codes: "calibration images", "no quantization", "other capture", "other target".
     ``calibration`` is the conversion report's calibration record.
     """
-    verification = artifact.get("verification") or {}
-    if verification.get("verdict") not in ("fail", "warn"):
+    if verification is None or verification.verdict not in ("fail", "warn"):
         return []
-    mode = artifact.get("quantize", "none")
+    mode = quantize
     steps = []
-    runs = not any(r.startswith(DOES_NOT_RUN) for r in verification.get("reasons") or [])
+    runs = not any(r.startswith(DOES_NOT_RUN) for r in verification.reasons)
     if runs and mode == "static" and (calibration or {}).get("low_fidelity"):
         steps.append("calibration images")
     if runs and mode != "none":

@@ -26,6 +26,7 @@ from studio.artifacts import INSPECT_ONLY_MODEL_FORMATS
 
 if TYPE_CHECKING:
     from studio.compat.profiles import RuntimeProfile
+    from studio.convert.report import ArtifactReport, ConversionReport
     from studio.jobs.results import CheckResult
 
 # Formats of converted files, which open to be described, checked and pushed, not run here.
@@ -56,7 +57,7 @@ class Artifact:
     quantize: str = "none"
     runtime: str = ""
     verdict: str | None = None  # pass | warn | fail | None (unverified)
-    report: dict = field(default_factory=dict)  # ArtifactReport.to_dict()
+    report: ArtifactReport | None = None  # what the conversion says of it
 
     @property
     def name(self) -> str:
@@ -68,16 +69,15 @@ class Artifact:
         return self.verdict == "fail"
 
     @classmethod
-    def from_report(cls, doc: dict) -> Artifact:
-        verification = doc.get("verification") or {}
+    def from_report(cls, report: ArtifactReport) -> Artifact:
         return cls(
-            path=Path(doc["path"]),
-            target=doc["target"],
-            size_bytes=int(doc.get("size_bytes") or 0),
-            quantize=doc.get("quantize", "none"),
-            runtime=doc.get("runtime", ""),
-            verdict=verification.get("verdict"),
-            report=doc,
+            path=report.path,
+            target=report.target,
+            size_bytes=report.size_bytes,
+            quantize=report.quantize,
+            runtime=report.runtime,
+            verdict=report.verdict,
+            report=report,
         )
 
 
@@ -102,7 +102,7 @@ class AppState:
         self.model: dict | None = None  # the description of the open model (inspect's result)
         self.model_params: dict = {}  # how it was opened (path, arch, trust, ...)
         self.artifacts: list[Artifact] = []
-        self.conversion: dict | None = None  # the last conversion report
+        self.conversion: ConversionReport | None = None  # the last conversion report
         self.compat: CheckResult | None = None  # the last compatibility reports
         self.try_result: dict | None = None  # what the open model made of an image (Try it)
         self.devices: list[Device] = []
@@ -172,9 +172,9 @@ class AppState:
 
     # --- artifacts -----------------------------------------------------------------------
 
-    def set_conversion(self, report: dict) -> None:
+    def set_conversion(self, report: ConversionReport) -> None:
         self.conversion = report
-        fresh = [Artifact.from_report(a) for a in report.get("artifacts", [])]
+        fresh = [Artifact.from_report(a) for a in report.artifacts]
         paths = {a.path for a in fresh}
         self.artifacts = fresh + [a for a in self.artifacts if a.path not in paths]
         self.artifacts_changed.emit()

@@ -41,7 +41,7 @@ def test_auto_traces_a_model_that_cannot_be_scripted_and_says_why(tmp_path):
         assert artifact.capture == "trace"
         assert artifact.notes[0].startswith("torch.jit.script failed (")
         assert artifact.notes[0].endswith("traced instead")
-        assert artifact.verification["verdict"] == "pass"
+        assert artifact.verdict == "pass"
     doc = json.loads(report.report_path.read_text())
     assert {a["capture"] for a in doc["artifacts"]} == {"trace"}
 
@@ -83,7 +83,7 @@ def test_the_report_records_strict_and_non_strict_export(tmp_path, tiny_model):
         reports[capture] = convert(recipe, model=tiny_model).artifacts[0]
     assert reports["export"].capture == "export"
     assert reports["auto"].capture == "export-nonstrict"
-    assert all(a.verification["verdict"] == "pass" for a in reports.values())
+    assert all(a.verdict == "pass" for a in reports.values())
 
 
 def test_onnx_falls_back_to_the_torchscript_exporter_when_export_fails(tmp_path):

@@ -98,7 +98,7 @@ def test_empty_calibration_folder_and_random_calibration(tmp_path, tiny_model):
     report = convert(recipe, model=tiny_model)
     assert report.calibration["low_fidelity"] is True
     assert any("calibrated on random inputs" in n for n in report.notes)
-    assert report.artifacts[0].verification["low_fidelity"] is True
+    assert report.artifacts[0].verification.low_fidelity is True
 
 
 def test_wrong_architecture_for_the_weights_is_a_clear_error(tmp_path):

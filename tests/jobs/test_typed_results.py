@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 from pathlib import Path
 
@@ -12,6 +13,9 @@ import studio
 from studio.compat.fixes import FixResult
 from studio.compat.operators import OperatorSet, OperatorUse
 from studio.compat.report import CompatReport, Fix, OperatorRow, RuntimeVerdict
+from studio.convert.compare import Comparison, Tolerances
+from studio.convert.report import ArtifactReport, ConversionReport
+from studio.convert.verify import Verification
 from studio.errors import (
     Action,
     DeviceError,
@@ -126,7 +130,48 @@ COMPAT_REPORT = CompatReport(
     ],
 )
 
+VERIFICATION = Verification(
+    verdict="warn",
+    reasons=["cosine similarity 0.97 is below 0.98"],
+    # the report holds neither the reference's scale nor a shape mismatch
+    comparison=Comparison(8, 0.25, 0.01, 0.0, 0.97, 0.99, 1.0, 1.0),
+    tolerances=Tolerances(atol=None, min_cosine=0.98, min_top1=0.95),
+    data="images",
+    low_fidelity=False,
+    accuracy_before=0.97,
+    accuracy_after=0.95,
+    labelled_samples=60,
+)
+CONVERSION = ConversionReport(
+    recipe={"model": {"path": "/data/digits.safetensors"}, "targets": ["pte", "ptl"]},
+    model={"name": "digits_cnn", "parameters": 9_000},
+    input_spec={"shape": [1, 1, 8, 8], "dtype": "float32"},
+    versions={"torch": "2.14.0", "model-studio": "0.9"},
+    stages=[{"name": "load", "seconds": 0.5}],
+    artifacts=[
+        ArtifactReport(
+            "pte",
+            Path("/out/digits.pte"),
+            40_000,
+            "torch.export",
+            "static",
+            "executorch",
+            12.5,
+            options={"backend": "xnnpack"},
+            notes=["lowered to XNNPACK"],
+            host_latency_ms=0.2,
+            verification=VERIFICATION,
+        ),
+        ArtifactReport("ptl", Path("/out/digits.ptl"), 50_000, "script", "none", "lite", 2.0),
+    ],
+    notes=["verified on real images"],
+    calibration={"source": "images", "samples": 60, "low_fidelity": False},
+    output_folder=Path("/out"),
+    report_path=Path("/out/report.json"),
+)
+
 EXAMPLES = {
+    ConversionReport: CONVERSION,
     CheckResult: CheckResult([COMPAT_REPORT]),
     FixResult: FixResult(
         action="backport",
@@ -154,6 +199,18 @@ def test_every_job_result_round_trips_through_the_protocol(job):
     assert type(back) is type(result)
     assert back == result
     assert back.to_dict() == result.to_dict()  # what the command line prints stays the same
+
+
+@pytest.mark.slow
+def test_a_real_conversion_and_its_check_come_back_unchanged(sample_artifacts):
+    from studio.compat import check, detect_kind, runtimes_to_check
+
+    saved = json.loads(sample_artifacts.report_path.read_text())  # report.json
+    assert json.loads(json.dumps(ConversionReport.from_dict(saved).to_dict())) == saved
+    paths = [a.path for a in sample_artifacts.artifacts]
+    reports = [check(p, runtimes_to_check(detect_kind(p), [], [])) for p in paths]
+    doc = json.loads(json.dumps(CheckResult(reports).to_dict()))
+    assert CheckResult.from_dict(doc).to_dict() == doc
 
 
 def test_a_job_without_a_type_keeps_its_document():

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from studio.convert.report import ArtifactReport, ConversionReport
+from studio.jobs.results import CheckResult
 from studio.ui.state import AppState, Artifact
 
 DIGITS = {"path": "/models/digits.safetensors"}
@@ -19,11 +21,10 @@ def _description(params: dict, runnable: bool = True) -> dict:
 def _state_after_a_whole_flow() -> AppState:
     state = AppState()
     state.open_model(_description(DIGITS), DIGITS)
-    state.set_conversion(
-        {"artifacts": [{"path": "/out/digits.pte", "target": "pte", "size_bytes": 10}]}
-    )
+    pte = ArtifactReport("pte", Path("/out/digits.pte"), 10, "export", "none", "executorch", 1.0)
+    state.set_conversion(ConversionReport({}, {}, {}, {}, artifacts=[pte]))
     state.add_artifact(Artifact(Path("/out/digits.onnx"), "onnx", 20))
-    state.set_compat({"reports": ["..."]})
+    state.set_compat(CheckResult())
     state.set_try_result({"top": [{"label": "3", "probability": 0.9}]}, DIGITS)
     return state
 

@@ -103,7 +103,7 @@ def failed_report(tmp_path_factory):
         output=OutputSettings(folder=str(out)),
     )
     report = convert(recipe)
-    assert report.artifacts[0].verification["verdict"] == "fail"
+    assert report.artifacts[0].verdict == "fail"
     return report
 
 

@@ -16,6 +16,7 @@ from studio.ui.app import create_app
 app = create_app("")
 from studio.ui.main_window import MainWindow
 from studio.ui.settings import Settings
+from studio.convert.report import ConversionReport
 window = MainWindow(settings=Settings(sys.argv[1]))
 window.show()
 window.worker.start()
@@ -30,7 +31,7 @@ def tick():
     elif steps == ["opened"] and tab.classify_job is not None and tab.classify_job.done:
         steps.append("classified")
         with open(sys.argv[2]) as report:  # converted artifacts: the later tabs have work
-            window.state.set_conversion(json.load(report))
+            window.state.set_conversion(ConversionReport.from_dict(json.load(report)))
         for key in ("convert", "compat", "devices", "latency"):
             window.tab(key)  # built, even while disabled (Latency: no phone here)
         for key in ("convert", "compat", "devices", "latency", "model"):

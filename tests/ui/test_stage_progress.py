@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from studio.convert.verify import Verification
 from studio.ui.convert_results import advice, findings
 from studio.ui.stage_progress import StageProgress
 
@@ -41,13 +42,23 @@ def test_without_a_plan_every_stage_counts():
     assert progress.stages == ["check", "report"] and not progress.planned
 
 
-def verification(verdict="fail", **values):
-    return {
-        "verdict": verdict,
-        "reasons": values.pop("reasons", ["cosine similarity 0.9 is below 0.98"]),
-        "tolerances": {"min_cosine": 0.98, "min_top1": 0.95, "max_accuracy_drop": 0.02},
-        **values,
-    }
+def verification(verdict="fail", **values) -> Verification:
+    """A verification as a conversion report holds it."""
+    return Verification.from_dict(
+        {
+            "verdict": verdict,
+            "reasons": values.pop("reasons", ["cosine similarity 0.9 is below 0.98"]),
+            "tolerances": {"min_cosine": 0.98, "min_top1": 0.95, "max_accuracy_drop": 0.02},
+            "samples": 8,
+            "max_abs_error": None,
+            "mean_abs_error": None,
+            "cosine": 1.0,
+            "mean_cosine": 1.0,
+            "data": "random",
+            "low_fidelity": True,
+            **values,
+        }
+    )
 
 
 def test_findings_name_what_failed_from_the_numbers():
@@ -61,14 +72,13 @@ def test_findings_name_what_failed_from_the_numbers():
 
 
 def test_advice_says_which_choice_to_change():
-    int8 = {"quantize": "static", "verification": verification(cosine=0.5)}
-    assert advice(int8, {"low_fidelity": True}) == [
+    int8 = ("static", verification(cosine=0.5))
+    assert advice(*int8, {"low_fidelity": True}) == [
         "calibration images",
         "no quantization",
         "other target",
     ]
-    assert advice(int8, {"low_fidelity": False}) == ["no quantization", "other target"]
-    floats = {"quantize": "none", "verification": verification(cosine=0.5)}
-    assert advice(floats) == ["other capture", "other target"]
-    passed = {"quantize": "static", "verification": verification("pass")}
-    assert advice(passed) == []
+    assert advice(*int8, {"low_fidelity": False}) == ["no quantization", "other target"]
+    assert advice("none", verification(cosine=0.5)) == ["other capture", "other target"]
+    assert advice("static", verification("pass")) == []
+    assert advice("static", None) == []  # not verified

@@ -46,6 +46,8 @@ def load_artifacts(window, report, folder) -> list:
     import shutil
     from pathlib import Path
 
+    from studio.convert.report import ConversionReport
+
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     doc = report.to_dict()
@@ -54,7 +56,7 @@ def load_artifacts(window, report, folder) -> list:
         shutil.copy2(artifact["path"], copy)
         artifact["path"] = str(copy)
     doc["output_folder"] = str(folder)
-    window.state.set_conversion(doc)
+    window.state.set_conversion(ConversionReport.from_dict(doc))
     return [Path(a["path"]) for a in doc["artifacts"]]
 
 

@@ -43,6 +43,8 @@ from studio.convert.recipe import (
     TARGETS,
     Recipe,
 )
+from studio.convert.report import ArtifactReport, ConversionReport
+from studio.convert.verify import Verification
 from studio.errors import Cancelled, StudioError
 from studio.ui.convert_form import Conflict, ConvertForm, Problem
 from studio.ui.convert_results import Finding, advice, findings
@@ -483,9 +485,8 @@ class ConvertTab(QWidget):
         if self.job is not None and not self.job.done:
             self.app.worker.cancel(self.job)
 
-    def _converted(self, report: dict) -> None:
-        verdict = report.get("verdict", "unverified")
-        self.progress.finish(self.tr("Done: %1").replace("%1", verdict))
+    def _converted(self, report: ConversionReport) -> None:
+        self.progress.finish(self.tr("Done: %1").replace("%1", report.verdict))
         self.app.state.set_conversion(report)
         self.show_form()
 
@@ -508,10 +509,9 @@ class ConvertTab(QWidget):
         self.show_form()
 
     def show_folder(self) -> None:
-        report = self.app.state.conversion or {}
-        folder = report.get("output_folder")
-        if folder:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
+        report = self.app.state.conversion
+        if report is not None and report.output_folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(report.output_folder)))
 
     # --- state ---------------------------------------------------------------------------
 
@@ -561,26 +561,24 @@ class ConvertTab(QWidget):
         if not report:
             self.update_guide()
             return
-        for doc in report.get("artifacts", []):
-            self._add_result(doc, report.get("calibration"))
+        for artifact in report.artifacts:
+            self._add_result(artifact, report.calibration)
         self.notes_label.setText("\n".join("• " + n for n in self._notes(report)))
-        self.folder_button.setEnabled(bool(report.get("output_folder")))
+        self.folder_button.setEnabled(bool(report.output_folder))
         self.next_button.setEnabled(True)
         self.update_guide()
 
-    def _notes(self, report: dict) -> list[str]:
+    def _notes(self, report: ConversionReport) -> list[str]:
         """The report's notes in the form's words."""
         notes = []
-        if (report.get("calibration") or {}).get("low_fidelity"):
+        if (report.calibration or {}).get("low_fidelity"):
             notes.append(
                 self.tr(
                     "Calibrated on random inputs: int8 accuracy on real data may be lower. "
                     "Choose a Calibration folder of real images for a better int8 model."
                 )
             )
-        if any(
-            (a.get("verification") or {}).get("low_fidelity") for a in report.get("artifacts", [])
-        ):
+        if any(a.verification and a.verification.low_fidelity for a in report.artifacts):
             notes.append(
                 self.tr(
                     "Verified on random inputs: choose a Calibration folder or an Accuracy set "
@@ -589,30 +587,29 @@ class ConvertTab(QWidget):
             )
         return notes
 
-    def _add_result(self, doc: dict, calibration: dict | None = None) -> None:
-        verification = doc.get("verification") or {}
-        verdict = verification.get("verdict")
-        latency = doc.get("host_latency_ms")
-        name = Path(doc["path"]).name
+    def _add_result(self, artifact: ArtifactReport, calibration: dict | None = None) -> None:
+        verification, verdict = artifact.verification, artifact.verdict
+        latency = artifact.host_latency_ms
+        name = artifact.path.name
         item = QTreeWidgetItem(
             [
                 name,
-                human_bytes(doc.get("size_bytes")),
+                human_bytes(artifact.size_bytes),
                 verdict_label(verdict),
                 self.tr("%1 ms here").replace("%1", f"{latency:.2f}")
                 if latency is not None
                 else "–",
-                doc.get("runtime", ""),
+                artifact.runtime,
             ]
         )
         color = QBrush(verdict_color(verdict))
         item.setForeground(2, color)
-        item.setToolTip(0, doc["path"])
+        item.setToolTip(0, str(artifact.path))
         if latency is not None:
             item.setToolTip(
                 3,
                 self.tr("Measured on this computer with %1, not on a phone.").replace(
-                    "%1", doc.get("runtime", "")
+                    "%1", artifact.runtime
                 ),
             )
         if verdict == "fail":
@@ -627,24 +624,12 @@ class ConvertTab(QWidget):
             )
             else []
         )
-        rows += [self._advice_text(code) for code in advice(doc, calibration)]
-        for key, title in (
-            ("cosine", self.tr("cosine similarity")),
-            ("max_abs_error", self.tr("largest difference")),
-            ("top1_agreement", self.tr("same top class")),
-            ("accuracy_before", self.tr("accuracy before")),
-            ("accuracy_after", self.tr("accuracy after")),
-            ("samples", self.tr("samples")),
-            ("data", self.tr("inputs")),
-        ):
-            value = verification.get(key)
-            if value is None:
-                continue
-            if isinstance(value, float):
-                value = f"{value:.1%}" if key.startswith(("accuracy", "top1")) else f"{value:.6g}"
-            rows.append(f"{title}: {value}")
-        rows += [f"{self.tr('note')}: {n}" for n in doc.get("notes", [])]
-        rows.append(f"{self.tr('capture')}: {doc.get('capture', '')}")
+        rows += [
+            self._advice_text(code) for code in advice(artifact.quantize, verification, calibration)
+        ]
+        rows += self._measures(verification) if verification else []
+        rows += [f"{self.tr('note')}: {n}" for n in artifact.notes]
+        rows.append(f"{self.tr('capture')}: {artifact.capture}")
         self.results.addTopLevelItem(item)
         for text in rows:
             child = QTreeWidgetItem([text])
@@ -652,6 +637,24 @@ class ConvertTab(QWidget):
             child.setFirstColumnSpanned(True)
         if verdict == "fail":
             item.setExpanded(True)
+
+    def _measures(self, verification: Verification) -> list[str]:
+        """What the verification measured, one line each."""
+        c = verification.comparison
+        measures = (
+            (self.tr("cosine similarity"), c.cosine, "{:.6g}"),
+            (self.tr("largest difference"), c.max_abs_error, "{:.6g}"),
+            (self.tr("same top class"), c.top1_agreement, "{:.1%}"),
+            (self.tr("accuracy before"), verification.accuracy_before, "{:.1%}"),
+            (self.tr("accuracy after"), verification.accuracy_after, "{:.1%}"),
+            (self.tr("samples"), c.samples, "{}"),
+            (self.tr("inputs"), verification.data, "{}"),
+        )
+        return [
+            f"{title}: {form.format(value)}"
+            for title, value, form in measures
+            if value is not None and value != float("inf")
+        ]
 
     def _finding_text(self, finding: Finding) -> str:
         v = finding.values
@@ -698,9 +701,6 @@ class ConvertTab(QWidget):
         return texts[code]
 
 
-def report_failed(report: dict | None) -> bool:
+def report_failed(report: ConversionReport | None) -> bool:
     """Whether any artifact of a conversion report failed verification."""
-    return any(
-        (a.get("verification") or {}).get("verdict") == "fail"
-        for a in (report or {}).get("artifacts", [])
-    )
+    return report is not None and any(a.verdict == "fail" for a in report.artifacts)
