@@ -132,6 +132,7 @@ def verify(params: dict, progress: Progress, cancel: CancelToken) -> dict:
     """Verify one artifact against the open model on random inputs."""
     from studio.convert.compare import tolerances_for
     from studio.convert.verify import Reference, verify_artifact
+    from studio.jobs.results import VerifyResult
     from studio.model import require_module
     from studio.model.inputs import load_samples
     from studio.runtimes.eager_runner import EagerRunner
@@ -147,9 +148,7 @@ def verify(params: dict, progress: Progress, cancel: CancelToken) -> dict:
     tolerances = tolerances_for(params.get("quantize") or "none")
     verification, latency = verify_artifact(artifact, reference, tolerances, cancel, 5)
     progress(ProgressEvent("verify", 1.0, verification.verdict))
-    doc = verification.to_dict()
-    doc["host_latency_ms"] = latency
-    return doc
+    return VerifyResult(verification, latency).to_dict()
 
 
 def runtimes(params: dict, progress: Progress, cancel: CancelToken) -> dict:

@@ -13,6 +13,7 @@ from typing import Any
 from studio.compat.fixes import FixResult
 from studio.compat.report import CompatReport
 from studio.convert.report import ConversionReport
+from studio.convert.verify import Verification
 
 
 @dataclass
@@ -29,11 +30,28 @@ class CheckResult:
         return cls([CompatReport.from_dict(report) for report in doc.get("reports", [])])
 
 
+@dataclass
+class VerifyResult:
+    """One artifact verified against the open model, and its latency on this computer."""
+
+    verification: Verification
+    host_latency_ms: float | None = None
+
+    def to_dict(self) -> dict:
+        return {**self.verification.to_dict(), "host_latency_ms": self.host_latency_ms}
+
+    @classmethod
+    def from_dict(cls, doc: dict) -> VerifyResult:
+        fields = {k: v for k, v in doc.items() if k != "host_latency_ms"}
+        return cls(Verification.from_dict(fields), doc.get("host_latency_ms"))
+
+
 # job name -> the type its result is rebuilt as (it has from_dict and to_dict)
 RESULT_TYPES: dict[str, type] = {
     "check": CheckResult,
     "convert": ConversionReport,
     "fix": FixResult,
+    "verify": VerifyResult,
 }
 
 

@@ -27,7 +27,7 @@ from studio.errors import (
     as_studio_error,
 )
 from studio.jobs import protocol
-from studio.jobs.results import RESULT_TYPES, CheckResult, result_from_dict
+from studio.jobs.results import RESULT_TYPES, CheckResult, VerifyResult, result_from_dict
 
 
 def _every_error_class() -> list[type[StudioError]]:
@@ -171,6 +171,7 @@ CONVERSION = ConversionReport(
 )
 
 EXAMPLES = {
+    VerifyResult: VerifyResult(VERIFICATION, host_latency_ms=0.8),
     ConversionReport: CONVERSION,
     CheckResult: CheckResult([COMPAT_REPORT]),
     FixResult: FixResult(
