@@ -17,7 +17,7 @@ from pathlib import Path
 
 from studio.compat.operators import ONNX, PTL, detect_kind
 from studio.convert.recipe import LITE_MIN_BYTECODE
-from studio.errors import ConversionError, InputError, ModelFileError, StudioError
+from studio.errors import Action, ConversionError, InputError, ModelFileError, StudioError
 from studio.fileio import atomic_path
 from studio.progress import CancelToken, Progress, ProgressEvent, no_progress
 
@@ -226,6 +226,7 @@ def verify(
             raise InputError(
                 f"{source.name} does not record its input shape, which verification needs",
                 hint="give it with --input-shape, for example --input-shape 1,3,224,224",
+                action=Action.INPUT_SHAPE,
             ) from None
     shapes = [list(a.shape) for a in inputs.inputs[0]]
     try:
@@ -237,6 +238,7 @@ def verify(
         raise InputError(
             f"the model did not run on inputs of shape {shapes} ({first[:200]})",
             hint="give the model's input shape with --input-shape",
+            action=Action.INPUT_SHAPE,
         ) from None
     return verification.verdict, verification.reasons, verification.comparison, shapes
 
@@ -263,7 +265,7 @@ def apply_fix(
         raise InputError(f"unknown fix {action!r}", hint="use backport or opset")
     if kind != needs:
         what = "a PyTorch Lite model (.ptl)" if needs == PTL else "an ONNX model (.onnx)"
-        raise InputError(f"--fix {action} works on {what}, not on {source.name}")
+        raise InputError(f"the {action} fix works on {what}, not on {source.name}")
     destination = Path(output) if output else default_output(source, action, value)
     if destination.resolve() == source.resolve():
         raise InputError(

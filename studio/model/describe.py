@@ -86,7 +86,8 @@ def describe(model: LoadedModel, dry_run: bool = True) -> Description:
         _describe_ptl(model, desc)
     if model.metadata.get("input_assumed") and dry_run:
         desc.notes.append(
-            "the input shape was assumed to be 1,3,224,224; give --input-shape if the model takes another"
+            "the input shape was assumed to be 1,3,224,224; give the model's input shape if it "
+            "takes another"
         )
     return desc
 
@@ -144,7 +145,7 @@ def _dry_run(model: LoadedModel, desc: Description) -> None:
         first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         desc.notes.append(
             f"a test run on an input of shape {list(model.input_spec.shape)} failed ({first}); "
-            "give the right --input-shape"
+            "give the model's input shape"
         )
         log.info("dry run failed", exc_info=True)
         return

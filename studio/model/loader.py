@@ -67,7 +67,8 @@ def load_model(
         _attach_architecture(result, state, arch, arch_args, arch_kwargs, trust)
     elif arch:
         result.notes.append(
-            f"--arch is ignored: a {result.format.replace('_', ' ')} file carries its architecture"
+            f"the architecture given is ignored: a {result.format.replace('_', ' ')} file "
+            "carries its own"
         )
 
     if result.module is not None:
@@ -327,7 +328,10 @@ def _attach_architecture(
         kwargs = {**architectures.fit_kwargs(arch, shapes), **(arch_kwargs or {})}
         if arch_args:
             raise ArchitectureError(
-                "--arch-args applies to factory specs; catalogue architectures take --arch-kwargs"
+                f"{arch} takes keyword arguments only; arguments by position apply to "
+                "factory specs (package.module:factory)",
+                hint='give them with --arch-kwargs, like {"num_classes": 10}',
+                action=Action.ARCHITECTURE_ARGUMENTS,
             )
         module = architectures.build(arch, **kwargs)
         _load_weights(module, state, arch, result.path.name)
@@ -344,7 +348,8 @@ def _attach_architecture(
         result.notes.append(
             "no architecture in the catalogue matches these weights exactly"
             + closest
-            + ". Give --arch NAME or a factory spec like mypackage.nets:MyNet"
+            + ". Name its architecture: the .py file that defines it and its class "
+            "(my_net.py:MyNet) or a factory spec like mypackage.nets:MyNet"
         )
         return
     module = architectures.build(best.name, **best.kwargs)
@@ -357,7 +362,7 @@ def _attach_architecture(
     if twins:
         result.notes.append(
             f"the weights fit {', '.join(twins)} equally well (same parameters, other settings); "
-            f"using {best.name} — give --arch to choose"
+            f"using {best.name}; name another architecture to use it instead"
         )
     _set_catalogue_inputs(result, best.name, best.kwargs)
 

@@ -435,9 +435,11 @@ class CompatTab(QWidget):
         self.fix_button.setEnabled(False)
         self.progress.setVisible(True)
         self.progress.start()
-        self.fix_job = self.app.worker.submit(
-            "fix", {"artifact": str(report.artifact), "action": fix.action, "value": fix.value}
-        )
+        params = {"artifact": str(report.artifact), "action": fix.action, "value": fix.value}
+        shape = self.app.state.model_params.get("input_shape")  # the Model tab's Input shape
+        if shape:
+            params["input_shapes"] = [list(shape)]
+        self.fix_job = self.app.worker.submit("fix", params)
         self.fix_job.progress.connect(self.progress.update_event)
         self.fix_job.succeeded.connect(self._fixed)
         self.fix_job.failed.connect(self._fix_failed)

@@ -32,9 +32,8 @@ from studio import artifacts
 from studio.errors import Cancelled, InputError, StudioError, TrustRequired, as_studio_error
 from studio.model import sample
 from studio.ui.state import Artifact
-from studio.ui.widgets.errors import sentence
+from studio.ui.widgets.errors import on_screen_hint, sentence
 from studio.ui.widgets.steps import guide_label, next_step_button
-from studio.ui.wording import on_screen
 
 MODEL_FILTER = f"Models ({' '.join('*' + s for s in artifacts.MODEL_SUFFIXES)});;All files (*)"
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp);;All files (*)"
@@ -378,7 +377,7 @@ class ModelTab(QWidget):
                 "Safer: ask for a state dict or .safetensors file, which holds numbers only."
             )
         )
-        box.setDetailedText(error.message + "\n" + (on_screen(error.hint) or ""))
+        box.setDetailedText(error.message + "\n" + (on_screen_hint(error) or ""))
         self.trust_button = box.addButton(
             self.tr("I trust it, open it"), QMessageBox.ButtonRole.AcceptRole
         )
@@ -472,8 +471,7 @@ class ModelTab(QWidget):
         self.show_error(error, self.tr("Try it failed"))
 
     def show_error(self, error: StudioError, title: str | None = None) -> None:
-        """``error``, its advice speaking of this tab's fields rather than command-line flags."""
-        error.message, error.hint = on_screen(error.message), on_screen(error.hint)
+        """``error``, its advice in this window's words (its action, see on_screen_hint)."""
         self.app.show_error(error, title)
 
     # --- state ---------------------------------------------------------------------------
@@ -528,7 +526,7 @@ class ModelTab(QWidget):
             labels["classes"].setText("–")
         notes = desc.get("notes") or []
         self.notes_label.setVisible(bool(notes))
-        self.notes_label.setText("\n".join("• " + sentence(on_screen(n)) for n in notes))
+        self.notes_label.setText("\n".join("• " + sentence(n) for n in notes))
 
         types = list((desc.get("layer_types") or {}).items())
         self.types_table.setRowCount(len(types))
