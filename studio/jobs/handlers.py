@@ -153,13 +153,10 @@ def verify(params: dict, progress: Progress, cancel: CancelToken) -> dict:
 
 def runtimes(params: dict, progress: Progress, cancel: CancelToken) -> dict:
     from studio.compat import load_profiles
+    from studio.jobs.results import RuntimeEntry, RuntimesResult
 
-    return {
-        "runtimes": [
-            {"name": p.name, "title": p.title, "family": p.family, "formats": p.formats}
-            for p in load_profiles()
-        ]
-    }
+    entries = [RuntimeEntry(p.name, p.title, p.family, list(p.formats)) for p in load_profiles()]
+    return RuntimesResult(entries).to_dict()
 
 
 def check(params: dict, progress: Progress, cancel: CancelToken) -> dict:

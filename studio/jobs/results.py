@@ -46,11 +46,44 @@ class VerifyResult:
         return cls(Verification.from_dict(fields), doc.get("host_latency_ms"))
 
 
+@dataclass
+class RuntimeEntry:
+    """A runtime the studio checks artifacts against, as the window lists it."""
+
+    name: str
+    title: str
+    family: str
+    formats: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "family": self.family,
+            "formats": self.formats,
+        }
+
+
+@dataclass
+class RuntimesResult:
+    """The runtimes of the built-in profiles (the runtimes job)."""
+
+    runtimes: list[RuntimeEntry] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"runtimes": [runtime.to_dict() for runtime in self.runtimes]}
+
+    @classmethod
+    def from_dict(cls, doc: dict) -> RuntimesResult:
+        return cls([RuntimeEntry(**runtime) for runtime in doc.get("runtimes", [])])
+
+
 # job name -> the type its result is rebuilt as (it has from_dict and to_dict)
 RESULT_TYPES: dict[str, type] = {
     "check": CheckResult,
     "convert": ConversionReport,
     "fix": FixResult,
+    "runtimes": RuntimesResult,
     "verify": VerifyResult,
 }
 

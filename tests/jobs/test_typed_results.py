@@ -27,7 +27,14 @@ from studio.errors import (
     as_studio_error,
 )
 from studio.jobs import protocol
-from studio.jobs.results import RESULT_TYPES, CheckResult, VerifyResult, result_from_dict
+from studio.jobs.results import (
+    RESULT_TYPES,
+    CheckResult,
+    RuntimeEntry,
+    RuntimesResult,
+    VerifyResult,
+    result_from_dict,
+)
 
 
 def _every_error_class() -> list[type[StudioError]]:
@@ -171,6 +178,9 @@ CONVERSION = ConversionReport(
 )
 
 EXAMPLES = {
+    RuntimesResult: RuntimesResult(
+        [RuntimeEntry("executorch-1.5", "ExecuTorch 1.5 (XNNPACK)", "executorch", ["pte"])]
+    ),
     VerifyResult: VerifyResult(VERIFICATION, host_latency_ms=0.8),
     ConversionReport: CONVERSION,
     CheckResult: CheckResult([COMPAT_REPORT]),
