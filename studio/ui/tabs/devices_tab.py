@@ -282,7 +282,9 @@ class DevicesTab(QWidget):
                 state=d["state"],
                 server=d["server"],
                 name=d.get("name") or d["serial"],
-                virtual=d["serial"] in self.virtual_devices,
+                # started here or by another program: its facts say so (getprop)
+                virtual=d["serial"] in self.virtual_devices
+                or bool((d.get("facts") or {}).get("virtual")),
                 entry=d,
             )
             for d in doc["devices"]
