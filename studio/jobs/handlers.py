@@ -204,19 +204,18 @@ def fix(params: dict, progress: Progress, cancel: CancelToken) -> dict:
 def versions(params: dict, progress: Progress, cancel: CancelToken) -> dict:
     """The versions of the toolchains and of adb, for the About box."""
     from studio.convert.report import library_versions
+    from studio.jobs.results import Versions
 
-    doc = library_versions()
-    doc["platform"] = platform.platform()
     try:
         from studio.devices.adb import adb_binary
 
         out = subprocess.run(
             [adb_binary(), "version"], capture_output=True, text=True, timeout=10
         ).stdout
-        doc["adb"] = out.splitlines()[0].strip() if out else None
+        adb = out.splitlines()[0].strip() if out else None
     except Exception as exc:  # no adb is a fact worth showing, not an error
-        doc["adb"] = f"not available ({exc})"
-    return doc
+        adb = f"not available ({exc})"
+    return Versions(library_versions(), platform.platform(), adb).to_dict()
 
 
 HANDLERS: dict[str, Handler] = {

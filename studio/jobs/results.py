@@ -78,6 +78,23 @@ class RuntimesResult:
         return cls([RuntimeEntry(**runtime) for runtime in doc.get("runtimes", [])])
 
 
+@dataclass
+class Versions:
+    """The versions of the toolchains (None: not installed), the platform and adb."""
+
+    libraries: dict[str, str | None] = field(default_factory=dict)  # torch, python, ...
+    platform: str = ""
+    adb: str | None = None  # its first line of ``adb version``, or why there is none
+
+    def to_dict(self) -> dict:
+        return {**self.libraries, "platform": self.platform, "adb": self.adb}
+
+    @classmethod
+    def from_dict(cls, doc: dict) -> Versions:
+        libraries = {k: v for k, v in doc.items() if k not in ("platform", "adb")}
+        return cls(libraries, doc.get("platform", ""), doc.get("adb"))
+
+
 # job name -> the type its result is rebuilt as (it has from_dict and to_dict)
 RESULT_TYPES: dict[str, type] = {
     "check": CheckResult,
@@ -85,6 +102,7 @@ RESULT_TYPES: dict[str, type] = {
     "fix": FixResult,
     "runtimes": RuntimesResult,
     "verify": VerifyResult,
+    "versions": Versions,
 }
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio import __version__
+from studio.jobs.results import Versions
 from studio.ui.settings import Settings
 from studio.ui.state import AppState
 from studio.ui.worker_client import WorkerClient
@@ -307,12 +308,12 @@ class MainWindow(QMainWindow):
         self.about_box = box
         job = self.worker.submit("versions")
 
-        def show(versions: dict) -> None:
+        def show(versions: Versions) -> None:
             lines = [
-                f"{name}: {versions.get(name) or self.tr('not installed')}"
+                f"{name}: {versions.libraries.get(name) or self.tr('not installed')}"
                 for name in ("torch", "executorch", "onnxruntime", "onnx", "torchvision", "python")
             ]
-            lines.append(f"adb: {versions.get('adb') or self.tr('not available')}")
+            lines.append(f"adb: {versions.adb or self.tr('not available')}")
             box.setInformativeText("\n".join(lines))
 
         job.succeeded.connect(show)

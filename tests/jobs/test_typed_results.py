@@ -33,6 +33,7 @@ from studio.jobs.results import (
     RuntimeEntry,
     RuntimesResult,
     VerifyResult,
+    Versions,
     result_from_dict,
 )
 
@@ -178,6 +179,9 @@ CONVERSION = ConversionReport(
 )
 
 EXAMPLES = {
+    Versions: Versions(
+        {"torch": "2.14.0", "onnx": None}, "Linux-6.1-x86_64", "Android Debug Bridge"
+    ),
     RuntimesResult: RuntimesResult(
         [RuntimeEntry("executorch-1.5", "ExecuTorch 1.5 (XNNPACK)", "executorch", ["pte"])]
     ),
@@ -225,4 +229,4 @@ def test_a_real_conversion_and_its_check_come_back_unchanged(sample_artifacts):
 
 
 def test_a_job_without_a_type_keeps_its_document():
-    assert result_from_dict("versions", {"torch": "2.14"}) == {"torch": "2.14"}
+    assert result_from_dict("a job of tomorrow", {"torch": "2.14"}) == {"torch": "2.14"}

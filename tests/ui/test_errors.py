@@ -266,7 +266,7 @@ def test_a_crashed_worker_is_reported_and_replaced(qtbot, window):
     dialog.deleteLater()
     qtbot.waitUntil(lambda: worker.pid not in (None, first_pid), timeout=30_000)
     versions = wait_done(qtbot, worker.submit("versions"))
-    assert versions.error is None and versions.result["torch"]
+    assert versions.error is None and versions.result.libraries["torch"]
     assert "restarted" in window.statusBar().currentMessage()
 
 
