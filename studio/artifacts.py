@@ -57,7 +57,12 @@ FORMATS: dict[str, ArtifactFormat] = {
         ),
         ArtifactFormat("onnx", ".onnx", "ONNX", "ONNX model (.onnx)", "onnxruntime", "onnx"),
         ArtifactFormat(
-            "ort", ".ort", "ONNX Runtime format", "ONNX Runtime model (.ort)", "onnxruntime", None
+            "ort",
+            ".ort",
+            "ONNX Runtime format",
+            "ONNX Runtime model (.ort)",
+            "onnxruntime",
+            "onnx_runtime",
         ),
     )
 }

@@ -84,6 +84,8 @@ def describe(model: LoadedModel, dry_run: bool = True) -> Description:
         _describe_pte(model, desc)
     elif model.format == fmt.PYTORCH_LITE:
         _describe_ptl(model, desc)
+    elif model.format == fmt.ORT:
+        _describe_ort(model, desc)
     if model.metadata.get("input_assumed") and dry_run:
         desc.notes.append(
             "the input shape was assumed to be 1,3,224,224; give the model's input shape if it "
@@ -224,6 +226,36 @@ def _onnx_value(value) -> dict:
     shape = [d.dim_value if d.HasField("dim_value") else (d.dim_param or "?") for d in t.shape.dim]
     dtype = onnx.helper.tensor_dtype_to_np_dtype(t.elem_type).name if t.elem_type else "?"
     return {"name": value.name, "shape": shape, "dtype": dtype}
+
+
+def _describe_ort(model: LoadedModel, desc: Description) -> None:
+    """An ORT-format model's inputs and outputs, as ONNX Runtime reads them."""
+    import onnxruntime
+
+    from studio.errors import ModelFileError
+    from studio.runtimes.base import first_line
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3
+    # read as ORT format whatever the file is called (ONNX Runtime goes by the suffix)
+    options.add_session_config_entry("session.load_model_format", "ORT")
+    try:
+        session = onnxruntime.InferenceSession(
+            str(model.path), options, providers=["CPUExecutionProvider"]
+        )
+    except Exception as exc:
+        raise ModelFileError(
+            f"{model.path.name} is not a readable ONNX Runtime model ({first_line(exc)})"
+        ) from None
+    desc.inputs = [_ort_value(v) for v in session.get_inputs()]
+    desc.outputs = [_ort_value(v) for v in session.get_outputs()]
+
+
+def _ort_value(value) -> dict:
+    from studio.runtimes.onnxruntime_runner import ONNX_TYPES
+
+    shape = [d if isinstance(d, int) else (d or "?") for d in value.shape]
+    return {"name": value.name, "shape": shape, "dtype": ONNX_TYPES.get(value.type, value.type)}
 
 
 def _describe_pte(model: LoadedModel, desc: Description) -> None:

@@ -72,6 +72,8 @@ def detect_format(path: str | Path) -> Detected:
         return Detected(TORCH_PICKLE, "plain Python pickle")
     if kind == "onnx":
         return Detected(fmt.ONNX)
+    if kind == "ort":
+        return Detected(fmt.ORT, artifacts.FORMATS["ort"].description)
     if _looks_like_text(head):
         raise ModelFileError(
             f"{path.name} is a text file, not a model",
@@ -80,7 +82,7 @@ def detect_format(path: str | Path) -> Detected:
     raise ModelFileError(
         f"{path.name} is not a model file the studio recognises",
         hint="supported: PyTorch checkpoints and state_dicts, safetensors, TorchScript, "
-        "torch.export (.pt2), ONNX, ExecuTorch (.pte), PyTorch Lite (.ptl)",
+        "torch.export (.pt2), ONNX, ONNX Runtime (.ort), ExecuTorch (.pte), PyTorch Lite (.ptl)",
     )
 
 

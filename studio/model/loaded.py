@@ -20,6 +20,7 @@ TORCHSCRIPT = FORMATS["pt"].model_format
 ONNX = FORMATS["onnx"].model_format  # inspection only
 EXECUTORCH = FORMATS["pte"].model_format  # .pte, inspection only
 PYTORCH_LITE = FORMATS["ptl"].model_format  # .ptl, inspection only
+ORT = FORMATS["ort"].model_format  # .ort, inspection only
 
 WEIGHTS_ONLY_FORMATS = {STATE_DICT, CHECKPOINT, SAFETENSORS}
 INSPECT_ONLY_FORMATS = INSPECT_ONLY_MODEL_FORMATS

@@ -59,7 +59,7 @@ def load_model(
         result = _load_torchscript(path)
     elif detected.format == fmt.EXPORTED_PROGRAM:
         result = _load_exported_program(path, trust)
-    else:  # ONNX, ExecuTorch, PyTorch Lite: described, not run, on the host
+    else:  # ONNX, ONNX Runtime, ExecuTorch, PyTorch Lite: described, not run, on the host
         result = LoadedModel(path=path, format=detected.format)
 
     state = result.metadata.pop("_state_dict", None)

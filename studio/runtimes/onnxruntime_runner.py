@@ -10,7 +10,7 @@ import numpy as np
 from studio.errors import ModelFileError
 from studio.runtimes.base import Runner, TensorInfo, first_line
 
-_ONNX_TYPES = {
+ONNX_TYPES = {
     "tensor(float)": "float32",
     "tensor(float16)": "float16",
     "tensor(double)": "float64",
@@ -46,7 +46,7 @@ class OnnxRuntimeRunner(Runner):
             TensorInfo(
                 i.name,
                 tuple(d if isinstance(d, int) else None for d in i.shape),
-                _ONNX_TYPES.get(i.type, i.type),
+                ONNX_TYPES.get(i.type, i.type),
             )
             for i in self.session.get_inputs()
         ]

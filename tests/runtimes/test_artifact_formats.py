@@ -75,8 +75,10 @@ def test_the_loader_names_artifact_formats_as_the_registry_does():
         "ptl": loaded.PYTORCH_LITE,
         "pte": loaded.EXECUTORCH,
         "onnx": loaded.ONNX,
+        "ort": loaded.ORT,
     }
-    assert {loaded.PYTORCH_LITE, loaded.EXECUTORCH, loaded.ONNX} == loaded.INSPECT_ONLY_FORMATS
+    inspect_only = {loaded.PYTORCH_LITE, loaded.EXECUTORCH, loaded.ONNX, loaded.ORT}
+    assert inspect_only == loaded.INSPECT_ONLY_FORMATS
     for form in registry.FORMATS.values():
         if form.model_format:
             assert form.suffix in registry.MODEL_SUFFIXES
