@@ -77,6 +77,7 @@ def classify(params: dict, progress: Progress, cancel: CancelToken) -> dict:
     import numpy as np
     import torch
 
+    from studio.jobs.results import Classification, ClassScore
     from studio.model import require_module
     from studio.model.inputs import default_preprocess_for, load_image
 
@@ -104,17 +105,13 @@ def classify(params: dict, progress: Progress, cancel: CancelToken) -> dict:
     probs /= probs.sum()
     top = np.argsort(-probs)[: int(params.get("top", 5))]
     labels = model.labels
-    return {
-        "image": str(image),
-        "top": [
-            {
-                "index": int(i),
-                "label": labels[i] if labels and i < len(labels) else f"class {i}",
-                "probability": float(probs[i]),
-            }
-            for i in top
-        ],
-    }
+    scores = [
+        ClassScore(
+            int(i), labels[i] if labels and i < len(labels) else f"class {i}", float(probs[i])
+        )
+        for i in top
+    ]
+    return Classification(str(image), scores).to_dict()
 
 
 def convert(params: dict, progress: Progress, cancel: CancelToken) -> dict:

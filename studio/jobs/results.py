@@ -95,9 +95,37 @@ class Versions:
         return cls(libraries, doc.get("platform", ""), doc.get("adb"))
 
 
+@dataclass
+class ClassScore:
+    """One class of a model's answer and its probability."""
+
+    index: int
+    label: str
+    probability: float
+
+    def to_dict(self) -> dict:
+        return {"index": self.index, "label": self.label, "probability": self.probability}
+
+
+@dataclass
+class Classification:
+    """What the open model made of one image (Try it): its top classes, best first."""
+
+    image: str
+    top: list[ClassScore] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"image": self.image, "top": [score.to_dict() for score in self.top]}
+
+    @classmethod
+    def from_dict(cls, doc: dict) -> Classification:
+        return cls(doc["image"], [ClassScore(**score) for score in doc.get("top", [])])
+
+
 # job name -> the type its result is rebuilt as (it has from_dict and to_dict)
 RESULT_TYPES: dict[str, type] = {
     "check": CheckResult,
+    "classify": Classification,
     "convert": ConversionReport,
     "fix": FixResult,
     "runtimes": RuntimesResult,

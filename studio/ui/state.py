@@ -27,7 +27,7 @@ from studio.artifacts import INSPECT_ONLY_MODEL_FORMATS
 if TYPE_CHECKING:
     from studio.compat.profiles import RuntimeProfile
     from studio.convert.report import ArtifactReport, ConversionReport
-    from studio.jobs.results import CheckResult
+    from studio.jobs.results import CheckResult, Classification
 
 # Formats of converted files, which open to be described, checked and pushed, not run here.
 CONVERTED_FORMATS = INSPECT_ONLY_MODEL_FORMATS
@@ -104,7 +104,7 @@ class AppState:
         self.artifacts: list[Artifact] = []
         self.conversion: ConversionReport | None = None  # the last conversion report
         self.compat: CheckResult | None = None  # the last compatibility reports
-        self.try_result: dict | None = None  # what the open model made of an image (Try it)
+        self.try_result: Classification | None = None  # the open model's answer (Try it)
         self.devices: list[Device] = []
         self.device_runtimes: dict[str, list[RuntimeProfile]] = {}  # serial -> its runtimes
         self.model_opened = Event()
@@ -162,7 +162,7 @@ class AppState:
         self.model_params = dict(params)
         self.model_changed.emit()
 
-    def set_try_result(self, result: dict | None, model_params: dict) -> None:
+    def set_try_result(self, result: Classification | None, model_params: dict) -> None:
         """What the model opened with ``model_params`` made of an image; dropped when another
         model has been opened since."""
         if dict(model_params) != self.model_params:

@@ -30,6 +30,8 @@ from studio.jobs import protocol
 from studio.jobs.results import (
     RESULT_TYPES,
     CheckResult,
+    Classification,
+    ClassScore,
     RuntimeEntry,
     RuntimesResult,
     VerifyResult,
@@ -179,6 +181,9 @@ CONVERSION = ConversionReport(
 )
 
 EXAMPLES = {
+    Classification: Classification(
+        "/data/three.png", [ClassScore(3, "3", 0.9), ClassScore(8, "8", 0.05)]
+    ),
     Versions: Versions(
         {"torch": "2.14.0", "onnx": None}, "Linux-6.1-x86_64", "Android Debug Bridge"
     ),

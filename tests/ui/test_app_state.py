@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from studio.convert.report import ArtifactReport, ConversionReport
-from studio.jobs.results import CheckResult
+from studio.jobs.results import CheckResult, Classification, ClassScore
 from studio.ui.state import AppState, Artifact
 
 DIGITS = {"path": "/models/digits.safetensors"}
@@ -25,7 +25,7 @@ def _state_after_a_whole_flow() -> AppState:
     state.set_conversion(ConversionReport({}, {}, {}, {}, artifacts=[pte]))
     state.add_artifact(Artifact(Path("/out/digits.onnx"), "onnx", 20))
     state.set_compat(CheckResult())
-    state.set_try_result({"top": [{"label": "3", "probability": 0.9}]}, DIGITS)
+    state.set_try_result(Classification("/data/3.png", [ClassScore(3, "3", 0.9)]), DIGITS)
     return state
 
 
@@ -90,12 +90,13 @@ def test_a_try_it_answer_for_the_previous_model_is_dropped():
     changed = []
     state.try_result_changed.connect(lambda: changed.append(True))
 
-    state.set_try_result({"top": [{"label": "3", "probability": 0.9}]}, DIGITS)  # late answer
+    late = Classification("/data/3.png", [ClassScore(3, "3", 0.9)])
+    state.set_try_result(late, DIGITS)  # a late answer
 
     assert state.try_result is None
     assert changed == []
-    state.set_try_result({"top": [{"label": "red", "probability": 0.8}]}, COLOURS)
-    assert state.try_result["top"][0]["label"] == "red"
+    state.set_try_result(Classification("/data/red.png", [ClassScore(0, "red", 0.8)]), COLOURS)
+    assert state.try_result.top[0].label == "red"
     assert changed == [True]
 
 

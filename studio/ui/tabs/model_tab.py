@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from studio import artifacts
 from studio.errors import Cancelled, InputError, StudioError, TrustRequired, as_studio_error
+from studio.jobs.results import Classification
 from studio.model import sample
 from studio.ui.state import Artifact
 from studio.ui.widgets.errors import on_screen_hint, sentence
@@ -447,7 +448,7 @@ class ModelTab(QWidget):
         job.failed.connect(self._classify_failed)
         self.classify_job = job
 
-    def _classified(self, result: dict, model: dict) -> None:
+    def _classified(self, result: Classification, model: dict) -> None:
         self.classify_button.setEnabled(self.app.state.model_ready)
         self.app.state.set_try_result(result, model)  # dropped if another model opened since
 
@@ -456,14 +457,14 @@ class ModelTab(QWidget):
         result = self.app.state.try_result
         if result is None:
             self.image_view.setPixmap(QPixmap())
-        rows = (result or {}).get("top", [])
+        rows = result.top if result is not None else []
         self.top_table.setRowCount(len(rows))
         for i, row in enumerate(rows):
-            self.top_table.setItem(i, 0, QTableWidgetItem(row["label"]))
+            self.top_table.setItem(i, 0, QTableWidgetItem(row.label))
             bar = QProgressBar()
             bar.setRange(0, 1000)
-            bar.setValue(int(row["probability"] * 1000))
-            bar.setFormat(f"{row['probability']:.1%}")
+            bar.setValue(int(row.probability * 1000))
+            bar.setFormat(f"{row.probability:.1%}")
             self.top_table.setCellWidget(i, 1, bar)
 
     def _classify_failed(self, error: StudioError) -> None:
