@@ -32,7 +32,7 @@ def test_the_model_tab_opens_an_ort_file_as_a_converted_artifact(qtbot, window, 
     tab = window.model_tab
     assert window.state.model_kind == "converted"
     assert "already converted" in tab.guide.text()
-    assert "Compatibility tab" in tab.guide.text()
+    assert "Compatibility tab" in tab.guide.text() and "Latency tab" in tab.guide.text()
     assert "onnx runtime" in tab.summary_labels["format"].text().lower()
     assert "float32" in tab.summary_labels["inputs"].text()
     assert [(a.path, a.target) for a in window.state.artifacts] == [(ort, "ort")]

@@ -594,7 +594,8 @@ class ModelTab(QWidget):
         elif kind == "converted":
             guide = self.tr(
                 "%1 is described below. It is already converted: check it on the "
-                "Compatibility tab, or push it from the Devices tab."
+                "Compatibility tab, push it from the Devices tab and measure it on the "
+                "Latency tab."
             )
             try_it = self.tr(
                 "Try it runs the PyTorch model on this computer, and %1 is a converted file. "
