@@ -49,6 +49,7 @@ from studio.ui.latency_run import (
 )
 from studio.ui.threads import run_task
 from studio.ui.widgets.badges import Badge
+from studio.ui.widgets.errors import on_screen_line
 from studio.ui.widgets.latency_plots import COLORS, EXPORT_SIZE, LatencyPlots
 from studio.ui.widgets.steps import guide_label
 
@@ -493,7 +494,7 @@ class LatencyTab(QWidget):
             runtime = (result.runtime if result is not None and result.runtime else "") or ""
             status = run.status
             if run.error is not None:
-                status = run.error.one_line()
+                status = on_screen_line(run.error)
             cells = [run.label, runtime, status]
             cells += [
                 str(stats[k])
