@@ -7,7 +7,7 @@ folder's first image: the refusal comes before the build stages, not minutes lat
 from __future__ import annotations
 
 import pytest
-import torch
+from small_models import FourClasses, save_four_classes
 
 from studio.cli import main
 from studio.convert import convert
@@ -17,17 +17,6 @@ from studio.model import sample
 from studio.model.inputs import InputSpec
 
 TARGETS = ["pt", "onnx"]
-
-
-class FourClasses(torch.nn.Module):
-    """An RGB classifier with 4 outputs: the sample's digit folders (0 to 9) do not fit it."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv = torch.nn.Conv2d(3, 4, 3, padding=1)
-
-    def forward(self, x):
-        return self.conv(x).mean(dim=(2, 3))
 
 
 def _recipe(out) -> Recipe:
@@ -56,7 +45,7 @@ def test_the_refusal_comes_before_any_target_is_built(tmp_path):
 
 def test_the_command_line_refuses_before_building(tmp_path, capsys):
     model = tmp_path / "four.pt"
-    torch.jit.script(FourClasses()).save(str(model))
+    save_four_classes(model)
     out = tmp_path / "out"
     args = ["convert", str(model), "--input-shape", "1,3,32,32", "--out", str(out)]
     for target in TARGETS:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-import torch
+from small_models import FourClasses, save_four_classes
 
 from studio.cli import main
 from studio.convert import convert
@@ -12,17 +12,6 @@ from studio.convert.verify import check_classes
 from studio.errors import InputError
 from studio.model import sample
 from studio.model.inputs import InputSpec, SampleSet
-
-
-class FourClasses(torch.nn.Module):
-    """An RGB classifier with 4 outputs: the sample's digit folders (0 to 9) do not fit it."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv = torch.nn.Conv2d(3, 4, 3, padding=1)
-
-    def forward(self, x):
-        return self.conv(x).mean(dim=(2, 3))
 
 
 def _recipe(out) -> Recipe:
@@ -46,7 +35,7 @@ def test_digit_folders_against_a_four_class_model_are_refused(tmp_path):
 
 def test_the_command_line_refuses_them_with_exit_2(tmp_path, capsys):
     model = tmp_path / "four.pt"
-    torch.jit.script(FourClasses()).save(str(model))
+    save_four_classes(model)
     out = tmp_path / "out"
     code = main(
         [

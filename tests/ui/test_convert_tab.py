@@ -5,7 +5,7 @@ measured here labelled as such."""
 from __future__ import annotations
 
 import pytest
-import torch
+from small_models import save_four_classes
 from ui_helpers import click, close_errors, last_error, load_artifacts, open_sample, wait_done
 
 from studio.convert import convert
@@ -22,20 +22,9 @@ from studio.ui.widgets.progress import ProgressPanel
 CONVERT_TIMEOUT_MS = 240_000
 
 
-class FourClasses(torch.nn.Module):
-    """An RGB classifier with 4 outputs: not a digits model."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv = torch.nn.Conv2d(3, 4, 3, padding=1)
-
-    def forward(self, x):
-        return self.conv(x).mean(dim=(2, 3))
-
-
 def four_class_model(folder):
     path = folder / "four_classes.pt"
-    torch.jit.script(FourClasses()).save(str(path))
+    save_four_classes(path)
     return path
 
 

@@ -3,7 +3,7 @@ builds any target (the conversion job runs in the real worker process)."""
 
 from __future__ import annotations
 
-import torch
+from small_models import save_four_classes
 from ui_helpers import wait_done
 
 from studio.convert.recipe import OutputSettings, Recipe, VerifySettings
@@ -12,20 +12,9 @@ from studio.model import sample
 from studio.model.inputs import InputSpec
 
 
-class FourClasses(torch.nn.Module):
-    """An RGB classifier with 4 outputs: the sample's digit folders (0 to 9) do not fit it."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv = torch.nn.Conv2d(3, 4, 3, padding=1)
-
-    def forward(self, x):
-        return self.conv(x).mean(dim=(2, 3))
-
-
 def test_the_conversion_job_refuses_before_building(qtbot, worker, tmp_path):
     model = tmp_path / "four.pt"
-    torch.jit.script(FourClasses()).save(str(model))
+    save_four_classes(model)
     out = tmp_path / "out"
     recipe = Recipe(
         targets=["pt", "onnx"],
