@@ -91,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_description(desc, out) -> None:
+    from studio.model.describe import tensor_text
+
     rows = [
         ("File", desc.path),
         ("Format", desc.format.replace("_", " ")),
@@ -108,9 +110,9 @@ def print_description(desc, out) -> None:
         ("FLOPs", human_count(desc.flops) if desc.flops else "unknown"),
     ]
     for t in desc.inputs:
-        rows.append(("Input", f"{t['name']}: {t['shape']} {t['dtype']}"))
+        rows.append(("Input", tensor_text(t)))
     for t in desc.outputs:
-        rows.append(("Output", f"{t['name']}: {t['shape']} {t['dtype']}"))
+        rows.append(("Output", tensor_text(t)))
     if desc.imagenet_classifier:
         rows.append(
             ("Classes", "1000 ImageNet classes" + (" (labels available)" if desc.labels else ""))
@@ -128,8 +130,8 @@ def print_description(desc, out) -> None:
     if desc.candidates:
         out.write("\nArchitecture candidates:\n")
         for c in desc.candidates:
-            extra = f"  {c['kwargs']}" if c["kwargs"] else ""
-            out.write(f"  {c['score']:6.1%}  {c['name']}{extra}\n")
+            extra = f"  {c.kwargs}" if c.kwargs else ""
+            out.write(f"  {c.score:6.1%}  {c.name}{extra}\n")
     if desc.layers:
         out.write("\nLayers:\n")
         for layer in desc.layers[:30]:

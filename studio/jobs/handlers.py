@@ -56,6 +56,7 @@ def _open_model(params: dict):
 
 
 def inspect(params: dict, progress: Progress, cancel: CancelToken) -> dict:
+    from studio.jobs.results import OpenedModel
     from studio.model.describe import describe
 
     started = time.perf_counter()
@@ -64,12 +65,9 @@ def inspect(params: dict, progress: Progress, cancel: CancelToken) -> dict:
     model = _open_model(params)
     cancel.check()
     progress(ProgressEvent("describe", None, "counting parameters and FLOPs"))
-    doc = describe(model).to_dict()
-    doc["runnable"] = model.runnable
-    doc["input_spec"] = model.input_spec.to_dict() if model.input_spec else None
-    doc["labels"] = model.labels
-    doc["seconds"] = round(time.perf_counter() - started, 3)
-    return doc
+    description = describe(model)
+    seconds = round(time.perf_counter() - started, 3)
+    return OpenedModel(description, model.runnable, model.input_spec, seconds).to_dict()
 
 
 def classify(params: dict, progress: Progress, cancel: CancelToken) -> dict:

@@ -14,6 +14,45 @@ from studio.compat.fixes import FixResult
 from studio.compat.report import CompatReport
 from studio.convert.report import ConversionReport
 from studio.convert.verify import Verification
+from studio.model.describe import Description
+from studio.model.inputs import InputSpec, Preprocess, TensorSpec
+
+
+@dataclass
+class OpenedModel:
+    """A model the worker opened (the inspect job): what is inside it, whether it runs here,
+    what it takes as input, and how long opening it took."""
+
+    description: Description
+    runnable: bool = False
+    input_spec: InputSpec | None = None
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            **self.description.to_dict(),
+            "runnable": self.runnable,
+            "input_spec": self.input_spec.to_dict() if self.input_spec else None,
+            "labels": self.description.labels,
+            "seconds": self.seconds,
+        }
+
+    @classmethod
+    def from_dict(cls, doc: dict) -> OpenedModel:
+        spec = doc.get("input_spec")
+        return cls(
+            Description.from_dict(doc),
+            bool(doc.get("runnable")),
+            _input_spec(spec) if spec else None,
+            doc.get("seconds", 0.0),
+        )
+
+
+def _input_spec(doc: dict) -> InputSpec:
+    """The input spec the worker sent, as it was (the worker checked it when it was made)."""
+    tensors = tuple(TensorSpec(t["name"], tuple(t["shape"]), t["dtype"]) for t in doc["tensors"])
+    preprocess = doc.get("preprocess")
+    return InputSpec(tensors, Preprocess.from_dict(preprocess) if preprocess else None)
 
 
 @dataclass
@@ -128,6 +167,7 @@ RESULT_TYPES: dict[str, type] = {
     "classify": Classification,
     "convert": ConversionReport,
     "fix": FixResult,
+    "inspect": OpenedModel,
     "runtimes": RuntimesResult,
     "verify": VerifyResult,
     "versions": Versions,

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from studio.model import loaded as fmt
-from studio.model.loaded import LoadedModel
+from studio.model.loaded import Candidate, LoadedModel
 from studio.watchdog import deadline
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ class Description:
     outputs: list[dict]
     layers: list[Layer]
     layer_types: dict[str, int]
-    candidates: list[dict]
+    candidates: list[Candidate]
     imagenet_classifier: bool
     labels: list[str] | None
     notes: list[str] = field(default_factory=list)
@@ -49,9 +49,39 @@ class Description:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["layers"] = [layer.to_dict() for layer in self.layers]
+        data["candidates"] = [candidate.to_dict() for candidate in self.candidates]
         data["labels_available"] = self.labels is not None
         data.pop("labels")
         return data
+
+    @classmethod
+    def from_dict(cls, doc: dict) -> Description:
+        """Rebuild what :meth:`to_dict` wrote. It leaves the class names out: they are read
+        from a ``labels`` entry when the document has one (the worker adds it)."""
+        return cls(
+            path=doc["path"],
+            format=doc["format"],
+            architecture=doc.get("architecture"),
+            parameters=doc.get("parameters"),
+            size_bytes=doc.get("size_bytes", 0),
+            memory_bytes=doc.get("memory_bytes"),
+            dtypes=dict(doc.get("dtypes") or {}),
+            flops=doc.get("flops"),
+            inputs=list(doc.get("inputs") or []),
+            outputs=list(doc.get("outputs") or []),
+            layers=[Layer(**layer) for layer in doc.get("layers") or []],
+            layer_types=dict(doc.get("layer_types") or {}),
+            candidates=[Candidate(**candidate) for candidate in doc.get("candidates") or []],
+            imagenet_classifier=bool(doc.get("imagenet_classifier")),
+            labels=doc.get("labels"),
+            notes=list(doc.get("notes") or []),
+            details=dict(doc.get("details") or {}),
+        )
+
+
+def tensor_text(tensor: dict) -> str:
+    """One input or output of a description as people read it: ``input: [1, 3, 224, 224] float32``."""
+    return f"{tensor['name']}: {tensor['shape']} {tensor['dtype']}"
 
 
 def describe(model: LoadedModel, dry_run: bool = True) -> Description:
@@ -69,7 +99,7 @@ def describe(model: LoadedModel, dry_run: bool = True) -> Description:
         outputs=[],
         layers=[],
         layer_types={},
-        candidates=[c.to_dict() for c in model.candidates],
+        candidates=list(model.candidates),
         imagenet_classifier=False,
         labels=model.labels,
         notes=list(model.notes),

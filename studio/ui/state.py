@@ -27,7 +27,7 @@ from studio.artifacts import INSPECT_ONLY_MODEL_FORMATS
 if TYPE_CHECKING:
     from studio.compat.profiles import RuntimeProfile
     from studio.convert.report import ArtifactReport, ConversionReport
-    from studio.jobs.results import CheckResult, Classification
+    from studio.jobs.results import CheckResult, Classification, OpenedModel
 
 # Formats of converted files, which open to be described, checked and pushed, not run here.
 CONVERTED_FORMATS = INSPECT_ONLY_MODEL_FORMATS
@@ -99,7 +99,7 @@ class Device:
 
 class AppState:
     def __init__(self) -> None:
-        self.model: dict | None = None  # the description of the open model (inspect's result)
+        self.model: OpenedModel | None = None  # the open model (the inspect job's result)
         self.model_params: dict = {}  # how it was opened (path, arch, trust, ...)
         self.artifacts: list[Artifact] = []
         self.conversion: ConversionReport | None = None  # the last conversion report
@@ -118,7 +118,7 @@ class AppState:
 
     @property
     def model_ready(self) -> bool:
-        return bool(self.model and self.model.get("runnable"))
+        return self.model is not None and self.model.runnable
 
     @property
     def model_kind(self) -> str:
@@ -126,13 +126,13 @@ class AppState:
         converted file); ``choose_architecture`` (weights only, candidates to choose from);
         ``unknown_architecture`` (weights only, nothing in the catalogue fits)."""
         model = self.model
-        if not model:
+        if model is None:
             return "none"
-        if model.get("runnable"):
+        if model.runnable:
             return "runnable"
-        if model.get("format") in CONVERTED_FORMATS:
+        if model.description.format in CONVERTED_FORMATS:
             return "converted"
-        if model.get("candidates"):
+        if model.description.candidates:
             return "choose_architecture"
         return "unknown_architecture"
 
@@ -142,9 +142,9 @@ class AppState:
             return None
         return Path(self.model_params["path"]).name
 
-    def open_model(self, description: dict, params: dict) -> None:
-        """``description`` (opened with ``params``) replaces the model and all that came of it."""
-        self.model = description
+    def open_model(self, model: OpenedModel, params: dict) -> None:
+        """``model`` (opened with ``params``) replaces the open model and all that came of it."""
+        self.model = model
         self.model_params = dict(params)
         self.artifacts = []
         self.conversion = None
@@ -156,9 +156,9 @@ class AppState:
         self.try_result_changed.emit()
         self.model_changed.emit()
 
-    def set_model(self, description: dict | None, params: dict) -> None:
+    def set_model(self, model: OpenedModel | None, params: dict) -> None:
         """The same model described again (or none): what came of it stays."""
-        self.model = description
+        self.model = model
         self.model_params = dict(params)
         self.model_changed.emit()
 

@@ -32,12 +32,16 @@ from studio.jobs.results import (
     CheckResult,
     Classification,
     ClassScore,
+    OpenedModel,
     RuntimeEntry,
     RuntimesResult,
     VerifyResult,
     Versions,
     result_from_dict,
 )
+from studio.model.describe import Description, Layer
+from studio.model.inputs import InputSpec, Preprocess
+from studio.model.loaded import Candidate
 
 
 def _every_error_class() -> list[type[StudioError]]:
@@ -180,7 +184,38 @@ CONVERSION = ConversionReport(
     report_path=Path("/out/report.json"),
 )
 
+OPENED = OpenedModel(
+    Description(
+        path="/data/digits.safetensors",
+        format="safetensors",
+        architecture="digits_cnn",
+        parameters=9_000,
+        size_bytes=36_500,
+        memory_bytes=36_000,
+        dtypes={"float32": 9_000},
+        flops=120_000,
+        inputs=[{"name": "input", "shape": [1, 1, 32, 32], "dtype": "float32"}],
+        outputs=[{"name": "output", "shape": [1, 10], "dtype": "float32"}],
+        layers=[Layer("features", "Sequential", 8_000), Layer("head", "Linear", 1_000)],
+        layer_types={"Conv2d": 2, "Linear": 1},
+        candidates=[
+            Candidate("digits_cnn", 1.0),
+            Candidate("resnet18", 0.0125, {"num_classes": 10}),
+        ],
+        imagenet_classifier=False,
+        labels=[str(digit) for digit in range(10)],
+        notes=["the weights fit digits_cnn"],
+        details={"metadata": {"author": "studio"}},
+    ),
+    runnable=True,
+    input_spec=InputSpec.single(
+        (1, 1, 32, 32), preprocess=Preprocess(32, 32, True, (0.5,), (0.5,))
+    ),
+    seconds=0.42,
+)
+
 EXAMPLES = {
+    OpenedModel: OPENED,
     Classification: Classification(
         "/data/three.png", [ClassScore(3, "3", 0.9), ClassScore(8, "8", 0.05)]
     ),

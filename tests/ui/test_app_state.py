@@ -7,15 +7,21 @@ import sys
 from pathlib import Path
 
 from studio.convert.report import ArtifactReport, ConversionReport
-from studio.jobs.results import CheckResult, Classification, ClassScore
+from studio.jobs.results import CheckResult, Classification, ClassScore, OpenedModel
+from studio.model.describe import Description
 from studio.ui.state import AppState, Artifact
 
 DIGITS = {"path": "/models/digits.safetensors"}
 COLOURS = {"path": "/models/colours.pth", "arch": "net.py:Net", "trust": True}
 
 
-def _description(params: dict, runnable: bool = True) -> dict:
-    return {"path": params["path"], "format": "state_dict", "runnable": runnable}
+def _description(params: dict, runnable: bool = True) -> OpenedModel:
+    return _opened({"path": params["path"], "format": "state_dict", "runnable": runnable})
+
+
+def _opened(doc: dict) -> OpenedModel:
+    """A model as the inspect job returns it, from the few entries a test cares about."""
+    return OpenedModel(Description.from_dict(doc), runnable=doc["runnable"])
 
 
 def _state_after_a_whole_flow() -> AppState:
@@ -35,7 +41,7 @@ def test_opening_another_model_drops_everything_derived_from_the_previous_one():
 
     state.open_model(_description(COLOURS), COLOURS)
 
-    assert state.model["path"] == COLOURS["path"]
+    assert state.model.description.path == COLOURS["path"]
     assert state.model_params == COLOURS
     assert state.model_name == "colours.pth"
     assert state.artifacts == []
@@ -108,13 +114,17 @@ def test_model_kinds_say_what_the_model_tab_can_offer():
         ({"format": "executorch", "runnable": False}, "converted"),
         ({"format": "onnx", "runnable": False}, "converted"),
         (
-            {"format": "state_dict", "runnable": False, "candidates": [{"name": "resnet18"}]},
+            {
+                "format": "state_dict",
+                "runnable": False,
+                "candidates": [{"name": "resnet18", "score": 0.9}],
+            },
             "choose_architecture",
         ),
         ({"format": "safetensors", "runnable": False, "candidates": []}, "unknown_architecture"),
     ]
     for description, kind in cases:
-        state.open_model({"path": "/m/x", **description}, {"path": "/m/x"})
+        state.open_model(_opened({"path": "/m/x", **description}), {"path": "/m/x"})
         assert state.model_kind == kind, description
 
 

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 
 from studio import artifacts
 from studio.errors import Cancelled, InputError, StudioError, TrustRequired, as_studio_error
-from studio.jobs.results import Classification
+from studio.jobs.results import Classification, OpenedModel
 from studio.model import sample
+from studio.model.loaded import Candidate
 from studio.ui.state import Artifact
 from studio.ui.widgets.errors import on_screen_hint, sentence
 from studio.ui.widgets.steps import guide_label, next_step_button
@@ -333,12 +334,12 @@ class ModelTab(QWidget):
         self.inspect_job = job
         return job
 
-    def _opened(self, description: dict, params: dict) -> None:
+    def _opened(self, model: OpenedModel, params: dict) -> None:
         self.busy.setVisible(False)
         self.open_button.setEnabled(True)
         self.app.settings.add_recent(params["path"])
         self.app.settings.set_folder("models", params["path"])
-        self.app.state.open_model(description, params)
+        self.app.state.open_model(model, params)
         path = Path(params["path"])
         if self.app.state.model_kind == "converted":
             # Already converted: it can be checked, pushed and measured as it is.
@@ -407,13 +408,13 @@ class ModelTab(QWidget):
 
     def use_candidate(self) -> None:
         row = self.candidates_table.currentRow()
-        model = self.app.state.model or {}
-        candidates = model.get("candidates") or []
+        model = self.app.state.model
+        candidates = model.description.candidates if model is not None else []
         if not candidates:
             return
         candidate = candidates[max(row, 0)]
-        self.arch_edit.setText(candidate["name"])
-        self.kwargs_edit.setText(json.dumps(candidate["kwargs"]) if candidate.get("kwargs") else "")
+        self.arch_edit.setText(candidate.name)
+        self.kwargs_edit.setText(json.dumps(candidate.kwargs) if candidate.kwargs else "")
         self.args_edit.clear()
         self.open_clicked()
 
@@ -479,10 +480,9 @@ class ModelTab(QWidget):
 
     def update_state(self) -> None:
         state = self.app.state
-        desc = state.model
         self.next_button.setEnabled(state.model_ready)
         self.classify_button.setEnabled(state.model_ready)
-        if desc is None:
+        if state.model is None:
             self.guide.setText(
                 self.tr(
                     "Step 1: open a model — a checkpoint from training, a state dict, or a "
@@ -496,48 +496,43 @@ class ModelTab(QWidget):
             self.candidates_box.setVisible(False)
             return
         self.path_edit.setText(state.model_params.get("path", ""))
+        from studio.model.describe import tensor_text
         from studio.units import human_bytes, human_count
 
+        desc = state.model.description
+
         labels = self.summary_labels
-        labels["format"].setText(desc["format"].replace("_", " "))
-        labels["architecture"].setText(desc.get("architecture") or self.tr("unknown"))
-        params = desc.get("parameters")
+        labels["format"].setText(desc.format.replace("_", " "))
+        labels["architecture"].setText(desc.architecture or self.tr("unknown"))
+        params = desc.parameters
         labels["parameters"].setText(
             f"{human_count(params)} ({params:,})" if params else self.tr("unknown")
         )
-        labels["size"].setText(human_bytes(desc.get("size_bytes")))
-        labels["memory"].setText(human_bytes(desc.get("memory_bytes")))
-        labels["flops"].setText(
-            human_count(desc["flops"]) if desc.get("flops") else self.tr("unknown")
-        )
-        labels["inputs"].setText(
-            "\n".join(f"{t['name']}: {t['shape']} {t['dtype']}" for t in desc.get("inputs", []))
-            or "–"
-        )
-        labels["outputs"].setText(
-            "\n".join(f"{t['name']}: {t['shape']} {t['dtype']}" for t in desc.get("outputs", []))
-            or "–"
-        )
-        names = desc.get("labels")
-        if desc.get("imagenet_classifier"):
+        labels["size"].setText(human_bytes(desc.size_bytes))
+        labels["memory"].setText(human_bytes(desc.memory_bytes))
+        labels["flops"].setText(human_count(desc.flops) if desc.flops else self.tr("unknown"))
+        labels["inputs"].setText("\n".join(tensor_text(t) for t in desc.inputs) or "–")
+        labels["outputs"].setText("\n".join(tensor_text(t) for t in desc.outputs) or "–")
+        names = desc.labels
+        if desc.imagenet_classifier:
             labels["classes"].setText(self.tr("1000 ImageNet classes"))
         elif names:
             labels["classes"].setText(f"{len(names)}: {', '.join(names[:10])}")
         else:
             labels["classes"].setText("–")
-        notes = desc.get("notes") or []
+        notes = desc.notes
         self.notes_label.setVisible(bool(notes))
         self.notes_label.setText("\n".join("• " + sentence(n) for n in notes))
 
-        types = list((desc.get("layer_types") or {}).items())
+        types = list(desc.layer_types.items())
         self.types_table.setRowCount(len(types))
         for i, (name, count) in enumerate(types):
             self.types_table.setItem(i, 0, QTableWidgetItem(name))
             self.types_table.setItem(i, 1, QTableWidgetItem(str(count)))
         self.types_table.setHorizontalHeaderLabels(
-            [self.tr("Layer type") if desc.get("layers") else self.tr("Operator"), self.tr("Count")]
+            [self.tr("Layer type") if desc.layers else self.tr("Operator"), self.tr("Count")]
         )
-        layers = desc.get("layers") or []
+        layers = desc.layers
         self.layers_table.setVisible(bool(layers))
         if layers:
             self.layers_table.setHorizontalHeaderLabels(
@@ -545,12 +540,12 @@ class ModelTab(QWidget):
             )
             self.layers_table.setRowCount(len(layers))
             for i, layer in enumerate(layers):
-                self.layers_table.setItem(i, 0, QTableWidgetItem(layer["name"]))
-                self.layers_table.setItem(i, 1, QTableWidgetItem(layer["type"]))
-                self.layers_table.setItem(i, 2, QTableWidgetItem(human_count(layer["parameters"])))
+                self.layers_table.setItem(i, 0, QTableWidgetItem(layer.name))
+                self.layers_table.setItem(i, 1, QTableWidgetItem(layer.type))
+                self.layers_table.setItem(i, 2, QTableWidgetItem(human_count(layer.parameters)))
 
-        candidates = desc.get("candidates") or []
-        show_candidates = bool(candidates) and not desc.get("runnable")
+        candidates = desc.candidates
+        show_candidates = bool(candidates) and not state.model.runnable
         self.candidates_box.setVisible(bool(candidates))
         # Detected: one line, the list on demand. Undecided: the list, to choose from.
         self.candidates_toggle.setVisible(not show_candidates)
@@ -565,26 +560,26 @@ class ModelTab(QWidget):
             )
         else:
             self.candidates_box.setTitle(self.tr("Detected architecture"))
-            best = candidates[0] if candidates else {"name": "", "score": 0}
+            best = candidates[0] if candidates else Candidate("", 0.0)
             self.candidates_label.setText(
                 self.tr(
                     "The weights fit %1 best (%2). To open the file as another architecture, "
                     "show the candidates, pick one and press Use."
                 )
-                .replace("%1", best["name"])
-                .replace("%2", f"{best['score']:.0%}")
+                .replace("%1", best.name)
+                .replace("%2", f"{best.score:.0%}")
             )
         self.candidates_table.setRowCount(len(candidates))
         for i, c in enumerate(candidates):
-            self.candidates_table.setItem(i, 0, QTableWidgetItem(c["name"]))
-            self.candidates_table.setItem(i, 1, QTableWidgetItem(f"{c['score']:.0%}"))
+            self.candidates_table.setItem(i, 0, QTableWidgetItem(c.name))
+            self.candidates_table.setItem(i, 1, QTableWidgetItem(f"{c.score:.0%}"))
             self.candidates_table.setItem(
-                i, 2, QTableWidgetItem(json.dumps(c["kwargs"]) if c.get("kwargs") else "")
+                i, 2, QTableWidgetItem(json.dumps(c.kwargs) if c.kwargs else "")
             )
         if candidates:
             self.candidates_table.selectRow(0)
 
-        self._explain(state.model_kind, Path(desc["path"]).name)
+        self._explain(state.model_kind, Path(desc.path).name)
 
     def _explain(self, kind: str, name: str) -> None:
         """The guide and Try it's hint for the open model, by what it is (``AppState.model_kind``)."""
