@@ -18,7 +18,7 @@ Events of :class:`AppState` (callbacks take no arguments; they read the state):
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,7 @@ from studio.artifacts import INSPECT_ONLY_MODEL_FORMATS
 if TYPE_CHECKING:
     from studio.compat.profiles import RuntimeProfile
     from studio.convert.report import ArtifactReport, ConversionReport
+    from studio.devices.discovery import DeviceEntry
     from studio.jobs.results import CheckResult, Classification, OpenedModel
 
 # Formats of converted files, which open to be described, checked and pushed, not run here.
@@ -90,7 +91,7 @@ class Device:
     server: str
     name: str
     virtual: bool = False
-    entry: dict = field(default_factory=dict)  # DeviceEntry.to_dict()
+    entry: DeviceEntry | None = None  # as the scan found it: its facts, or why it is not ready
 
     @property
     def ready(self) -> bool:

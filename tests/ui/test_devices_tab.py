@@ -105,7 +105,7 @@ def test_pushing_a_failed_artifact_asks_first(qtbot, one_failed):
     qtbot.mouseClick(anyway, Qt.MouseButton.LeftButton)
     wait_done(qtbot, devices.push_task, 60_000)
     assert devices.push_task.error is None, devices.push_task.error
-    assert [p["local_path"] for p in devices.last_push] == [failed]
+    assert [p.local_path for p in devices.last_push] == [failed]
 
 
 @pytest.mark.slow

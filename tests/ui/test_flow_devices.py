@@ -22,8 +22,8 @@ def test_push_to_a_virtual_phone_with_a_checksum(qtbot, converted):
     assert devices.push_task.error is None, devices.push_task.error
     assert len(devices.last_push) == len(window.state.artifacts)
     for pushed in devices.last_push:
-        on_phone = virtual.host_path(pushed["remote_path"])
-        assert on_phone.read_bytes() == Path(pushed["local_path"]).read_bytes()
+        on_phone = virtual.host_path(pushed.remote_path)
+        assert on_phone.read_bytes() == Path(pushed.local_path).read_bytes()
     assert "SHA-256" in devices.push_result.text()
     assert window.tabs.isTabEnabled(4)
     click(qtbot, devices.next_button)

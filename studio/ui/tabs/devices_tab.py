@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import PureWindowsPath
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
@@ -34,19 +35,25 @@ from studio.ui.widgets.failed import failed_explanation, failed_note
 from studio.ui.widgets.progress import ProgressPanel
 from studio.ui.widgets.steps import guide_label, next_step_button
 
+if TYPE_CHECKING:
+    from studio.devices.discovery import DeviceEntry, ScanResult
+    from studio.devices.transfer import PushResult
+
 log = logging.getLogger("studio.ui")
 
 
-def scan_devices(remote_servers: list[str]) -> dict:
-    """Every device on the local and remote servers, with a one-line summary of its facts."""
+def scan_devices(remote_servers: list[str]) -> ScanResult:
+    """Every device on the local and remote servers, with its facts when it is ready."""
     from studio.devices.discovery import scan
 
-    result = scan(remote_servers)
-    doc = result.to_dict()
-    for entry, device in zip(result.devices, doc["devices"], strict=True):
-        device["name"] = entry.name
-        device["summary"] = entry.facts.summary() if entry.facts else ""
-    return doc
+    return scan(remote_servers)
+
+
+def facts_line(entry: DeviceEntry | None) -> str:
+    """What a ready device is, on one line, or why its facts could not be read."""
+    if entry is None:
+        return ""
+    return entry.facts.summary() if entry.facts else entry.facts_error or ""
 
 
 def start_virtual(profile: str):
@@ -57,14 +64,13 @@ def start_virtual(profile: str):
     return device
 
 
-def push_files(paths: list[str], serial: str, server: str, progress, cancel) -> list[dict]:
+def push_files(paths: list[str], serial: str, server: str, progress, cancel) -> list[PushResult]:
     from studio.devices.transfer import push
 
     results = []
     for path in paths:
         cancel.check()
-        result = push(path, serial, server=server, progress=progress, cancel=cancel)
-        results.append(result.to_dict())
+        results.append(push(path, serial, server=server, progress=progress, cancel=cancel))
     return results
 
 
@@ -275,21 +281,21 @@ class DevicesTab(QWidget):
             self._rescan_pending = False
             self.scan()
 
-    def _scanned(self, doc: dict) -> None:
+    def _scanned(self, result: ScanResult) -> None:
         devices = [
             Device(
-                serial=d["serial"],
-                state=d["state"],
-                server=d["server"],
-                name=d.get("name") or d["serial"],
+                serial=entry.serial,
+                state=entry.state,
+                server=entry.server,
+                name=entry.name,
                 # started here or by another program: its facts say so (getprop)
-                virtual=d["serial"] in self.virtual_devices
-                or bool((d.get("facts") or {}).get("virtual")),
-                entry=d,
+                virtual=entry.serial in self.virtual_devices
+                or bool(entry.facts and entry.facts.virtual),
+                entry=entry,
             )
-            for d in doc["devices"]
+            for entry in result.devices
         ]
-        problems = [f"{s['address']}: {s['error']}" for s in doc["servers"] if not s["ok"]]
+        problems = [f"{s.address}: {s.error}" for s in result.servers if not s.ok]
         self.servers_label.setText("\n".join(problems))
         self.servers_label.setStyleSheet("color: #c62828;" if problems else "")
         self.app.state.set_devices(devices)
@@ -306,7 +312,7 @@ class DevicesTab(QWidget):
             name = device.name + (self.tr(" (virtual)") if device.virtual else "")
             item = QTreeWidgetItem([name, device.serial, device.state, device.server])
             item.setData(0, Qt.ItemDataRole.UserRole, device.serial)
-            guidance = device.entry.get("guidance")
+            guidance = device.entry.guidance if device.entry else None
             if guidance:
                 item.setToolTip(0, guidance)
                 item.setForeground(2, QBrush(QColor("#c62828")))
@@ -343,12 +349,11 @@ class DevicesTab(QWidget):
         elif not device.ready:
             self.facts_label.setText(
                 self.tr("This device cannot be used yet — %1").replace(
-                    "%1", device.entry.get("guidance") or device.state
+                    "%1", (device.entry and device.entry.guidance) or device.state
                 )
             )
         else:
-            facts = device.entry.get("summary") or device.entry.get("facts_error") or ""
-            self.facts_label.setText(facts)
+            self.facts_label.setText(facts_line(device.entry))
         self.update_buttons()
 
     # --- adding devices ------------------------------------------------------------------
@@ -519,15 +524,15 @@ class DevicesTab(QWidget):
         if self.push_task is not None:
             self.push_task.cancel()
 
-    def _pushed(self, results: list[dict]) -> None:
+    def _pushed(self, results: list[PushResult]) -> None:
         self.last_push = results
         self.progress.finish(self.tr("Pushed and verified."))
         lines = [
             self.tr("✔ %1 → %2 (SHA-256 %3… matches, %4 MB/s)")
-            .replace("%1", file_name(r["local_path"]))
-            .replace("%2", r["remote_path"])
-            .replace("%3", r["sha256"][:12])
-            .replace("%4", f"{r['mb_per_s']:.1f}")
+            .replace("%1", file_name(r.local_path))
+            .replace("%2", r.remote_path)
+            .replace("%3", r.sha256[:12])
+            .replace("%4", f"{r.mb_per_s:.1f}")
             for r in results
         ]
         self.push_result.setText("\n".join(lines))

@@ -269,8 +269,8 @@ class LatencyTab(QWidget):
 
     @staticmethod
     def is_virtual(device) -> bool:
-        facts = device.entry.get("facts") or {}
-        return bool(device.virtual or facts.get("virtual"))
+        facts = device.entry.facts if device.entry else None
+        return bool(device.virtual or (facts and facts.virtual))
 
     def refresh_choices(self) -> None:
         self._fill(
