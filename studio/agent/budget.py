@@ -7,7 +7,7 @@ budget when the rate is at or above it. No samples fail every budget.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from studio.agent.stats import LatencyStats
 from studio.errors import InputError
@@ -28,7 +28,7 @@ class Budget:
             return f"throughput>={self.limit:g}/s"
         return f"{self.metric}<={self.limit:g}ms"
 
-    def check(self, stats: LatencyStats) -> dict:
+    def check(self, stats: LatencyStats) -> BudgetCheck:
         value = stats.value(self.metric) if stats.count else None
         if value is None:
             passed = False
@@ -36,15 +36,40 @@ class Budget:
             passed = value >= self.limit
         else:
             passed = value <= self.limit
-        key = "limit" if self.metric == "throughput" else "limit_ms"
-        value_key = "value" if self.metric == "throughput" else "value_ms"
+        return BudgetCheck(self, None if value is None else round(value, 4), passed)
+
+
+@dataclass(frozen=True)
+class BudgetCheck:
+    """One budget against a run's statistics."""
+
+    budget: Budget
+    value: float | None  # measured: milliseconds, or per second for throughput; None: no samples
+    passed: bool
+
+    def to_dict(self) -> dict:
+        throughput = self.budget.metric == "throughput"
         return {
-            "metric": self.metric,
-            key: self.limit,
-            value_key: None if value is None else round(value, 4),
-            "passed": passed,
-            "budget": self.text,
+            "metric": self.budget.metric,
+            "limit" if throughput else "limit_ms": self.budget.limit,
+            "value" if throughput else "value_ms": self.value,
+            "passed": self.passed,
+            "budget": self.budget.text,
         }
+
+
+@dataclass
+class BudgetReport:
+    """Every budget of a run checked. A run without budgets passes."""
+
+    checks: list[BudgetCheck] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+    def to_dict(self) -> dict:
+        return {"passed": self.passed, "checks": [check.to_dict() for check in self.checks]}
 
 
 def parse_budget(text: str) -> Budget:
@@ -70,7 +95,6 @@ def parse_budget(text: str) -> Budget:
     return Budget(metric, number * UNITS_MS[unit or "ms"])
 
 
-def check_budgets(budgets: list[Budget], stats: LatencyStats) -> dict:
-    """``{"passed": bool, "checks": [...]}``; no budgets pass."""
-    checks = [b.check(stats) for b in budgets]
-    return {"passed": all(c["passed"] for c in checks), "checks": checks}
+def check_budgets(budgets: list[Budget], stats: LatencyStats) -> BudgetReport:
+    """Each budget checked against ``stats``; no budgets pass."""
+    return BudgetReport([b.check(stats) for b in budgets])

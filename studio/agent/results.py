@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.agent.budget import Budget
+from studio.agent.budget import Budget, BudgetReport
 from studio.agent.stats import LatencyStats, SampleSeries
 from studio.errors import InputError, StudioError
 from studio.progress import ProgressEvent
@@ -79,7 +79,7 @@ class BenchResult:
     load_ms: float | None = None
     series: SampleSeries = field(default_factory=SampleSeries)
     stats: LatencyStats = field(default_factory=LatencyStats)
-    budget: dict = field(default_factory=lambda: {"passed": True, "checks": []})
+    budget: BudgetReport = field(default_factory=BudgetReport)
     stopped: bool = False
     error: StudioError | None = None
     device_facts: dict | None = None
@@ -124,7 +124,7 @@ class BenchResult:
             "samples": self.samples,
             "load_ms": self.load_ms,
             "stats": self.stats.to_dict(),
-            "budget": self.budget,
+            "budget": self.budget.to_dict(),
             "stopped": self.stopped,
             "error": self.error.to_dict() if self.error else None,
             "agent_version": self.agent_version,
@@ -143,5 +143,5 @@ def results_document(results: list[BenchResult]) -> dict:
     """The ``--json`` document of ``model-studio bench``."""
     return {
         "runs": [r.to_dict() for r in results],
-        "passed": all(r.ok and r.budget["passed"] for r in results),
+        "passed": all(r.ok and r.budget.passed for r in results),
     }

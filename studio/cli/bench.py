@@ -158,7 +158,7 @@ def print_table(results) -> None:
     rows = []
     for r in results:
         s = r.stats
-        budget = "-" if not r.budget["checks"] else ("pass" if r.budget["passed"] else "FAIL")
+        budget = "-" if not r.budget.checks else ("pass" if r.budget.passed else "FAIL")
         rows.append(
             [
                 r.device,
@@ -186,10 +186,9 @@ def print_table(results) -> None:
         )
     print("(times in milliseconds)")
     for r in results:
-        for check in r.budget["checks"]:
-            if not check["passed"]:
-                value = check.get("value_ms", check.get("value"))
-                print(f"{r.device}: budget {check['budget']} failed (measured {value})")
+        for check in r.budget.checks:
+            if not check.passed:
+                print(f"{r.device}: budget {check.budget.text} failed (measured {check.value})")
         if r.error is not None:
             kept = f" ({r.samples} samples kept)" if r.samples else ""
             print(f"{r.device}: {r.error.one_line()}{kept}", file=sys.stderr)
@@ -201,7 +200,7 @@ def exit_code(results) -> int:
     codes = [r.error.exit_code for r in results if r.error is not None]
     if codes:
         return max(codes)
-    if any(not r.budget["passed"] for r in results):
+    if any(not r.budget.passed for r in results):
         return EXIT_VERDICT
     return EXIT_OK
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from studio.agent.budget import BudgetCheck
 from studio.agent.stats import LatencyStats, SampleSeries
 from studio.ui.state import Event
 
@@ -252,22 +253,21 @@ class LatencyRuns:
         if not self.budgets:
             return None
         checked = [r.result for r in self.runs if r.result is not None and r.result.error is None]
-        checked = [r for r in checked if r.budget.get("checks")]
+        checked = [r for r in checked if r.budget.checks]
         if not checked:
             return None
-        return "pass" if all(r.budget.get("passed") for r in checked) else "fail"
+        return "pass" if all(r.budget.passed for r in checked) else "fail"
 
 
-def budget_check_text(check: dict) -> str:
+def budget_check_text(check: BudgetCheck) -> str:
     """'p90 0.213 ms ≤ 30 ms ✔': the measured value and the limit, both with their unit."""
-    mark = "✔" if check["passed"] else "✖"
-    if check["metric"] == "throughput":
-        value = check.get("value")
+    mark = "✔" if check.passed else "✖"
+    metric, limit, value = check.budget.metric, check.budget.limit, check.value
+    if metric == "throughput":
         measured = "–" if value is None else f"{value:.1f}/s"
-        return f"{check['metric']} {measured} ≥ {check['limit']:g}/s {mark}"
-    value = check.get("value_ms")
+        return f"{metric} {measured} ≥ {limit:g}/s {mark}"
     measured = "–" if value is None else f"{value:.3f} {UNIT}"
-    return f"{check['metric']} {measured} ≤ {check['limit_ms']:g} {UNIT} {mark}"
+    return f"{metric} {measured} ≤ {limit:g} {UNIT} {mark}"
 
 
 def budget_line_text(budget) -> str:

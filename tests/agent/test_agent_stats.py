@@ -94,8 +94,10 @@ def test_check_budgets():
     report = check_budgets(
         [parse_budget("p50=3ms"), parse_budget("max=3.5ms"), parse_budget("throughput=300")], stats
     )
-    assert report["passed"] is False
-    assert [c["passed"] for c in report["checks"]] == [True, False, True]
-    assert report["checks"][1]["value_ms"] == 4.0
-    assert check_budgets([], stats) == {"passed": True, "checks": []}
-    assert check_budgets([parse_budget("p90=1s")], LatencyStats())["passed"] is False
+    assert report.passed is False
+    assert [c.passed for c in report.checks] == [True, False, True]
+    assert report.checks[1].value == 4.0
+    assert report.to_dict()["checks"][1]["value_ms"] == 4.0
+    assert report.to_dict()["checks"][2]["limit"] == 300  # per second, not milliseconds
+    assert check_budgets([], stats).to_dict() == {"passed": True, "checks": []}
+    assert check_budgets([parse_budget("p90=1s")], LatencyStats()).passed is False

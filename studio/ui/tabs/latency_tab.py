@@ -504,8 +504,8 @@ class LatencyTab(QWidget):
                 else f"{stats[k]:.3f}"
                 for k in STATS_COLUMNS
             ]
-            checks = result.budget.get("checks", []) if result is not None else []
-            passed = result is not None and result.budget.get("passed")
+            checks = result.budget.checks if result is not None else []
+            passed = result is not None and result.budget.passed
             cells.append(("✔" if passed else "✖") if checks else "")
             for col, text in enumerate(cells):
                 item = self.stats_table.item(row, col)
@@ -529,7 +529,7 @@ class LatencyTab(QWidget):
         for run in self.runs:
             if run.result is None or run.error is not None:
                 continue
-            for check in run.result.budget.get("checks", []):
+            for check in run.result.budget.checks:
                 lines.append(f"{run.label}: {budget_check_text(check)}")
         self.budget_label.setText("\n".join(lines))
 
