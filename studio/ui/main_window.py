@@ -24,6 +24,7 @@ from studio import __version__
 from studio.jobs.results import Versions
 from studio.ui.settings import Settings
 from studio.ui.state import AppState
+from studio.ui.widgets.names import device_label
 from studio.ui.worker_client import WorkerClient
 
 log = logging.getLogger("studio.ui")
@@ -108,6 +109,8 @@ class MainWindow(QMainWindow):
         ):
             event.connect(self.refresh)
         self.state.model_changed.connect(self.model_tab.update_state)
+        # a model of one's own opened: the welcome's offer of the sample has been answered
+        self.state.model_opened.connect(self.dismiss_welcome)
         for event, key, method in (
             (self.state.model_changed, "convert", "model_changed"),
             (self.state.artifacts_changed, "convert", "artifacts_changed"),
@@ -342,7 +345,7 @@ class MainWindow(QMainWindow):
             self.status_artifacts.setText(self.tr("No artifacts"))
         ready = state.ready_devices
         self.status_devices.setText(
-            self.tr("Devices: %1").replace("%1", ", ".join(d.name for d in ready))
+            self.tr("Devices: %1").replace("%1", ", ".join(device_label(d) for d in ready))
             if ready
             else self.tr("No device")
         )

@@ -3,7 +3,7 @@ so, not only the tab's own list of the virtual phones it started."""
 
 from __future__ import annotations
 
-from ui_helpers import wait_done
+from ui_helpers import open_sample, wait_done
 
 
 def test_a_virtual_phone_started_outside_the_window_is_marked_virtual(
@@ -23,3 +23,11 @@ def test_a_virtual_phone_started_outside_the_window_is_marked_virtual(
     rows = [devices.tree.topLevelItem(i) for i in range(devices.tree.topLevelItemCount())]
     row = next(r for r in rows if r.text(1) == phone.serial)
     assert row.text(0).endswith("(virtual)"), row.text(0)
+    # the status bar says so too: its device count is what people glance at
+    assert f"{device.name} (virtual)" in window.status_devices.text()
+
+
+def test_opening_a_model_of_ones_own_answers_the_welcome(qtbot, window):
+    assert window.welcome.isVisible()
+    open_sample(qtbot, window)  # from the Model tab, not from the welcome's offer
+    assert not window.welcome.isVisible() and not window.settings.first_run

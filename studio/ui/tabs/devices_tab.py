@@ -32,6 +32,7 @@ from studio.ui.state import Device
 from studio.ui.threads import run_task
 from studio.ui.widgets.badges import verdict_color, verdict_label
 from studio.ui.widgets.failed import failed_explanation, failed_note
+from studio.ui.widgets.names import device_label
 from studio.ui.widgets.progress import ProgressPanel
 from studio.ui.widgets.steps import guide_label, next_step_button
 
@@ -309,7 +310,7 @@ class DevicesTab(QWidget):
         selected_serial = selected.serial if selected else None
         self.tree.clear()
         for device in self.app.state.devices:
-            name = device.name + (self.tr(" (virtual)") if device.virtual else "")
+            name = device_label(device)
             item = QTreeWidgetItem([name, device.serial, device.state, device.server])
             item.setData(0, Qt.ItemDataRole.UserRole, device.serial)
             guidance = device.entry.guidance if device.entry else None

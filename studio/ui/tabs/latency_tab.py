@@ -51,6 +51,7 @@ from studio.ui.threads import run_task
 from studio.ui.widgets.badges import Badge
 from studio.ui.widgets.errors import on_screen_line
 from studio.ui.widgets.latency_plots import COLORS, EXPORT_SIZE, LatencyPlots
+from studio.ui.widgets.names import device_label
 from studio.ui.widgets.steps import guide_label
 
 log = logging.getLogger("studio.ui")
@@ -237,9 +238,9 @@ class LatencyTab(QWidget):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setMinimumSectionSize(40)
-        # the run's name and its status take what the numbers leave; both elide
-        for column in (0, 2):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        # the run's name is shown whole (the table scrolls sideways if it must); its status
+        # takes what is left and elides
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         rows = table.verticalHeader().defaultSectionSize() * TABLE_ROWS_SHOWN
         scrollbar = table.horizontalScrollBar().sizeHint().height()
         table.setMinimumHeight(
@@ -263,19 +264,10 @@ class LatencyTab(QWidget):
 
     # --- choices -------------------------------------------------------------------------
 
-    def device_label(self, device) -> str:
-        """'Pixel 7 (virtual)': a virtual device is never shown as a phone."""
-        return device.name + (self.tr(" (virtual)") if self.is_virtual(device) else "")
-
-    @staticmethod
-    def is_virtual(device) -> bool:
-        facts = device.entry.facts if device.entry else None
-        return bool(device.virtual or (facts and facts.virtual))
-
     def refresh_choices(self) -> None:
         self._fill(
             self.device_list,
-            [(d.serial, self.device_label(d)) for d in self.app.state.ready_devices],
+            [(d.serial, device_label(d)) for d in self.app.state.ready_devices],
         )
         self._fill(self.artifact_list, [(str(a.path), a.name) for a in self.app.state.artifacts])
         self.update_buttons()
@@ -376,8 +368,8 @@ class LatencyTab(QWidget):
                         serial,
                         device.name,
                         artifact,
-                        virtual=self.is_virtual(device),
-                        device_label=self.device_label(device),
+                        virtual=device.virtual,
+                        device_label=device_label(device),
                         status=self.tr("waiting"),
                     )
                 )

@@ -44,7 +44,9 @@ class LatencyPlots(pg.GraphicsLayoutWidget):
         self.cdf_plot.setLabel("left", tr("fraction"))
         self.cdf_plot.setYRange(0, 1)
         self.cdf_plot.showGrid(x=True, y=True, alpha=0.2)
-        self.cdf_legend = self.cdf_plot.addLegend(offset=(-10, -10))  # lower right: CDFs rise
+        # below both plots, across them: the names are longer than the CDF is wide
+        self.cdf_legend = pg.LegendItem(colCount=2)
+        self.addItem(self.cdf_legend, row=2, col=0, colspan=2)
         for plot in self.plots:
             plot.setMenuEnabled(False)
             for name in ("left", "bottom"):  # "0.2 ms", never "200 mms"
@@ -88,7 +90,8 @@ class LatencyPlots(pg.GraphicsLayoutWidget):
     def add_run(self, run, color: str) -> None:
         self.remove_run(run)
         series = self.series_plot.plot([], [], pen=pg.mkPen(color, width=1.5), name=run.label)
-        curve = self.cdf_plot.plot([], [], pen=pg.mkPen(color, width=2), name=run.label)
+        curve = self.cdf_plot.plot([], [], pen=pg.mkPen(color, width=2))
+        self.cdf_legend.addItem(curve, run.label)
         self.curves[run.key] = (series, curve)
 
     def remove_run(self, run) -> None:
@@ -97,11 +100,13 @@ class LatencyPlots(pg.GraphicsLayoutWidget):
             series, curve = curves
             self.series_plot.removeItem(series)
             self.cdf_plot.removeItem(curve)
+            self.cdf_legend.removeItem(curve)
 
     def clear_runs(self) -> None:
         for series, curve in self.curves.values():
             self.series_plot.removeItem(series)
             self.cdf_plot.removeItem(curve)
+        self.cdf_legend.clear()
         self.curves.clear()
         self.clear_histogram()
 
