@@ -75,7 +75,7 @@ class DeviceFacts:
     def summary(self) -> str:
         parts = []
         if self.name:
-            parts.append(self.name)
+            parts.append(self.name + (" (virtual)" if self.virtual else ""))
         if self.android_version:
             sdk = f" (SDK {self.sdk})" if self.sdk else ""
             parts.append(f"Android {self.android_version}{sdk}")

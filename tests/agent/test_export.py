@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 
 import pytest
@@ -95,6 +96,9 @@ def test_a_virtual_device_says_it_is_virtual(virtual_device, adb):
     facts = parse_facts(output)
     assert facts.virtual is True and facts.name == "Google Pixel 7"
     assert parse_facts("").virtual is False  # a phone that says nothing is not virtual
+    # the one-line summary people read (devices, the Devices tab) says it too
+    assert facts.summary().startswith("Google Pixel 7 (virtual) · Android 14")
+    assert dataclasses.replace(facts, virtual=False).summary().startswith("Google Pixel 7 · ")
 
 
 @pytest.mark.slow

@@ -25,7 +25,7 @@ MAIN_ACTIONS = {
     "convert": ("convert_button", "next_button"),
     "compat": ("check_button", "next_button"),
     "devices": ("push_button", "next_button"),
-    "latency": ("start_button", "stop_button"),
+    "latency": ("start_button", "stop_button", "export_csv_button"),
 }
 
 
