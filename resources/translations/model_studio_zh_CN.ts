@@ -2,62 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="31"/>
-        <source>Latency per inference</source>
-        <translation>每次推理的延迟</translation>
-    </message>
-    <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="32"/>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="39"/>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="43"/>
-        <source>latency</source>
-        <translation>延迟</translation>
-    </message>
-    <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="33"/>
-        <source>inference</source>
-        <translation>推理序号</translation>
-    </message>
-    <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="38"/>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="126"/>
-        <source>Histogram</source>
-        <translation>直方图</translation>
-    </message>
-    <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="40"/>
-        <source>count</source>
-        <translation>次数</translation>
-    </message>
-    <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="42"/>
-        <source>CDF (all runs)</source>
-        <translation>CDF（所有运行）</translation>
-    </message>
-    <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="44"/>
-        <source>fraction</source>
-        <translation>比例</translation>
-    </message>
-    <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="146"/>
-        <source>above %1 %2: %3 samples</source>
-        <translation>高于 %1 %2：%3 个样本</translation>
-    </message>
-    <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="160"/>
-        <source>Histogram: %1</source>
-        <translation>直方图：%1</translation>
-    </message>
-    <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="172"/>
-        <source>budget %1</source>
-        <translation>预算 %1</translation>
-    </message>
-</context>
-<context>
     <name>CompatTab</name>
     <message>
         <location filename="../../studio/ui/tabs/compat_tab.py" line="93"/>
@@ -972,6 +916,62 @@
         <location filename="../../studio/ui/widgets/errors.py" line="70"/>
         <source>Check the cable, then press Refresh on the Devices tab to see the connected phones.</source>
         <translation>请检查数据线，然后在“设备”页点击“刷新”查看已连接的手机。</translation>
+    </message>
+</context>
+<context>
+    <name>LatencyPlots</name>
+    <message>
+        <location filename="../../studio/ui/widgets/latency_plots.py" line="28"/>
+        <source>Latency per inference</source>
+        <translation>每次推理的延迟</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/widgets/latency_plots.py" line="30"/>
+        <location filename="../../studio/ui/widgets/latency_plots.py" line="37"/>
+        <location filename="../../studio/ui/widgets/latency_plots.py" line="41"/>
+        <source>latency</source>
+        <translation>延迟</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/widgets/latency_plots.py" line="31"/>
+        <source>inference</source>
+        <translation>推理序号</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/widgets/latency_plots.py" line="36"/>
+        <location filename="../../studio/ui/widgets/latency_plots.py" line="124"/>
+        <source>Histogram</source>
+        <translation>直方图</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/widgets/latency_plots.py" line="38"/>
+        <source>count</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/widgets/latency_plots.py" line="40"/>
+        <source>CDF (all runs)</source>
+        <translation>CDF（所有运行）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/widgets/latency_plots.py" line="42"/>
+        <source>fraction</source>
+        <translation>比例</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/widgets/latency_plots.py" line="144"/>
+        <source>above %1 %2: %3 samples</source>
+        <translation>高于 %1 %2：%3 个样本</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/widgets/latency_plots.py" line="158"/>
+        <source>Histogram: %1</source>
+        <translation>直方图：%1</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/widgets/latency_plots.py" line="170"/>
+        <source>budget %1</source>
+        <translation>预算 %1</translation>
     </message>
 </context>
 <context>

@@ -8,7 +8,7 @@ has a legend, so an exported picture says which curve is which run and which dev
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 
 from studio.ui.latency_run import UNIT, budget_line_text
 from studio.ui.theme import plot_colors
@@ -19,29 +19,27 @@ OVERFLOW_COLOR = "#757575"
 EXPORT_SIZE = (1600, 1000)  # an exported picture's size, whatever the window's
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("LatencyPlots", text)
-
-
 class LatencyPlots(pg.GraphicsLayoutWidget):
     def __init__(self, parent=None):
         background, foreground = plot_colors()
         pg.setConfigOptions(antialias=False, background=background, foreground=foreground)
         super().__init__(parent)
-        self.series_plot = self.addPlot(row=0, col=0, colspan=2, title=tr("Latency per inference"))
-        self.series_plot.setLabel("left", tr("latency"), units=UNIT)
-        self.series_plot.setLabel("bottom", tr("inference"))
+        self.series_plot = self.addPlot(
+            row=0, col=0, colspan=2, title=self.tr("Latency per inference")
+        )
+        self.series_plot.setLabel("left", self.tr("latency"), units=UNIT)
+        self.series_plot.setLabel("bottom", self.tr("inference"))
         self.series_plot.showGrid(x=True, y=True, alpha=0.2)
         self.series_plot.setDownsampling(auto=True, mode="peak")  # no more than the pixels
         self.series_plot.setClipToView(True)
         self.series_legend = self.series_plot.addLegend(offset=(-10, 10))
-        self.hist_plot = self.addPlot(row=1, col=0, title=tr("Histogram"))
-        self.hist_plot.setLabel("bottom", tr("latency"), units=UNIT)
-        self.hist_plot.setLabel("left", tr("count"))
+        self.hist_plot = self.addPlot(row=1, col=0, title=self.tr("Histogram"))
+        self.hist_plot.setLabel("bottom", self.tr("latency"), units=UNIT)
+        self.hist_plot.setLabel("left", self.tr("count"))
         self.hist_legend = self.hist_plot.addLegend(offset=(-10, 10))
-        self.cdf_plot = self.addPlot(row=1, col=1, title=tr("CDF (all runs)"))
-        self.cdf_plot.setLabel("bottom", tr("latency"), units=UNIT)
-        self.cdf_plot.setLabel("left", tr("fraction"))
+        self.cdf_plot = self.addPlot(row=1, col=1, title=self.tr("CDF (all runs)"))
+        self.cdf_plot.setLabel("bottom", self.tr("latency"), units=UNIT)
+        self.cdf_plot.setLabel("left", self.tr("fraction"))
         self.cdf_plot.setYRange(0, 1)
         self.cdf_plot.showGrid(x=True, y=True, alpha=0.2)
         # below both plots, across them: the names are longer than the CDF is wide
@@ -123,7 +121,7 @@ class LatencyPlots(pg.GraphicsLayoutWidget):
             if item is not None:
                 self.hist_plot.removeItem(item)
         self.hist_item = self.overflow_item = None
-        self.hist_plot.setTitle(tr("Histogram"))
+        self.hist_plot.setTitle(self.tr("Histogram"))
 
     def draw_histogram(self, run, color: str) -> None:
         """``run``'s histogram; the samples above its range as one grey bar, named so."""
@@ -143,7 +141,7 @@ class LatencyPlots(pg.GraphicsLayoutWidget):
         if hist.overflow:
             width = float(hist.edges[1] - hist.edges[0]) * 2
             name = (
-                tr("above %1 %2: %3 samples")
+                self.tr("above %1 %2: %3 samples")
                 .replace("%1", f"{hist.top:.3g}")
                 .replace("%2", UNIT)
                 .replace("%3", str(hist.overflow))
@@ -157,7 +155,7 @@ class LatencyPlots(pg.GraphicsLayoutWidget):
                 brush=pg.mkBrush(OVERFLOW_COLOR + "99"),
                 name=name,
             )
-        self.hist_plot.setTitle(tr("Histogram: %1").replace("%1", run.label))
+        self.hist_plot.setTitle(self.tr("Histogram: %1").replace("%1", run.label))
 
     def set_budgets(self, budgets: list) -> None:
         """A dashed line per latency budget, named in the series' legend, not over the curve."""
@@ -169,7 +167,7 @@ class LatencyPlots(pg.GraphicsLayoutWidget):
                 continue
             pen = pg.mkPen(BUDGET_COLOR, width=1.5, style=Qt.PenStyle.DashLine)
             line = pg.InfiniteLine(pos=budget.limit, angle=0, pen=pen)
-            name = tr("budget %1").replace("%1", budget_line_text(budget))
+            name = self.tr("budget %1").replace("%1", budget_line_text(budget))
             entry = self.series_plot.plot([], [], pen=pen, name=name)  # its legend entry
             self.series_plot.addItem(line)
             self.budget_lines += [line, entry]
