@@ -1,9 +1,14 @@
 """Render every tab of the application with real content to PNGs under docs/screenshots/.
 
-Runs the whole flow on the bundled sample model and a virtual phone, offscreen, on an adb
-server of its own (started on a free port and stopped at the end):
+Runs the whole flow on the bundled sample model and a virtual phone, on an adb server of
+its own (started on a free port and stopped at the end). With a display (``DISPLAY`` set)
+the window is a real one on it; without, Qt's offscreen platform renders it:
 
-    python scripts/render_screenshots.py [--out docs/screenshots] [--language zh_CN]
+    python scripts/render_screenshots.py [--out docs/screenshots] [--size 1600x1000]
+        [--language zh_CN]
+
+The docs carry two sets: 1600x1000 in docs/screenshots/ and 1366x768 (a small laptop's
+screen) in docs/screenshots/1366x768/.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SIZE = (1280, 860)
+DEFAULT_SIZE = "1600x1000"
 
 
 def free_port() -> int:
@@ -58,12 +63,15 @@ def shoot(window, key: str, out: Path, name: str | None = None) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--size", default=DEFAULT_SIZE, help="the window's size, WIDTHxHEIGHT")
     parser.add_argument("--language", default="", help="e.g. zh_CN")
     args = parser.parse_args()
+    size = tuple(int(n) for n in args.size.lower().split("x"))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     work = Path(tempfile.mkdtemp(prefix="model-studio-shots-"))
     os.environ["MODEL_STUDIO_DATA_DIR"] = str(work / "data")
     os.environ["ANDROID_ADB_SERVER_PORT"] = str(free_port())
@@ -72,14 +80,14 @@ def main() -> int:
 
     server = start_server(default_server())
     try:
-        code = render(out, work, args.language)
+        code = render(out, work, args.language, size)
     finally:
         kill_server(server)
     sys.stdout.flush()
     os._exit(code)  # skip the interpreter's teardown of Qt objects, which PySide may trip on
 
 
-def render(out: Path, work: Path, language: str) -> int:
+def render(out: Path, work: Path, language: str, size: tuple[int, int]) -> int:
     from studio.ui.app import create_app
 
     app = create_app(language)
@@ -87,8 +95,9 @@ def render(out: Path, work: Path, language: str) -> int:
     from studio.ui.settings import Settings
 
     window = MainWindow(settings=Settings(work / "settings.ini"))
-    window.resize(*SIZE)
+    window.resize(*size)
     window.show()
+    window.fit_into(window.screen().availableGeometry())  # as it opens on this screen
     window.worker.start()
     settle(0.5)
     shoot(window, "model", out, "welcome")
