@@ -113,6 +113,12 @@ def detect_kind(path: Path) -> str:
             hint="convert it first with `model-studio convert`",
             action=Action.CONVERT_FIRST,
         )
+    named = artifacts.format_of(path)
+    if named is not None:  # its name says what it should be; its bytes are not that
+        raise ModelFileError(
+            f"{path} is not a readable {named.title} model",
+            hint="the file is damaged or not what its name says: convert the model again",
+        )
     raise ModelFileError(
         f"{path} is not a model artifact the studio can check",
         hint=f"check reads {', '.join(f.suffix for f in artifacts.FORMATS.values())} files",

@@ -32,7 +32,10 @@ def test_devices_human_output_and_unreachable_server(virtual_device, capsys):
     code = main(["devices", "--adb-server", "127.0.0.1:1"])
     captured = capsys.readouterr()
     assert code == EXIT_UNREACHABLE
-    assert virtual_device.serial in captured.out and "Pixel 7 · Android 14 (SDK 34)" in captured.out
+    assert (
+        virtual_device.serial in captured.out
+        and "Pixel 7 (virtual) · Android 14 (SDK 34)" in captured.out
+    )
     assert "adb server 127.0.0.1:1: No adb server answers" in captured.err
 
 
