@@ -157,9 +157,8 @@ def test_a_virtual_phone_is_named_virtual_in_the_tab_and_its_exports(qtbot, conv
     assert doc["runs"][0]["virtual"] is True and doc["studio_version"] == __version__
 
 
-@pytest.mark.slow
-def test_stop_ends_the_first_queued_run_and_the_next_one_runs(qtbot, converted):
-    window = converted
+def two_long_runs_queued(qtbot, window):
+    """The Latency tab measuring the onnx artifact for two minutes, the pte one queued."""
     virtual = start_virtual_phone(qtbot, window)
     tab = latency_tab(window)
     first, second = measure(
@@ -169,6 +168,12 @@ def test_stop_ends_the_first_queued_run_and_the_next_one_runs(qtbot, converted):
         [artifact(window, "onnx"), artifact(window, "pte")],
         duration=120,
     )
+    return tab, first, second
+
+
+@pytest.mark.slow
+def test_stop_ends_the_first_queued_run_and_the_next_one_runs(qtbot, converted):
+    tab, first, second = two_long_runs_queued(qtbot, converted)
     assert second.status == "waiting"
     qtbot.waitUntil(lambda: first.received > 0, timeout=BENCH_TIMEOUT_MS)
     click(qtbot, tab.stop_button)
@@ -186,16 +191,7 @@ def test_stop_ends_the_first_queued_run_and_the_next_one_runs(qtbot, converted):
 
 @pytest.mark.slow
 def test_stop_all_ends_the_queue_and_says_what_did_not_run(qtbot, converted):
-    window = converted
-    virtual = start_virtual_phone(qtbot, window)
-    tab = latency_tab(window)
-    first, second = measure(
-        qtbot,
-        tab,
-        virtual.serial,
-        [artifact(window, "onnx"), artifact(window, "pte")],
-        duration=120,
-    )
+    tab, first, second = two_long_runs_queued(qtbot, converted)
     qtbot.waitUntil(lambda: first.received > 0, timeout=BENCH_TIMEOUT_MS)
     click(qtbot, tab.stop_all_button)
     qtbot.waitUntil(lambda: not tab.running, timeout=60_000)
