@@ -83,10 +83,11 @@ def test_the_frozen_self_test_passed_from_the_unpacked_tarball(build):
     assert verdict["frozen"] is True
     assert "model-studio-unpacked-" in verdict["executable"]
     checks = {c["name"]: c for c in verdict["checks"]}
-    assert set(checks) == {"resources", "adb", "torch", "worker", "window", "demo"}
+    assert set(checks) == {"resources", "adb", "torch", "worker", "window", "plots", "demo"}
     assert all(c["passed"] for c in checks.values())
     assert checks["torch"]["facts"]["cuda_available"] is False
     assert checks["window"]["facts"]["qt_platform"] == "offscreen"
+    assert checks["plots"]["facts"]["renders"] >= 1000  # the frozen Qt paints and lives
     assert sorted(checks["demo"]["facts"]["artifacts"]) == [
         "digits_cnn-int8.pte",
         "digits_cnn-int8.ptl",
