@@ -215,25 +215,31 @@ def verify(
     """Run the original and the fixed artifact on the same random inputs and judge the outputs
     with the tolerances of an unquantized conversion. Returns (verdict, reasons, comparison)."""
     from studio.convert.compare import tolerances_for
-    from studio.convert.verify import verify_against_artifact
+    from studio.convert.verify import Reference, verify_runner
     from studio.model.inputs import UnknownShape, runner_inputs
     from studio.runtimes import open_runner
 
-    with open_runner(source) as original:
-        try:
-            inputs = runner_inputs(original.inputs, samples, seed, input_shapes)
-        except UnknownShape:
-            raise InputError(
-                f"{source.name} does not record its input shape, which verification needs",
-                hint="give it with --input-shape, for example --input-shape 1,3,224,224",
-                action=Action.INPUT_SHAPE,
-            ) from None
-    shapes = [list(a.shape) for a in inputs.inputs[0]]
+    shapes = None
     try:
-        verification = verify_against_artifact(output, source, inputs, tolerances_for("none"))
+        # the original is opened once: for its input shapes, then for the reference outputs
+        with open_runner(source) as original:
+            try:
+                inputs = runner_inputs(original.inputs, samples, seed, input_shapes)
+            except UnknownShape:
+                raise InputError(
+                    f"{source.name} does not record its input shape, which verification needs",
+                    hint="give it with --input-shape, for example --input-shape 1,3,224,224",
+                    action=Action.INPUT_SHAPE,
+                ) from None
+            shapes = [list(a.shape) for a in inputs.inputs[0]]
+            reference = Reference.compute(original, inputs)
+        with open_runner(output) as fixed:
+            verification = verify_runner(fixed, reference, tolerances_for("none"))
     except StudioError:
         raise
     except Exception as exc:  # a wrong --input-shape surfaces as a runtime error
+        if shapes is None:  # the original did not even open: not a question of shapes
+            raise
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise InputError(
             f"the model did not run on inputs of shape {shapes} ({first[:200]})",
