@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib.resources import files
 from pathlib import Path
 
 import platformdirs
@@ -12,14 +13,19 @@ APP_NAME = "model-studio"
 
 
 def resources_dir() -> Path:
-    """The ``resources/`` folder: beside the package, or inside a frozen bundle."""
+    """The ``studio/resources/`` package data, or ``resources/`` inside a frozen bundle.
+
+    ``MODEL_STUDIO_RESOURCES`` names another folder. The package is installed unzipped
+    (a wheel, an editable install, the phone bundle's ``code/studio``), so its data is a
+    real folder on disk: callers open, list and copy its files as paths.
+    """
     override = os.environ.get("MODEL_STUDIO_RESOURCES")
     if override:
         return Path(override)
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    return Path(str(files("studio") / "resources"))
 
 
 def resource(*parts: str) -> Path:

@@ -18,8 +18,9 @@ on it; the names are in :mod:`.launcher`)::
       root/usr/            CPython 3.13: bin/python3.13, lib/python3.13 (pruned)
       site/                the unpacked wheels (numpy, onnxruntime, the torch-free
                            ExecuTorch runtime, platformdirs; torch with layer ptl)
-      code/studio/         the studio's agent-side code (no studio/ui)
-      code/resources/      the resources it reads (runtime profiles)
+      code/studio/         the studio's agent-side code (no studio/ui) and, in
+                           code/studio/resources/, the resources it reads (runtime
+                           profiles)
 
 Only the launcher, ``lib/ld-linux-aarch64.so.1`` and ``root/usr/bin/python3.13`` are
 executable; the bundle holds no symbolic links. The launcher runs

@@ -52,8 +52,17 @@ log = logging.getLogger(__name__)
 MULTIARCH = "usr/lib/aarch64-linux-gnu/"
 STDLIB = f"{ROOT}/usr/lib/python3.13"
 
-# Parts of the studio the agent never imports (the window, conversion, the virtual phone).
-CODE_EXCLUDED = ("ui", "jobs", "convert", "devices/virtual", "demo.py", "selftest.py")
+# Parts of the studio the agent never imports (the window, conversion, the virtual phone),
+# and the desktop's resources: of those the agent reads only CODE_RESOURCES.
+CODE_EXCLUDED = (
+    "ui",
+    "jobs",
+    "convert",
+    "devices/virtual",
+    "demo.py",
+    "selftest.py",
+    "resources",
+)
 CODE_RESOURCES = ("runtimes",)  # resources/ folders the agent side reads
 
 PRUNED_PREFIXES = (
@@ -163,7 +172,7 @@ def copy_code(tree: Path) -> Component:
         raise BundleError("this installation carries no studio source to put in a bundle")
     copied = []
     for source, prefix in [(package, "studio")] + [
-        (resources_dir() / name, f"resources/{name}") for name in CODE_RESOURCES
+        (resources_dir() / name, f"studio/resources/{name}") for name in CODE_RESOURCES
     ]:
         for path in sorted(source.rglob("*")):
             rel = path.relative_to(source).as_posix()
