@@ -44,6 +44,7 @@ DIST = ROOT / "dist"
 BUNDLE_DIST = DIST / "bundle"
 WORK = ROOT / "build" / "pyinstaller"
 SPEC = HERE / "model-studio.spec"
+ICONS = ROOT / "studio" / "resources" / "icons"
 NAME = "model-studio"
 APP_NAME = "Model Studio"
 SELF_TEST_TIMEOUT = 1800
@@ -153,9 +154,7 @@ def make_tarball() -> Path:
         with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
             tar.add(bundle_dir(), arcname=top)
             tar.add(entry, arcname=f"{top}/model-studio.desktop")
-            tar.add(
-                ROOT / "resources" / "icons" / "model-studio.png", arcname=f"{top}/model-studio.png"
-            )
+            tar.add(ICONS / "model-studio.png", arcname=f"{top}/model-studio.png")
     partial.replace(target)
     return target
 
@@ -177,7 +176,7 @@ def make_deb() -> Path:
         (apps / f"{NAME}.desktop").write_text(desktop_entry(f"/opt/{NAME}/{NAME}", NAME))
         icons = root / "usr" / "share" / "icons" / "hicolor" / "512x512" / "apps"
         icons.mkdir(parents=True)
-        shutil.copy2(ROOT / "resources" / "icons" / "model-studio.png", icons / f"{NAME}.png")
+        shutil.copy2(ICONS / "model-studio.png", icons / f"{NAME}.png")
         debian = root / "DEBIAN"
         debian.mkdir()
         control = (HERE / "linux" / "control").read_text()
@@ -233,7 +232,7 @@ def make_windows_setup() -> Path:
             f"/DSourceDir={bundle_dir()}",
             f"/DOutputDir={DIST}",
             f"/DOutputBase={base}",
-            f"/DIconFile={ROOT / 'resources' / 'icons' / 'model-studio.ico'}",
+            f"/DIconFile={ICONS / 'model-studio.ico'}",
             HERE / "windows" / "model-studio.iss",
         ]
     )
@@ -278,7 +277,7 @@ def make_dmg() -> Path:
             "-D",
             f"app={app_bundle()}",
             "-D",
-            f"icon={ROOT / 'resources' / 'icons' / 'model-studio.icns'}",
+            f"icon={ICONS / 'model-studio.icns'}",
             APP_NAME,
             target,
         ]

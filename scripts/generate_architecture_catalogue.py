@@ -1,4 +1,4 @@
-"""Write the parameter names and shapes of every torchvision architecture to resources/.
+"""Write the parameter names and shapes of every torchvision architecture to studio/resources/.
 
 Auto-detection compares a checkpoint against these signatures; shipping them saves
 every user the ~20 s it takes to build each architecture once. Run it after a

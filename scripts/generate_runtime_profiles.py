@@ -1,4 +1,4 @@
-"""Write the bundled runtime profiles (resources/runtimes/*.json) from the installed packages.
+"""Write the bundled runtime profiles (studio/resources/runtimes/*.json) from the installed packages.
 
     python scripts/generate_runtime_profiles.py [--out DIR] [--check]
 

@@ -2,7 +2,7 @@
 
     python scripts/make_icons.py
 
-Writes resources/icons/model-studio.png (512 px: window icon, Linux desktop entry),
+Writes studio/resources/icons/model-studio.png (512 px: window icon, Linux desktop entry),
 model-studio.ico (Windows: 16-256 px) and model-studio.icns (macOS: 16-256 px). The picture: a
 phone on a deep blue tile, on its screen a small network whose last node is lit.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-OUT = Path(__file__).resolve().parent.parent / "resources" / "icons"
+OUT = Path(__file__).resolve().parent.parent / "studio" / "resources" / "icons"
 SIZE = 1024  # drawn large, then scaled down with antialiasing
 
 TILE_TOP = (52, 84, 209)

@@ -1,4 +1,4 @@
-"""Train the bundled sample model on scikit-learn's digits and write it to resources/samples/.
+"""Train the bundled sample model on scikit-learn's digits and write it to studio/resources/samples/.
 
 Reproducible: fixed seeds, a deterministic CPU run. Prints one JSON line with the
 held-out accuracy; the same figure is stored in the weights file's metadata.

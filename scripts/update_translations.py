@@ -6,7 +6,7 @@
 ``pyside6-lupdate`` keeps the translations already in a .ts file and marks new or changed
 strings as unfinished; translate them with Qt Linguist (``pyside6-linguist FILE.ts``) or
 any editor, then run this script again. ``pyside6-lrelease`` writes the .qm files the
-application loads from resources/translations/.
+application loads from studio/resources/translations/.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TRANSLATIONS = ROOT / "resources" / "translations"
+TRANSLATIONS = ROOT / "studio" / "resources" / "translations"
 PREFIX = "model_studio_"
 
 

@@ -2,7 +2,7 @@
 #
 # packaging/build.py runs:
 #   python -m dmgbuild -s packaging/macos/dmg_settings.py \
-#       -D app="dist/bundle/Model Studio.app" -D icon=resources/icons/model-studio.icns \
+#       -D app="dist/bundle/Model Studio.app" -D icon=studio/resources/icons/model-studio.icns \
 #       "Model Studio" dist/model-studio-VERSION-macos-ARCH.dmg
 #
 # The image shows the app beside a link to /Applications: drag one onto the other.

@@ -2,7 +2,7 @@
 ;
 ; packaging\build.py runs it after PyInstaller, as:
 ;   ISCC /DAppVersion=0.1.0 /DSourceDir=dist\bundle\model-studio /DOutputDir=dist
-;        /DOutputBase=model-studio-0.1.0-windows-setup /DIconFile=resources\icons\model-studio.ico
+;        /DOutputBase=model-studio-0.1.0-windows-setup /DIconFile=studio\resources\icons\model-studio.ico
 ;        packaging\windows\model-studio.iss
 ;
 ; It installs the one-folder bundle into Program Files (or the user's own programs
@@ -22,7 +22,7 @@
   #define OutputBase "model-studio-" + AppVersion + "-windows-setup"
 #endif
 #ifndef IconFile
-  #define IconFile "..\..\resources\icons\model-studio.ico"
+  #define IconFile "..\..\studio\resources\icons\model-studio.ico"
 #endif
 
 #define AppName "Model Studio"

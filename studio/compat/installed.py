@@ -3,7 +3,7 @@
 :func:`profile_of_installed` describes the ExecuTorch, ONNX Runtime or PyTorch Lite runtime
 importable in this Python (on the desktop, or wherever the agent runs). The functions
 below are also the building blocks of ``scripts/generate_runtime_profiles.py``, which
-writes the bundled profiles under ``resources/runtimes/``.
+writes the bundled profiles under ``studio/resources/runtimes/``.
 """
 
 from __future__ import annotations

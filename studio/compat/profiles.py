@@ -3,7 +3,7 @@
 A :class:`RuntimeProfile` says which artifact formats a runtime reads, the format versions
 it accepts (PyTorch Lite bytecode, ONNX opsets), the operators it has kernels for, which
 operators an accelerator takes (NNAPI, CoreML) and which ExecuTorch backends are linked in.
-Profiles ship as JSON under ``resources/runtimes/`` (written by
+Profiles ship as JSON under ``studio/resources/runtimes/`` (written by
 ``scripts/generate_runtime_profiles.py`` from the installed packages); a phone's agent
 sends the same document for the runtime it carries.
 """

@@ -1,6 +1,6 @@
 """Device profiles of the virtual device: what a simulated phone says it is.
 
-A profile is data (``resources/device-profiles/NAME.json``): the system properties
+A profile is data (``studio/resources/device-profiles/NAME.json``): the system properties
 ``getprop`` answers, the CPU cores and their frequencies, memory, free storage,
 battery and the installed packages. Any field may be overridden when a virtual
 device is created (for example a small ``data_free_bytes`` to test a full phone).
@@ -113,5 +113,5 @@ def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> DeviceProfile:
     except (ValueError, KeyError, TypeError) as exc:
         raise InputError(
             f"The device profile {path} is not valid ({exc})",
-            hint="compare it with the bundled profiles in resources/device-profiles",
+            hint=f"compare it with the bundled profiles in {profiles_dir()}",
         ) from None
