@@ -56,7 +56,16 @@ def register(sub) -> None:
     parser.add_argument(
         "--labelled", metavar="DIR", help="a folder with one sub-folder of images per class"
     )
-    parser.add_argument("--verify-samples", type=int, metavar="N", help="default 8")
+    parser.add_argument("--verify-samples", type=int, metavar="N", help="default 32")
+    parser.add_argument(
+        "--min-sqnr", type=float, metavar="DB", help="also require this output SQNR (decibels)"
+    )
+    parser.add_argument(
+        "--max-accuracy-drop",
+        type=float,
+        metavar="POINTS",
+        help="on the --labelled folder, in percentage points (default 2)",
+    )
     parser.add_argument("--no-verify", action="store_true", default=None, help="skip verification")
     parser.add_argument("--out", metavar="DIR", help="output folder (default: <name>-mobile)")
     parser.add_argument("--name", help="artifact base name (default: the model file's name)")
@@ -134,6 +143,10 @@ def build_recipe(args: argparse.Namespace):
         v.labelled = _absolute(args.labelled)
     if args.verify_samples is not None:
         v.samples = args.verify_samples
+    if args.min_sqnr is not None:
+        v.min_sqnr = args.min_sqnr
+    if args.max_accuracy_drop is not None:
+        v.max_accuracy_drop = args.max_accuracy_drop
     if args.no_verify:
         v.enabled = False
     if args.out:

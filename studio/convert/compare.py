@@ -1,8 +1,11 @@
 """Comparing an artifact's outputs with eager PyTorch, with explicit tolerances.
 
-Float32 artifacts are judged by absolute error (``atol + rtol * max|reference|``);
-float16 and int8 ones by cosine similarity and top-1 agreement, since their errors are
-expected and only their effect on the answer matters.
+Float32 artifacts are judged sample by sample: absolute error (``atol + rtol *
+max|reference|``) and the worst sample's cosine similarity, since any difference is a bug.
+Float16 and int8 ones are judged by statistics that settle as samples are added: the mean
+cosine similarity, and top-1 agreement on the inputs where the original is sure of its
+answer, given the benefit of the doubt its 95% interval allows (``studio.convert.statistics``).
+Their errors are expected; only their effect on the answer matters.
 """
 
 from __future__ import annotations
@@ -11,6 +14,16 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
+
+from studio.convert.statistics import (
+    UNSURE_MARGIN,
+    Interval,
+    mean_interval,
+    sqnr_db,
+    straddles,
+    top2_margin,
+    wilson_interval,
+)
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
 
@@ -21,11 +34,15 @@ class Tolerances:
     rtol: float = 0.0
     min_cosine: float = 0.0
     min_top1: float = 0.0
+    min_sqnr: float | None = None  # dB over all outputs; None: reported, not judged
     max_accuracy_drop: float = 0.02  # on a labelled folder, in fractions (0.02 = 2 points)
     # Below the pass bar but above these, the verdict is "warn" rather than "fail".
     warn_factor: float = 10.0  # error up to warn_factor x the allowed error
     warn_cosine_margin: float = 0.02
     warn_top1_margin: float = 0.10
+    warn_sqnr_margin: float = 3.0  # dB
+    # Judge every sample (float32: any difference is a bug) rather than the statistics.
+    worst_case: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -36,7 +53,7 @@ class Tolerances:
 
 
 DEFAULT_TOLERANCES: dict[str, Tolerances] = {
-    "none": Tolerances(atol=1e-4, rtol=1e-3, min_cosine=0.9999, min_top1=1.0),
+    "none": Tolerances(atol=1e-4, rtol=1e-3, min_cosine=0.9999, min_top1=1.0, worst_case=True),
     "fp16": Tolerances(atol=None, min_cosine=0.999, min_top1=0.95),
     "dynamic": Tolerances(atol=None, min_cosine=0.99, min_top1=0.95),
     "static": Tolerances(atol=None, min_cosine=0.98, min_top1=0.95, warn_cosine_margin=0.05),
@@ -61,6 +78,17 @@ class Comparison:
     top1_agreement: float | None = None  # classifiers only
     top5_agreement: float | None = None  # reference top-1 within the artifact's top-5
     shape_mismatch: str | None = None
+    sqnr_db: float | None = None  # over all outputs; infinite when they are identical
+    mean_cosine_interval: Interval | None = None
+    top1_interval: Interval | None = None
+    top5_interval: Interval | None = None
+    # Top-1 agreement on the inputs where the original is sure (its two likeliest classes
+    # at least UNSURE_MARGIN apart): the measure a changed answer is judged by.
+    confident_samples: int | None = None
+    confident_top1: float | None = None
+    confident_top1_interval: Interval | None = None
+    flips: int = 0  # inputs whose top class changed
+    unsure_flips: int = 0  # of them, inputs where the original hesitates
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -86,11 +114,12 @@ def compare_outputs(
     reference: Sequence[Sequence[np.ndarray]], actual: Sequence[Sequence[np.ndarray]]
 ) -> Comparison:
     """Compare per-sample output lists. Classifier metrics use the first output."""
-    max_abs = mean_total = max_ref = 0.0
+    max_abs = mean_total = max_ref = signal = noise = 0.0
     count = 0
     cosines: list[float] = []
     top1: list[bool] = []
     top5: list[bool] = []
+    sure: list[bool] = []
     for ref_outputs, act_outputs in zip(reference, actual, strict=False):
         if len(ref_outputs) != len(act_outputs):
             return _mismatch(
@@ -111,6 +140,8 @@ def compare_outputs(
                 mean_total += float(np.nansum(diff))
                 count += diff.size
                 max_ref = max(max_ref, float(np.max(np.abs(ref))))
+                signal += float(np.sum(ref * ref))
+                noise += float(np.sum(diff * diff))
         cosines.append(
             cosine_similarity(
                 np.concatenate([np.ravel(r) for r in ref_outputs]),
@@ -122,8 +153,11 @@ def compare_outputs(
             for r_row, a_row in zip(first_ref, first_act, strict=False):
                 expected = int(np.argmax(r_row))
                 top1.append(expected == int(np.argmax(a_row)))
+                sure.append(top2_margin(r_row) >= UNSURE_MARGIN)
                 if r_row.shape[0] > 5:
                     top5.append(expected in np.argsort(-a_row)[:5])
+    confident = [agrees for agrees, is_sure in zip(top1, sure, strict=True) if is_sure]
+    flips = [not agrees for agrees in top1]
     return Comparison(
         samples=len(reference),
         max_abs_error=max_abs,
@@ -131,9 +165,22 @@ def compare_outputs(
         max_reference=max_ref,
         cosine=min(cosines) if cosines else 0.0,
         mean_cosine=float(np.mean(cosines)) if cosines else 0.0,
-        top1_agreement=float(np.mean(top1)) if top1 else None,
-        top5_agreement=float(np.mean(top5)) if top5 else None,
+        top1_agreement=_rate(top1),
+        top5_agreement=_rate(top5),
+        sqnr_db=sqnr_db(signal, noise) if count else None,
+        mean_cosine_interval=mean_interval(cosines),
+        top1_interval=wilson_interval(sum(top1), len(top1)),
+        top5_interval=wilson_interval(sum(top5), len(top5)),
+        confident_samples=len(confident) if top1 else None,
+        confident_top1=_rate(confident),
+        confident_top1_interval=wilson_interval(sum(confident), len(confident)),
+        flips=sum(flips),
+        unsure_flips=sum(f and not s for f, s in zip(flips, sure, strict=True)),
     )
+
+
+def _rate(outcomes: Sequence[bool]) -> float | None:
+    return float(np.mean(outcomes)) if outcomes else None
 
 
 def _mismatch(samples: int, what: str) -> Comparison:
@@ -166,16 +213,26 @@ def judge(
             comparison.max_abs_error <= allowed * tolerances.warn_factor,
             f"max error {comparison.max_abs_error:.3g} exceeds {allowed:.3g}",
         )
+    cosine, which = _judged_cosine(comparison, tolerances)
     grade(
-        comparison.cosine >= tolerances.min_cosine,
-        comparison.cosine >= tolerances.min_cosine - tolerances.warn_cosine_margin,
-        f"cosine similarity {comparison.cosine:.5f} is below {tolerances.min_cosine}",
+        cosine >= tolerances.min_cosine,
+        cosine >= tolerances.min_cosine - tolerances.warn_cosine_margin,
+        f"{which} {cosine:.5f} is below {tolerances.min_cosine}",
     )
-    if comparison.top1_agreement is not None:
+    top1 = _judged_top1(comparison, tolerances)
+    if top1 is not None:
+        rate, best_case, which = top1
         grade(
-            comparison.top1_agreement >= tolerances.min_top1,
-            comparison.top1_agreement >= tolerances.min_top1 - tolerances.warn_top1_margin,
-            f"top-1 agreement {comparison.top1_agreement:.1%} is below {tolerances.min_top1:.0%}",
+            best_case >= tolerances.min_top1,
+            best_case >= tolerances.min_top1 - tolerances.warn_top1_margin,
+            f"{which} {rate:.1%} is below {tolerances.min_top1:.0%}"
+            + ("" if best_case == rate else f" (95% interval up to {best_case:.1%})"),
+        )
+    if tolerances.min_sqnr is not None and comparison.sqnr_db is not None:
+        grade(
+            comparison.sqnr_db >= tolerances.min_sqnr,
+            comparison.sqnr_db >= tolerances.min_sqnr - tolerances.warn_sqnr_margin,
+            f"SQNR {comparison.sqnr_db:.1f} dB is below {tolerances.min_sqnr:g} dB",
         )
     if accuracy_before is not None and accuracy_after is not None:
         drop = accuracy_before - accuracy_after
@@ -189,3 +246,59 @@ def judge(
     if WARN in verdicts:
         return WARN, reasons
     return PASS, reasons
+
+
+def _judged_cosine(comparison: Comparison, tolerances: Tolerances) -> tuple[float, str]:
+    if tolerances.worst_case:
+        return comparison.cosine, "cosine similarity"
+    return comparison.mean_cosine, "mean cosine similarity"
+
+
+def _judged_top1(comparison: Comparison, tolerances: Tolerances) -> tuple[float, float, str] | None:
+    """The top-1 rate judged, the highest rate its interval allows, and its name; None
+    when there is nothing to judge (not a classifier, or the original never sure)."""
+    if tolerances.worst_case or comparison.confident_samples is None:
+        rate = comparison.top1_agreement
+        return None if rate is None else (rate, rate, "top-1 agreement")
+    rate, interval = comparison.confident_top1, comparison.confident_top1_interval
+    if rate is None:
+        return None
+    return rate, interval[1] if interval else rate, "top-1 agreement where the original is sure"
+
+
+def settled(comparison: Comparison, tolerances: Tolerances) -> bool:
+    """Whether more samples could not change the verdict: no judged interval straddles
+    its bar."""
+    if tolerances.worst_case:
+        return True
+    return not (
+        straddles(comparison.mean_cosine_interval, tolerances.min_cosine)
+        or straddles(comparison.confident_top1_interval, tolerances.min_top1)
+    )
+
+
+def uncertainties(comparison: Comparison, tolerances: Tolerances) -> list[str]:
+    """What the verdict cannot be sure of with these samples, and flips that do not count."""
+    notes = []
+    if tolerances.worst_case or comparison.shape_mismatch:
+        return notes
+    if straddles(comparison.mean_cosine_interval, tolerances.min_cosine):
+        low, high = comparison.mean_cosine_interval
+        notes.append(
+            f"the mean cosine similarity lies between {low:.4f} and {high:.4f} (95%), "
+            f"either side of {tolerances.min_cosine}: more samples would settle it"
+        )
+    if straddles(comparison.confident_top1_interval, tolerances.min_top1):
+        low, high = comparison.confident_top1_interval
+        notes.append(
+            f"top-1 agreement where the original is sure lies between {low:.0%} and "
+            f"{high:.0%} (95%), either side of {tolerances.min_top1:.0%}: more samples "
+            f"would settle it"
+        )
+    if comparison.unsure_flips:
+        notes.append(
+            f"{comparison.unsure_flips} of the {comparison.flips} changed top classes are on "
+            f"inputs where the original hesitates (its two likeliest classes within "
+            f"{UNSURE_MARGIN:.0%}); they are not counted against the artifact"
+        )
+    return notes

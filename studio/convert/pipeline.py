@@ -98,14 +98,14 @@ def convert(
     cancel.check()
 
     with _explain_input_errors(module, input_spec):
-        calibration = None
+        calibration = held_out = None
         if recipe.quantize.mode == "static":
             with stages.stage("calibration data"):
-                calibration = _calibration(recipe, input_spec)
+                calibration, held_out = _calibration(recipe, input_spec)
         verify_samples = labelled = None
         if recipe.verify.enabled:
             with stages.stage("verification data"):
-                verify_samples, labelled = _verification_data(recipe, input_spec, calibration)
+                verify_samples, labelled = _verification_data(recipe, input_spec, held_out)
                 if labelled is not None:
                     _check_labelled(module, input_spec, labelled, labels)
         cancel.check()
@@ -245,6 +245,9 @@ def _report(recipe, model_info, input_spec, stages, artifacts, calibration, veri
                 "source": calibration.source,
                 "samples": len(calibration),
                 "low_fidelity": calibration.low_fidelity,
+                "verification_held_out": (
+                    verify_samples is not None and not verify_samples.seen_in_calibration
+                ),
             }
             if calibration is not None
             else None
@@ -458,29 +461,36 @@ def _input_spec(requested: InputSpec | None, found: InputSpec | None) -> InputSp
     return replace(requested, preprocess=default_preprocess_for(requested.shape))
 
 
-def _calibration(recipe: Recipe, spec: InputSpec) -> SampleSet:
+def _calibration(recipe: Recipe, spec: InputSpec) -> tuple[SampleSet, SampleSet | None]:
+    """The calibration samples, and verification samples held out from the same data when
+    verification has no data of its own: the quantizer must not have seen what it is
+    judged on."""
     source = recipe.calibration_source()
     count = recipe.quantize.samples
-    samples = load_samples(None if source == RANDOM_CALIBRATION else source, spec, count)
+    shared = (
+        recipe.verify.enabled
+        and isinstance(source, Path)
+        and recipe.verification_source() == source
+    )
+    wanted = count + (recipe.verify.samples if shared else 0)
+    samples = load_samples(None if source == RANDOM_CALIBRATION else source, spec, wanted)
     if not len(samples):
         raise RecipeError(f"the calibration data {source} holds no usable inputs")
-    return samples
+    if not shared:
+        return samples, None
+    return samples.hold_out(count, recipe.verify.samples)
 
 
 def _verification_data(
-    recipe: Recipe, spec: InputSpec, calibration: SampleSet | None
+    recipe: Recipe, spec: InputSpec, held_out: SampleSet | None
 ) -> tuple[SampleSet, SampleSet | None]:
     count = recipe.verify.samples
     source = recipe.verification_source()
-    if source is not None:
+    if held_out is not None:
+        samples = held_out
+    elif source is not None:
         samples = load_samples(source, spec, count)
-    elif calibration is not None:
-        samples = SampleSet(calibration.inputs[:count], calibration.source)
-        if calibration.low_fidelity:
-            samples = load_samples(
-                None, spec, count, seed=1
-            )  # fresh inputs, not the calibration ones
-    else:
+    else:  # fresh random inputs, never the calibration ones
         samples = load_samples(None, spec, count, seed=1)
     if not len(samples):
         raise RecipeError(f"the verification data {source} holds no usable inputs")
@@ -516,6 +526,10 @@ def _verify(recipe, module, input_spec, labels, samples, labelled, artifacts, st
         rtol=settings.rtol,
         min_cosine=settings.min_cosine,
         min_top1=settings.min_top1,
+        min_sqnr=settings.min_sqnr,
+        max_accuracy_drop=(
+            None if settings.max_accuracy_drop is None else settings.max_accuracy_drop / 100
+        ),
     )
     with stages.stage("verify: eager reference", f"{len(samples)} samples"):
         reference = Reference.compute(

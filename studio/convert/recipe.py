@@ -11,7 +11,8 @@ imports no torch, so the GUI can use it.
     [onnx]        opset, dynamic_batch
     [lite]        bytecode_version, optimize
     [executorch]  backend
-    [verify]      enabled, samples, data, labelled, latency_runs, atol, rtol, min_cosine, min_top1
+    [verify]      enabled, samples, data, labelled, latency_runs, atol, rtol, min_cosine, min_top1,
+                  min_sqnr, max_accuracy_drop
     [output]      folder, name
 """
 
@@ -166,14 +167,18 @@ class ExecuTorchOptions(_Section):
 class VerifySettings(_Section):
     section = "verify"
     enabled: bool = True
-    samples: int = 8
-    data: str | None = None  # folder or tensor file; default: the calibration data, else random
+    # Enough for the statistics to settle (a top-1 interval about +-8 points wide at 95%)
+    samples: int = 32
+    # folder or tensor file; default: held out from the calibration data, else random
+    data: str | None = None
     labelled: str | None = None  # folder with one sub-folder of images per class
     latency_runs: int = 10
     atol: float | None = None  # overrides of the per-mode tolerances (studio.convert.compare)
     rtol: float | None = None
     min_cosine: float | None = None
     min_top1: float | None = None
+    min_sqnr: float | None = None  # dB over all outputs
+    max_accuracy_drop: float | None = None  # percentage points, on the labelled folder
 
 
 @dataclass
@@ -382,10 +387,13 @@ class Recipe:
             value = getattr(self.verify, key)
             if value is not None and not 0.0 <= value <= 1.0:
                 raise RecipeError(f"verify {key} must be between 0 and 1, not {value}")
-        for key in ("atol", "rtol"):
+        for key in ("atol", "rtol", "max_accuracy_drop"):
             value = getattr(self.verify, key)
             if value is not None and not 0.0 <= value < math.inf:
                 raise RecipeError(f"verify {key} must be a number of at least 0, not {value}")
+        sqnr = self.verify.min_sqnr
+        if sqnr is not None and not -math.inf < sqnr < math.inf:
+            raise RecipeError(f"verify min_sqnr must be a number of decibels, not {sqnr}")
         arch = self.model.arch
         if isinstance(arch, str) and len(arch) > MAX_ARCH_LENGTH:
             raise RecipeError(

@@ -13,7 +13,15 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.convert.compare import FAIL, Comparison, Tolerances, compare_outputs, judge
+from studio.convert.compare import (
+    FAIL,
+    Comparison,
+    Tolerances,
+    compare_outputs,
+    judge,
+    settled,
+    uncertainties,
+)
 from studio.convert.toolchain import first_line
 from studio.errors import Cancelled, InputError, StudioError
 from studio.model.inputs import SampleSet
@@ -33,6 +41,12 @@ class Verification:
     accuracy_before: float | None = None
     accuracy_after: float | None = None
     labelled_samples: int | None = None
+    # What the verdict cannot be sure of, and flips that were not counted (see compare.py).
+    notes: list[str] = field(default_factory=list)
+    # The inputs were also calibration inputs: the quantizer has seen them.
+    seen_in_calibration: bool = False
+    # "low" when an interval straddles its bar: more samples would settle the verdict.
+    confidence: str = "high"
 
     @classmethod
     def failed(cls, reason: str, tolerances: Tolerances, samples: SampleSet) -> Verification:
@@ -48,8 +62,21 @@ class Verification:
             "mean_abs_error": _finite(c.mean_abs_error),
             "cosine": c.cosine,
             "mean_cosine": c.mean_cosine,
+            "mean_cosine_interval": _pair(c.mean_cosine_interval),
+            "sqnr_db": None if c.sqnr_db is None else _finite(c.sqnr_db),
+            "identical": c.sqnr_db == float("inf"),
             "top1_agreement": c.top1_agreement,
+            "top1_interval": _pair(c.top1_interval),
             "top5_agreement": c.top5_agreement,
+            "top5_interval": _pair(c.top5_interval),
+            "confident_samples": c.confident_samples,
+            "confident_top1": c.confident_top1,
+            "confident_top1_interval": _pair(c.confident_top1_interval),
+            "flips": c.flips,
+            "unsure_flips": c.unsure_flips,
+            "confidence": self.confidence,
+            "notes": list(self.notes),
+            "seen_in_calibration": self.seen_in_calibration,
             "accuracy_before": self.accuracy_before,
             "accuracy_after": self.accuracy_after,
             "labelled_samples": self.labelled_samples,
@@ -73,6 +100,15 @@ class Verification:
             mean_cosine=doc["mean_cosine"],
             top1_agreement=doc.get("top1_agreement"),
             top5_agreement=doc.get("top5_agreement"),
+            sqnr_db=float("inf") if doc.get("identical") else doc.get("sqnr_db"),
+            mean_cosine_interval=_pair(doc.get("mean_cosine_interval")),
+            top1_interval=_pair(doc.get("top1_interval")),
+            top5_interval=_pair(doc.get("top5_interval")),
+            confident_samples=doc.get("confident_samples"),
+            confident_top1=doc.get("confident_top1"),
+            confident_top1_interval=_pair(doc.get("confident_top1_interval")),
+            flips=int(doc.get("flips") or 0),
+            unsure_flips=int(doc.get("unsure_flips") or 0),
         )
         return cls(
             verdict=doc["verdict"],
@@ -84,6 +120,9 @@ class Verification:
             accuracy_before=doc.get("accuracy_before"),
             accuracy_after=doc.get("accuracy_after"),
             labelled_samples=doc.get("labelled_samples"),
+            notes=list(doc.get("notes") or []),
+            seen_in_calibration=bool(doc.get("seen_in_calibration")),
+            confidence=doc.get("confidence", "high"),
         )
 
 
@@ -93,6 +132,10 @@ def _finite(value: float) -> float | None:
 
 def _infinite_if_none(value: float | None) -> float:
     return float("inf") if value is None else float(value)
+
+
+def _pair(interval) -> tuple[float, float] | None:
+    return None if interval is None else (float(interval[0]), float(interval[1]))
 
 
 def run_samples(
@@ -216,6 +259,12 @@ def verify_runner(
         after_outputs = run_samples(runner, reference.labelled.inputs, cancel)
         before, after = reference.accuracy, accuracy(after_outputs, reference.targets)
     verdict, reasons = judge(comparison, tolerances, before, after)
+    notes = uncertainties(comparison, tolerances)
+    if reference.samples.seen_in_calibration:
+        notes.append(
+            "verified on calibration inputs (too few were given to hold any out): "
+            "the quantizer has seen them, so other inputs may fare worse"
+        )
     return Verification(
         verdict,
         reasons,
@@ -226,6 +275,9 @@ def verify_runner(
         before,
         after,
         len(reference.targets) if reference.labelled is not None else None,
+        notes,
+        reference.samples.seen_in_calibration,
+        "high" if settled(comparison, tolerances) else "low",
     )
 
 

@@ -13,7 +13,7 @@ import struct
 import warnings
 import zlib
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -354,6 +354,7 @@ class SampleSet:
     source: str  # "images", "tensors", "random"
     labels: list[int] | None = None  # class index per input, for a labelled image folder
     class_names: list[str] | None = None
+    seen_in_calibration: bool = False  # verification inputs that calibration also used
 
     @property
     def low_fidelity(self) -> bool:
@@ -362,6 +363,26 @@ class SampleSet:
 
     def __len__(self) -> int:
         return len(self.inputs)
+
+    def hold_out(self, keep: int, held: int, seed: int = 0) -> tuple[SampleSet, SampleSet]:
+        """Split into ``keep`` samples to calibrate on and ``held`` others to verify on,
+        chosen at random (seeded) so that neither is one end of a sorted folder.
+
+        When there are fewer than ``keep + held``, half are held out; a single sample is
+        used for both, and the verification set says so (``seen_in_calibration``).
+        """
+        total = len(self.inputs)
+        if total < keep + held:
+            held = min(held, total // 2)
+        if held == 0:
+            return self, replace(self, seen_in_calibration=True)
+        order = np.random.default_rng(seed).permutation(total)
+        verify, calibrate = sorted(order[:held]), sorted(order[held : held + keep])
+        return self._subset(calibrate), self._subset(verify)
+
+    def _subset(self, indices) -> SampleSet:
+        labels = None if self.labels is None else [self.labels[i] for i in indices]
+        return replace(self, inputs=[self.inputs[i] for i in indices], labels=labels)
 
 
 class UnknownShape(InputError):
@@ -510,4 +531,8 @@ def _need(preprocess: Preprocess | None, folder: Path) -> Preprocess:
 
 
 def _limit(items: list, limit: int | None) -> list:
-    return items if limit is None else items[:limit]
+    """At most ``limit`` items, spread evenly over the list (a folder sorted by name or
+    class gives inputs from all of it, not only its first classes)."""
+    if limit is None or len(items) <= limit:
+        return items
+    return [items[(i * len(items)) // limit] for i in range(limit)]
