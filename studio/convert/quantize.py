@@ -99,18 +99,21 @@ def fx_quantize(
 
 
 def pt2e_quantize(
-    program, example: tuple, mode: str, calibrate: Calibrate | None = None
+    program,
+    example: tuple,
+    mode: str,
+    calibrate: Calibrate | None = None,
+    keep_float: Sequence[str] = (),
 ) -> torch.nn.Module:
-    """Quantize a captured ``torch.export`` program; returns a module to export again."""
-    from executorch.backends.xnnpack.quantizer.xnnpack_quantizer import (
-        XNNPACKQuantizer,
-        get_symmetric_quantization_config,
-    )
+    """Quantize a captured ``torch.export`` program; returns a module to export again.
+
+    ``keep_float`` names modules (as in ``named_modules()``) whose operators stay float32.
+    """
     from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e
 
-    quantizer = XNNPACKQuantizer().set_global(
-        get_symmetric_quantization_config(is_per_channel=True, is_dynamic=(mode == "dynamic"))
-    )
+    from studio.convert.xnnpack_quantizer import xnnpack_quantizer
+
+    quantizer = xnnpack_quantizer(dynamic=(mode == "dynamic"), keep_float=keep_float)
     try:
         with quiet():
             prepared = prepare_pt2e(program.module(), quantizer)
