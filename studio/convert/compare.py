@@ -213,13 +213,13 @@ def judge(
             comparison.max_abs_error <= allowed * tolerances.warn_factor,
             f"max error {comparison.max_abs_error:.3g} exceeds {allowed:.3g}",
         )
-    cosine, which = _judged_cosine(comparison, tolerances)
+    cosine, which = judged_cosine(comparison, tolerances)
     grade(
         cosine >= tolerances.min_cosine,
         cosine >= tolerances.min_cosine - tolerances.warn_cosine_margin,
         f"{which} {cosine:.5f} is below {tolerances.min_cosine}",
     )
-    top1 = _judged_top1(comparison, tolerances)
+    top1 = judged_top1(comparison, tolerances)
     if top1 is not None:
         rate, best_case, which = top1
         grade(
@@ -248,13 +248,13 @@ def judge(
     return PASS, reasons
 
 
-def _judged_cosine(comparison: Comparison, tolerances: Tolerances) -> tuple[float, str]:
+def judged_cosine(comparison: Comparison, tolerances: Tolerances) -> tuple[float, str]:
     if tolerances.worst_case:
         return comparison.cosine, "cosine similarity"
     return comparison.mean_cosine, "mean cosine similarity"
 
 
-def _judged_top1(comparison: Comparison, tolerances: Tolerances) -> tuple[float, float, str] | None:
+def judged_top1(comparison: Comparison, tolerances: Tolerances) -> tuple[float, float, str] | None:
     """The top-1 rate judged, the highest rate its interval allows, and its name; None
     when there is nothing to judge (not a classifier, or the original never sure)."""
     if tolerances.worst_case or comparison.confident_samples is None:

@@ -151,17 +151,12 @@ class ConversionReport:
             line = f"  {a.path.name:<32} {size:>9}  {a.capture:<16} {latency:>10}"
             v = a.verification.to_dict() if a.verification else None
             if v:
-                detail = f"cos {v['cosine']:.5f}"
-                if v.get("top1_agreement") is not None:
-                    detail += f", top-1 {v['top1_agreement']:.0%}"
-                if v.get("max_abs_error") is not None:
-                    detail += f", max err {v['max_abs_error']:.2g}"
-                if v.get("accuracy_after") is not None:
-                    detail += f", accuracy {v['accuracy_before']:.1%} → {v['accuracy_after']:.1%}"
-                line += f"  {v['verdict'].upper():<4}  {detail}"
+                line += f"  {v['verdict'].upper():<4}  {_measured(v)}"
             lines.append(line)
             for reason in (v or {}).get("reasons", []):
                 lines.append(f"      {reason}")
+            for note in (v or {}).get("notes", []):
+                lines.append(f"      note: {note}")
             for note in a.notes:
                 lines.append(f"      note: {note}")
         for note in self.notes:
@@ -169,6 +164,34 @@ class ConversionReport:
         if self.report_path:
             lines.append(f"Report: {self.report_path}")
         return "\n".join(lines)
+
+
+def _measured(v: dict) -> str:
+    """A verification's figures in a few words: a float32 artifact's worst sample, a
+    quantized one's statistics with their 95% intervals."""
+    worst_case = v["tolerances"].get("worst_case", False)
+    parts = []
+    if worst_case:
+        parts.append(f"cos {v['cosine']:.5f}")
+    else:
+        parts.append(
+            f"mean cos {v['mean_cosine']:.4f}{_span(v.get('mean_cosine_interval'), '.4f')}"
+        )
+        if v.get("sqnr_db") is not None:
+            parts.append(f"SQNR {v['sqnr_db']:.1f} dB")
+    if v.get("top1_agreement") is not None:
+        parts.append(f"top-1 {v['top1_agreement']:.0%}{_span(v.get('top1_interval'), '.0%')}")
+    if worst_case and v.get("max_abs_error") is not None:
+        parts.append(f"max err {v['max_abs_error']:.2g}")
+    if v.get("accuracy_after") is not None:
+        parts.append(f"accuracy {v['accuracy_before']:.1%} → {v['accuracy_after']:.1%}")
+    if v.get("confidence") == "low":
+        parts.append("uncertain: more samples would settle it")
+    return ", ".join(parts)
+
+
+def _span(interval, form: str) -> str:
+    return "" if not interval else f" ({interval[0]:{form}}–{interval[1]:{form}})"
 
 
 def library_versions() -> dict:

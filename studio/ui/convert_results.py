@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from studio.convert.compare import judged_cosine, judged_top1
+
 if TYPE_CHECKING:
     from studio.convert.verify import Verification
 
@@ -36,12 +38,12 @@ def findings(verification: Verification) -> list[Finding]:
     drop = tolerances.max_accuracy_drop
     if before is not None and after is not None and before - after > drop:
         found.append(Finding("accuracy", {"before": before, "after": after}))
-    top1, min_top1 = comparison.top1_agreement, tolerances.min_top1
-    if top1 is not None and top1 < min_top1:
-        found.append(Finding("top class", {"got": top1, "needed": min_top1}))
-    cosine, min_cosine = comparison.cosine, tolerances.min_cosine
-    if cosine < min_cosine:
-        found.append(Finding("similarity", {"got": cosine, "needed": min_cosine}))
+    top1 = judged_top1(comparison, tolerances)
+    if top1 is not None and top1[1] < tolerances.min_top1:
+        found.append(Finding("top class", {"got": top1[0], "needed": tolerances.min_top1}))
+    cosine = judged_cosine(comparison, tolerances)[0]
+    if cosine < tolerances.min_cosine:
+        found.append(Finding("similarity", {"got": cosine, "needed": tolerances.min_cosine}))
     if not found and reasons:
         found.append(Finding("difference"))
     return found

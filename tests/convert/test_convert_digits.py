@@ -95,7 +95,12 @@ def test_static_int8_keeps_answers_and_accuracy(digits_static):
         assert v["labelled_samples"] == 360
         if target in float_sizes:
             assert artifact.size_bytes < float_sizes[target]  # int8 weights really are smaller
-    assert digits_static.calibration == {"source": "tensors", "samples": 32, "low_fidelity": False}
+    assert digits_static.calibration == {
+        "source": "tensors",
+        "samples": 32,
+        "low_fidelity": False,
+        "verification_held_out": True,  # verified on the sample images, not on calibration ones
+    }
 
 
 @pytest.mark.slow

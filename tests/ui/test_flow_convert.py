@@ -38,7 +38,7 @@ def test_static_int8_pte_and_ptl_with_clicks(qtbot, window, tmp_path):
     first = convert.results.topLevelItem(0)
     assert first.childCount() > 0  # the numbers behind the badge
     assert any(
-        first.child(i).text(0).startswith("cosine similarity: 0.9")
+        first.child(i).text(0).startswith("mean cosine similarity: 0.9")
         for i in range(first.childCount())
     )
     assert convert.folder_button.isEnabled()

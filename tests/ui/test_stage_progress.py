@@ -62,9 +62,10 @@ def verification(verdict="fail", **values) -> Verification:
 
 
 def test_findings_name_what_failed_from_the_numbers():
-    found = findings(verification(cosine=0.9, top1_agreement=0.5))
+    found = findings(verification(cosine=0.9, mean_cosine=0.92, top1_agreement=0.5))
     assert [f.code for f in found] == ["top class", "similarity"]
     assert found[0].values == {"got": 0.5, "needed": 0.95}
+    assert found[1].values == {"got": 0.92, "needed": 0.98}  # int8: the mean is judged
     drop = findings(verification(accuracy_before=0.9, accuracy_after=0.6, cosine=0.99))
     assert [f.code for f in drop] == ["accuracy"]
     crash = findings(verification(reasons=["the artifact does not run: no kernel"]))

@@ -641,20 +641,60 @@ class ConvertTab(QWidget):
     def _measures(self, verification: Verification) -> list[str]:
         """What the verification measured, one line each."""
         c = verification.comparison
+        statistics = not verification.tolerances.worst_case
         measures = (
-            (self.tr("cosine similarity"), c.cosine, "{:.6g}"),
-            (self.tr("largest difference"), c.max_abs_error, "{:.6g}"),
-            (self.tr("same top class"), c.top1_agreement, "{:.1%}"),
-            (self.tr("accuracy before"), verification.accuracy_before, "{:.1%}"),
-            (self.tr("accuracy after"), verification.accuracy_after, "{:.1%}"),
-            (self.tr("samples"), c.samples, "{}"),
-            (self.tr("inputs"), verification.data, "{}"),
+            (self.tr("cosine similarity"), None if statistics else c.cosine, "{:.6g}", None),
+            (
+                self.tr("mean cosine similarity"),
+                c.mean_cosine if statistics else None,
+                "{:.4f}",
+                c.mean_cosine_interval,
+            ),
+            (self.tr("SQNR (dB)"), c.sqnr_db if statistics else None, "{:.1f}", None),
+            (self.tr("largest difference"), c.max_abs_error, "{:.6g}", None),
+            (self.tr("same top class"), c.top1_agreement, "{:.1%}", c.top1_interval),
+            (
+                self.tr("same top class where the original is sure"),
+                c.confident_top1 if statistics else None,
+                "{:.1%}",
+                c.confident_top1_interval,
+            ),
+            (self.tr("accuracy before"), verification.accuracy_before, "{:.1%}", None),
+            (self.tr("accuracy after"), verification.accuracy_after, "{:.1%}", None),
+            (self.tr("samples"), c.samples, "{}", None),
+            (self.tr("inputs"), verification.data, "{}", None),
         )
-        return [
+        rows = [
             f"{title}: {form.format(value)}"
-            for title, value, form in measures
-            if value is not None and value != float("inf")
+            + (
+                ""
+                if interval is None
+                else self.tr(" (95% interval %1 to %2)")
+                .replace("%1", form.format(interval[0]))
+                .replace("%2", form.format(interval[1]))
+            )
+            for title, value, form, interval in measures
+            if value is not None and value not in (float("inf"), float("-inf"))
         ]
+        if c.unsure_flips:
+            rows.append(
+                self.tr(
+                    "%1 of the %2 changed top classes are on inputs where the original itself "
+                    "hesitates between two classes; they do not count against it."
+                )
+                .replace("%1", str(c.unsure_flips))
+                .replace("%2", str(c.flips))
+            )
+        if verification.confidence == "low":
+            rows.append(self.tr("More inputs would settle this verdict: it is close to the bar."))
+        if verification.seen_in_calibration:
+            rows.append(
+                self.tr(
+                    "Checked on calibration images: too few were given to keep some apart, "
+                    "so other inputs may fare worse."
+                )
+            )
+        return rows
 
     def _finding_text(self, finding: Finding) -> str:
         v = finding.values
