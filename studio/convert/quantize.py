@@ -54,14 +54,22 @@ def fx_quantize(
     mode: str,
     backend: str = "qnnpack",
     calibrate: Calibrate | None = None,
+    keep_float: Sequence[str] = (),
 ) -> torch.nn.Module:
-    """An int8 copy of ``module``: ``dynamic`` (Linear/LSTM/GRU weights) or ``static``."""
+    """An int8 copy of ``module``: ``dynamic`` (Linear/LSTM/GRU weights) or ``static``.
+
+    Static int8 fuses ReLU6 into the convolution or linear layer before it
+    (:mod:`studio.convert.fx_relu6`). ``keep_float`` names modules (as in
+    ``named_modules()``) that stay float32.
+    """
     from torch.ao.quantization import (
         QConfigMapping,
         default_dynamic_qconfig,
         get_default_qconfig_mapping,
     )
     from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx
+
+    from studio.convert.fx_relu6 import relu6_as_modules, relu6_backend_config
 
     if backend not in torch.backends.quantized.supported_engines:
         raise ConversionError(f"this torch build has no {backend} quantized engine")
@@ -77,12 +85,18 @@ def fx_quantize(
         raise ValueError(f"not an FX quantization mode: {mode}")
     try:
         with quiet():
-            prepared = prepare_fx(model, mapping, example)
+            if mode == "static":
+                model, inserted = relu6_as_modules(model)
+                keep_float = [*keep_float, *_followers(inserted, keep_float)]
+            for name in keep_float:
+                mapping = mapping.set_module_name(name, None)
+            config = relu6_backend_config()
+            prepared = prepare_fx(model, mapping, example, backend_config=config)
             if mode == "static":
                 if calibrate is None:
                     raise ValueError("static quantization needs calibration samples")
                 calibrate(prepared)
-            return convert_fx(prepared)
+            return convert_fx(prepared, backend_config=config)
     except ConversionError:
         raise
     except Exception as exc:
@@ -93,6 +107,16 @@ def fx_quantize(
             hint="FX needs a symbolically traceable model; try the pte or onnx target",
             details=str(exc),
         ) from None
+
+
+def _followers(inserted: dict[str, str], names: Sequence[str]) -> list[str]:
+    """The inserted modules (name -> the module they follow) that follow a module in
+    ``names`` or inside one."""
+    return [
+        name
+        for name, source in inserted.items()
+        if any(source == n or source.startswith(n + ".") for n in names)
+    ]
 
 
 # --- PT2E with the XNNPACK quantizer, for ExecuTorch -----------------------------------------
