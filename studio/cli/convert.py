@@ -39,6 +39,18 @@ def register(sub) -> None:
     )
     parser.add_argument("--calibration-samples", type=int, metavar="N", help="default 32")
     parser.add_argument("--quantize-backend", choices=["qnnpack", "x86"], help="for pt and ptl")
+    parser.add_argument(
+        "--keep-float",
+        metavar="auto|LAYERS",
+        help="static int8: keep these layers (comma-separated module names) in float32, or "
+        "'auto': the most sensitive ones until verification passes",
+    )
+    parser.add_argument(
+        "--sensitivity",
+        action="store_true",
+        default=None,
+        help="static int8: measure how much each layer group's int8 costs the output",
+    )
     parser.add_argument("--capture", choices=["auto", "script", "trace", "export"])
     parser.add_argument("--opset", type=int, metavar="N", help="ONNX opset (default 18)")
     parser.add_argument(
@@ -128,6 +140,11 @@ def build_recipe(args: argparse.Namespace):
         q.samples = args.calibration_samples
     if args.quantize_backend:
         q.backend = args.quantize_backend
+    if args.keep_float:
+        keep = args.keep_float.strip()
+        q.keep_float = keep if keep == "auto" else [n.strip() for n in keep.split(",") if n.strip()]
+    if args.sensitivity:
+        q.sensitivity = True
     if args.opset is not None:
         recipe.onnx.opset = args.opset
     if args.dynamic_batch:

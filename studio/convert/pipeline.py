@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from studio.convert.recipe import RANDOM_CALIBRATION, TARGET_TITLES, Recipe
+from studio.convert.recipe import KEEP_FLOAT_AUTO, RANDOM_CALIBRATION, TARGET_TITLES, Recipe
 from studio.convert.report import REPORT_NAME, ArtifactReport, ConversionReport, library_versions
 from studio.errors import (
     Action,
@@ -135,6 +135,9 @@ def convert(
                 cancel=cancel,
                 labels=labels,
             )
+            layer_plan = _layer_plan(recipe, context, labelled, labels, stages)
+            if layer_plan is not None:
+                context.keep_float = layer_plan.kept_float
             artifacts: list[ArtifactReport] = []
             for target in [t for t in BUILD_ORDER if t in recipe.targets]:
                 cancel.check()
@@ -188,6 +191,7 @@ def convert(
             report = _report(
                 recipe, model_info, input_spec, stages, artifacts, calibration, verify_samples
             )
+            report.layers = layer_plan
             stages.end("publish", publishing)  # recorded first: the report names every stage
             # the report is written before anything is published: a disk that fills up
             # fails the run while no artifact stands under its final name
@@ -217,6 +221,12 @@ def planned_stages(recipe: Recipe) -> list[str]:
         stages.append("calibration data")
     if recipe.verify.enabled:
         stages.append("verification data")
+    if recipe.layer_plan_wanted:
+        from studio.convert.sensitivity import FALLBACK_STAGE, SENSITIVITY_STAGE
+
+        stages.append(SENSITIVITY_STAGE)
+        if recipe.quantize.keep_float == KEEP_FLOAT_AUTO:
+            stages.append(FALLBACK_STAGE)
     stages += [f"build {t}" for t in targets]
     if recipe.verify.enabled:
         stages += ["verify: eager reference"] + [f"verify {t}" for t in targets]
@@ -514,13 +524,55 @@ def _check_labelled(module, input_spec: InputSpec, labelled: SampleSet, labels) 
     check_labelled(EagerRunner.from_module(module, input_spec), labelled, labels)
 
 
-def _verify(recipe, module, input_spec, labels, samples, labelled, artifacts, stages, cancel):
+def _layer_plan(recipe: Recipe, context, labelled, labels, stages: _Stages):
+    """Which layers stay float32: the recipe's list, or found by measuring sensitivity
+    (and, for "auto", falling back until the verification bars hold)."""
+    from studio.convert.sensitivity import (
+        FALLBACK_STAGE,
+        SENSITIVITY_STAGE,
+        LayerPlan,
+        Trials,
+        fall_back,
+        measure_sensitivity,
+    )
+
+    keep = recipe.quantize.keep_float
+    named = list(keep) if isinstance(keep, list) else []
+    _check_layer_names(context.module, named)
+    if not recipe.layer_plan_wanted:
+        return LayerPlan(named) if named else None
+    trials = Trials(context, _tolerances(recipe), labelled, labels)
+
+    def reporter(stage: str):
+        return lambda fraction, message: context.report(stage, fraction, message)
+
+    with stages.stage(SENSITIVITY_STAGE, f"{len(trials.groups)} layer groups"):
+        sensitivity = measure_sensitivity(trials, reporter(SENSITIVITY_STAGE))
+    plan = LayerPlan(named, sensitivity)
+    if keep == KEEP_FLOAT_AUTO:
+        with stages.stage(FALLBACK_STAGE, "keeping the most sensitive layers in float"):
+            plan.fallback = fall_back(trials, sensitivity, reporter(FALLBACK_STAGE))
+        plan.kept_float = plan.fallback.kept_float
+    return plan
+
+
+def _check_layer_names(module, names: list[str]) -> None:
+    known = {name for name, _ in module.named_modules() if name}
+    for name in names:
+        if name not in known:
+            from studio.convert.sensitivity import layer_groups
+
+            raise RecipeError(
+                f"the model has no layer named {name!r} to keep in float",
+                hint="layer names are module paths such as " + ", ".join(layer_groups(module)[:4]),
+            )
+
+
+def _tolerances(recipe: Recipe):
     from studio.convert.compare import tolerances_for
-    from studio.convert.verify import Reference, verify_artifact
-    from studio.runtimes.eager_runner import EagerRunner
 
     settings = recipe.verify
-    tolerances = tolerances_for(
+    return tolerances_for(
         recipe.quantize.mode,
         atol=settings.atol,
         rtol=settings.rtol,
@@ -531,6 +583,14 @@ def _verify(recipe, module, input_spec, labels, samples, labelled, artifacts, st
             None if settings.max_accuracy_drop is None else settings.max_accuracy_drop / 100
         ),
     )
+
+
+def _verify(recipe, module, input_spec, labels, samples, labelled, artifacts, stages, cancel):
+    from studio.convert.verify import Reference, verify_artifact
+    from studio.runtimes.eager_runner import EagerRunner
+
+    settings = recipe.verify
+    tolerances = _tolerances(recipe)
     with stages.stage("verify: eager reference", f"{len(samples)} samples"):
         reference = Reference.compute(
             EagerRunner.from_module(module, input_spec), samples, labelled, labels, cancel

@@ -7,7 +7,7 @@ imports no torch, so the GUI can use it.
     [model]       path, arch, arch_args, arch_kwargs, trust
     [input]       tensors = [{name, shape, dtype}], [input.preprocess]
     [convert]     targets, capture
-    [quantize]    mode, calibration, samples, backend
+    [quantize]    mode, calibration, samples, backend, keep_float, sensitivity
     [onnx]        opset, dynamic_batch
     [lite]        bytecode_version, optimize
     [executorch]  backend
@@ -99,6 +99,9 @@ def _clean(value: Any) -> Any:
     return value
 
 
+KEEP_FLOAT_AUTO = "auto"
+
+
 class _Section:
     """A dataclass that reads itself from a TOML table and refuses unknown keys."""
 
@@ -141,6 +144,10 @@ class QuantizeSettings(_Section):
     calibration: str | None = None  # image folder, tensor file, or "random" (low fidelity)
     samples: int = 32
     backend: str = "qnnpack"  # FX graph mode backend for pt/ptl
+    # Layers kept float32 in int8 artifacts: module names, or "auto" (the most sensitive,
+    # one more at a time, until verification passes: studio.convert.sensitivity)
+    keep_float: str | list | None = None
+    sensitivity: bool = False  # measure how much each layer group's int8 costs
 
 
 @dataclass
@@ -252,6 +259,30 @@ class Recipe:
 
     # --- validation --------------------------------------------------------------------------
 
+    def _check_layer_plan(self) -> None:
+        q = self.quantize
+        keep = q.keep_float
+        if keep is None and not q.sensitivity:
+            return
+        if q.mode != "static":
+            raise RecipeError(
+                "layer sensitivity and keeping layers in float need static int8",
+                hint="add --quantize static with calibration data",
+            )
+        if isinstance(keep, str) and keep != KEEP_FLOAT_AUTO:
+            raise RecipeError(
+                f'[quantize] keep_float must be "auto" or a list of layer names, not {keep!r}'
+            )
+        if isinstance(keep, list) and not all(isinstance(n, str) and n.strip() for n in keep):
+            raise RecipeError("[quantize] keep_float lists layer names (text), one per layer")
+
+    @property
+    def layer_plan_wanted(self) -> bool:
+        """Whether the conversion measures layer sensitivity before building."""
+        return self.quantize.mode == "static" and (
+            self.quantize.sensitivity or self.quantize.keep_float == KEEP_FLOAT_AUTO
+        )
+
     def validate(self, check_files: bool = True, model_in_memory: bool = False) -> Recipe:
         """Raise RecipeError naming the first problem; return self when the recipe is sound.
 
@@ -306,6 +337,7 @@ class Recipe:
                 hint="add --quantize static, or drop the calibration data",
                 action=Action.STATIC_QUANTIZATION,
             )
+        self._check_layer_plan()
 
         opset = self.onnx.opset
         if {"onnx", "ort"} & set(targets) and self.capture == "export" and opset < 18:

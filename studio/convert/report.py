@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from studio.convert.sensitivity import LayerPlan
 from studio.errors import EXIT_OK, EXIT_VERDICT
 from studio.fileio import write_text_atomic
 from studio.units import human_bytes
@@ -86,6 +87,7 @@ class ConversionReport:
     calibration: dict | None = None
     output_folder: Path | None = None
     report_path: Path | None = None
+    layers: LayerPlan | None = None  # layers kept float32 in int8, and why
 
     @property
     def verdict(self) -> str:
@@ -110,6 +112,7 @@ class ConversionReport:
             "recipe": self.recipe,
             "versions": self.versions,
             "calibration": self.calibration,
+            "layers": self.layers.to_dict() if self.layers else None,
             "stages": self.stages,
             "artifacts": [a.to_dict() for a in self.artifacts],
             "notes": self.notes,
@@ -128,6 +131,7 @@ class ConversionReport:
             artifacts=[ArtifactReport.from_dict(a) for a in doc.get("artifacts") or []],
             notes=list(doc.get("notes") or []),
             calibration=doc.get("calibration"),
+            layers=LayerPlan.from_dict(doc["layers"]) if doc.get("layers") else None,
             output_folder=Path(folder) if folder else None,
             report_path=Path(report) if report else None,
         )
@@ -159,11 +163,40 @@ class ConversionReport:
                 lines.append(f"      note: {note}")
             for note in a.notes:
                 lines.append(f"      note: {note}")
+        lines += self._layer_lines()
         for note in self.notes:
             lines.append(f"  note: {note}")
         if self.report_path:
             lines.append(f"Report: {self.report_path}")
         return "\n".join(lines)
+
+    def _layer_lines(self) -> list[str]:
+        plan = self.layers
+        if plan is None:
+            return []
+        lines = []
+        if plan.sensitivity:
+            s = plan.sensitivity
+            every = "identical" if s.all_sqnr_db is None else f"{s.all_sqnr_db:.1f} dB"
+            lines.append(
+                f"  Layer sensitivity (output SQNR with only that group in int8; all in int8: "
+                f"{every}; {s.samples} calibration inputs, {s.seconds:.1f} s):"
+            )
+            for effect in s.layers[:10]:
+                sqnr = "identical" if effect.sqnr_db is None else f"{effect.sqnr_db:6.1f} dB"
+                lines.append(f"    {effect.group:<28} {sqnr:>10}  cos {effect.mean_cosine:.4f}")
+            if len(s.layers) > 10:
+                lines.append(f"    ... {len(s.layers) - 10} more in the report")
+        if plan.fallback:
+            f = plan.fallback
+            held = "the verification bars held" if f.met else "the bars did not hold for any"
+            lines.append(
+                f"  Float fallback: {held} with {len(f.kept_float)} layer groups in float "
+                f"after {len(f.steps)} trials"
+            )
+        if plan.kept_float:
+            lines.append(f"  Kept in float32: {', '.join(plan.kept_float)}")
+        return lines
 
 
 def _measured(v: dict) -> str:

@@ -24,7 +24,8 @@ class EagerRunner(TorchModuleRunner):
     def from_module(cls, module: torch.nn.Module, input_spec=None, threads: int | None = None):
         """Wrap a module already in memory (``input_spec`` is a studio InputSpec or None)."""
         runner = cls()
-        module = module.eval() if hasattr(module, "eval") else module
+        if hasattr(module, "eval"):
+            module.eval()  # in place (a quantized exported graph's eval() returns None)
         runner._loaded(module, _tensor_infos(input_spec), None, threads)
         return runner
 

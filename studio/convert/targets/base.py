@@ -59,6 +59,7 @@ class BuildContext:
     progress: Progress = field(default=lambda event: None)
     cancel: CancelToken = field(default_factory=CancelToken)
     labels: list[str] | None = None
+    keep_float: list[str] = field(default_factory=list)  # module names left float32 in int8
     cache: dict[str, Any] = field(default_factory=dict)
 
     # --- inputs ----------------------------------------------------------------------------

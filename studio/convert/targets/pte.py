@@ -71,6 +71,7 @@ class ExecuTorchTarget(Target):
                 context.example,
                 mode,
                 context.calibrate_fn(stage) if mode == "static" else None,
+                keep_float=context.keep_float,
             )
             context.check()
             program = capture_export(quantized, context.example, strict_first=False).graph
