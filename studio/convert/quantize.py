@@ -182,10 +182,15 @@ def onnx_quantize(
     samples: Sequence[Sequence[np.ndarray]] = (),
     per_channel: bool = True,
     cancel: CancelToken | None = None,
+    keep_float: Sequence[str] = (),
 ) -> None:
-    """Write an int8 (QDQ for static) or float16 copy of an ONNX file, atomically."""
+    """Write an int8 (QDQ for static) or float16 copy of an ONNX file, atomically.
+
+    ``keep_float`` names modules (as in ``named_modules()``) whose nodes stay float32 in int8.
+    """
     import onnx
 
+    excluded = onnx_nodes_in(onnx.load(str(source)), keep_float) if keep_float else []
     with atomic_path(destination) as tmp, quiet():
         try:
             if mode == "fp16":
@@ -196,7 +201,9 @@ def onnx_quantize(
             elif mode == "dynamic":
                 from onnxruntime.quantization import QuantType, quantize_dynamic
 
-                quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8)
+                quantize_dynamic(
+                    str(source), str(tmp), weight_type=QuantType.QInt8, nodes_to_exclude=excluded
+                )
             elif mode == "static":
                 from onnxruntime.quantization import (
                     CalibrationDataReader,
@@ -225,6 +232,7 @@ def onnx_quantize(
                     per_channel=per_channel,
                     activation_type=QuantType.QUInt8,
                     weight_type=QuantType.QInt8,
+                    nodes_to_exclude=excluded,
                 )
             else:
                 raise ValueError(f"not an ONNX quantization mode: {mode}")
@@ -235,3 +243,31 @@ def onnx_quantize(
                 f"onnxruntime cannot quantize this model as {mode}: {first_line(exc)}",
                 details=str(exc),
             ) from None
+
+
+def onnx_nodes_in(model, module_names: Sequence[str]) -> list[str]:
+    """The names of the ONNX nodes that compute parts of the named modules.
+
+    The dynamo exporter records each node's module path (``pkg.torch.onnx.name_scopes``,
+    kept through its graph rewrites: a Conv with BatchNorm folded in keeps the BatchNorm's
+    path, inside the same block); the TorchScript exporter names nodes by it
+    (``/blocks/blocks.0/blocks.0.expand/Conv``).
+    """
+    wanted = set(module_names)
+    return [
+        node.name
+        for node in model.graph.node
+        if node.name and wanted.intersection(_module_path(node))
+    ]
+
+
+def _module_path(node) -> list[str]:
+    import ast
+
+    for prop in node.metadata_props:
+        if prop.key == "pkg.torch.onnx.name_scopes":
+            try:
+                return [str(scope) for scope in ast.literal_eval(prop.value)]
+            except (ValueError, SyntaxError):
+                return []
+    return node.name.split("/")[1:-1] if node.name.startswith("/") else []

@@ -94,3 +94,21 @@ def mobilenet_float(tmp_path_factory):
 def tiny_model():
     torch.manual_seed(0)
     return TinyNet().eval()
+
+
+@pytest.fixture(scope="session")
+def relu6_net():
+    """``benchmarks/relu6_net.py``: a MobileNetV2-style ReLU6 network and its digits data."""
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    return importlib.import_module("relu6_net")
+
+
+@pytest.fixture(scope="session")
+def relu6_trained(relu6_net):
+    """That network trained on digits (seconds), with its training and held-out splits:
+    ``(model, Digits)``."""
+    data = relu6_net.digits_rgb()
+    return relu6_net.train(data), data
