@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from studio.convert.recipe import (
+    KEEP_FLOAT_AUTO,
     LITE_MIN_BYTECODE,
     ONNX_DEFAULT_OPSET,
     RANDOM_CALIBRATION,
@@ -35,6 +36,11 @@ OPTION_TARGETS = {
     "optimize": ("pt", "ptl"),
     "executorch_backend": ("pte",),
 }
+
+
+# Which layers stay float32 in static int8: none, the most sensitive until verification passes
+# ("auto"), or the layers a loaded recipe names.
+KEEP_FLOAT_CHOICES = ("none", "auto", "listed")
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,8 @@ class ConvertForm:
         self.quantize = "none"
         self.random_calibration = False
         self.samples = 32
+        self.keep_float = "none"  # one of KEEP_FLOAT_CHOICES
+        self.sensitivity = False  # measure each layer group's int8 cost
         self.onnx_opset = ONNX_DEFAULT_OPSET
         self.dynamic_batch = False
         self.lite_bytecode: int | None = None  # None: the newest the installed torch writes
@@ -80,6 +88,7 @@ class ConvertForm:
         self.labelled = ""  # the accuracy set: one sub-folder of images per class
         self.output = ""  # empty: "<model name>-mobile" beside the model
         self.base_dir: Path | None = None  # a loaded recipe's folder, for its relative paths
+        self.float_layers: list[str] = []  # the layers a loaded recipe keeps in float
         self.changed = Event()
 
     # --- changing it -------------------------------------------------------------------
@@ -110,6 +119,9 @@ class ConvertForm:
         self.input_shape = tuple(shape) if shape else None
         self.calibration = self.labelled = self.output = ""
         self.base_dir = None
+        self.float_layers = []  # layer names belong to the model they were listed for
+        if self.keep_float == "listed":
+            self.keep_float = "none"
         if params.get("path") and sample.is_sample(params["path"]):
             self.calibration = self.labelled = str(sample.images_dir())
             self.output = str(data_dir() / f"{Path(params['path']).stem}-mobile")
@@ -135,6 +147,12 @@ class ConvertForm:
         if calibration not in (None, RANDOM_CALIBRATION):
             self.calibration = str(calibration)
         self.samples = recipe.quantize.samples
+        keep = recipe.quantize.keep_float
+        self.float_layers = list(keep) if isinstance(keep, list) else []
+        self.keep_float = (
+            "auto" if keep == KEEP_FLOAT_AUTO else "listed" if self.float_layers else "none"
+        )
+        self.sensitivity = recipe.quantize.sensitivity
         if recipe.input is not None:
             self.input_shape = tuple(recipe.input.shape)
         self.onnx_opset = recipe.onnx.opset
@@ -187,6 +205,12 @@ class ConvertForm:
         return self.quantize == "static"
 
     @property
+    def measures_sensitivity(self) -> bool:
+        """Whether converting measures each layer group's int8 cost: asked for, or needed to
+        choose which layers stay in float."""
+        return self.static and (self.sensitivity or self.keep_float == "auto")
+
+    @property
     def calibration_folder_used(self) -> bool:
         return self.static and not self.random_calibration
 
@@ -227,7 +251,12 @@ class ConvertForm:
                 RANDOM_CALIBRATION if self.random_calibration else self.calibration.strip() or None
             )
         recipe.quantize = replace(
-            recipe.quantize, mode=self.quantize, calibration=calibration, samples=self.samples
+            recipe.quantize,
+            mode=self.quantize,
+            calibration=calibration,
+            samples=self.samples,
+            keep_float=self._recipe_keep_float() if self.static else None,
+            sensitivity=self.static and self.sensitivity,
         )
         recipe.onnx = replace(recipe.onnx, opset=self.onnx_opset, dynamic_batch=self.dynamic_batch)
         recipe.lite = replace(
@@ -243,6 +272,13 @@ class ConvertForm:
         )
         recipe.output = replace(recipe.output, folder=self.output.strip() or None)
         return recipe
+
+    def _recipe_keep_float(self) -> str | list[str] | None:
+        if self.keep_float == "auto":
+            return KEEP_FLOAT_AUTO
+        if self.keep_float == "listed" and self.float_layers:
+            return list(self.float_layers)
+        return None
 
 
 def _same_model(a: dict, b: dict) -> bool:
