@@ -51,6 +51,7 @@ from studio.ui.convert_results import Finding, advice, findings
 from studio.ui.widgets.badges import verdict_color, verdict_label
 from studio.ui.widgets.errors import on_screen_line
 from studio.ui.widgets.progress import ProgressPanel
+from studio.ui.widgets.sensitivity_panel import SensitivityPanel
 from studio.ui.widgets.steps import guide_label
 from studio.units import human_bytes
 
@@ -143,6 +144,7 @@ class ConvertTab(QWidget):
         self.samples_spin.setRange(1, 10000)
         self.samples_spin.valueChanged.connect(lambda n: self._update(samples=n))
         how.addRow(self.tr("Calibration samples:"), self.samples_spin)
+        self._add_layer_plan_rows(how)
         form_layout.addWidget(how_box)
 
         options_box = QGroupBox(self.tr("Per-target options"))
@@ -268,8 +270,11 @@ class ConvertTab(QWidget):
         row.addWidget(self.next_button)
         results_layout.addLayout(row)
         right.addWidget(results_box)
+        self.sensitivity_panel = SensitivityPanel()
+        right.addWidget(self.sensitivity_panel)
         right.setStretchFactor(0, 2)
         right.setStretchFactor(1, 3)
+        right.setStretchFactor(2, 3)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -285,6 +290,22 @@ class ConvertTab(QWidget):
         self.app.state.model_opened.connect(self.model_opened)
         self._showing = False
         self.show_form()
+
+    def _add_layer_plan_rows(self, how: QFormLayout) -> None:
+        """Which layers stay in float, and whether to measure each layer's int8 cost."""
+        self.keep_float_combo = QComboBox()
+        self.keep_float_combo.addItem(self.tr("every layer in int8"), "none")
+        self.keep_float_combo.addItem(
+            self.tr("keep the most sensitive in float until verification passes"), "auto"
+        )
+        self.keep_float_combo.addItem("", "listed")  # the recipe's layers, named when shown
+        self.keep_float_combo.currentIndexChanged.connect(
+            lambda: self._update(keep_float=self.keep_float_combo.currentData())
+        )
+        how.addRow(self.tr("Layers in float:"), self.keep_float_combo)
+        self.sensitivity_box = QCheckBox(self.tr("measure how much int8 costs each layer"))
+        self.sensitivity_box.toggled.connect(lambda on: self._update(sensitivity=on))
+        how.addRow("", self.sensitivity_box)
 
     # --- the recipe ----------------------------------------------------------------------
 
@@ -344,6 +365,7 @@ class ConvertTab(QWidget):
                 edit.setText(text)
         self.random_calibration.setChecked(form.random_calibration)
         self.samples_spin.setValue(form.samples)
+        self._show_layer_plan_values()
         self.opset_spin.setValue(form.onnx_opset)
         self.dynamic_batch.setChecked(form.dynamic_batch)
         self.bytecode_spin.setValue(form.lite_bytecode or LITE_MIN_BYTECODE - 1)
@@ -356,6 +378,7 @@ class ConvertTab(QWidget):
         self.calibration_browse.setEnabled(form.calibration_folder_used)
         self.random_calibration.setEnabled(form.static)
         self.samples_spin.setEnabled(form.static)
+        self._show_layer_plan_allowed()
         for widget, option in (
             (self.opset_spin, "onnx_opset"),
             (self.dynamic_batch, "dynamic_batch"),
@@ -376,6 +399,43 @@ class ConvertTab(QWidget):
             for index in range(combo.count()):
                 conflict = conflict_of(combo.itemData(index))
                 _set_item_enabled(combo, index, conflict is None, self._conflict_text(conflict))
+
+    def _show_layer_plan_values(self) -> None:
+        form, combo = self.form, self.keep_float_combo
+        listed = combo.findData("listed")
+        names = ", ".join(form.float_layers)
+        combo.setItemText(listed, self.tr("as the recipe lists: %1").replace("%1", names))
+        combo.model().item(listed).setEnabled(bool(form.float_layers))
+        _select(combo, form.keep_float)
+        self.sensitivity_box.setChecked(form.measures_sensitivity or form.sensitivity)
+
+    def _show_layer_plan_allowed(self) -> None:
+        form = self.form
+        self.keep_float_combo.setEnabled(form.static)
+        self.sensitivity_box.setEnabled(form.static and form.keep_float != "auto")
+        trials = self.tr(
+            "It costs one trial quantization of the model per layer group, run on this "
+            "computer before the artifacts are built."
+        )
+        keep_tip = self.tr(
+            "Some layers lose more accuracy in int8 than others. “Keep the most sensitive "
+            "in float” measures each layer group, then leaves the worst of them in float, one "
+            "more at a time, until verification passes: the model grows a little and keeps "
+            "most of its accuracy."
+        )
+        measure_tip = self.tr(
+            "Shows, after converting, how much each layer group's int8 changes the "
+            "model's output, as a ranked table and a chart under Results."
+        )
+        if not form.static:
+            why = self.tr("Only with Quantization “static int8 (calibrated)”.")
+            keep_tip = measure_tip = why
+        elif form.keep_float == "auto":
+            measure_tip = self.tr(
+                "Keeping the most sensitive layers in float measures every layer group anyway."
+            )
+        self.keep_float_combo.setToolTip(f"{keep_tip}\n{trials}" if form.static else keep_tip)
+        self.sensitivity_box.setToolTip(f"{measure_tip}\n{trials}" if form.static else measure_tip)
 
     def _choice_title(self, setting: str, value: str) -> str:
         if setting == "target":
@@ -528,6 +588,7 @@ class ConvertTab(QWidget):
 
     def clear_results(self) -> None:
         self.results.clear()
+        self.sensitivity_panel.clear()
         self.notes_label.clear()
         self.folder_button.setEnabled(False)
         self.next_button.setEnabled(False)
@@ -563,6 +624,7 @@ class ConvertTab(QWidget):
             return
         for artifact in report.artifacts:
             self._add_result(artifact, report.calibration)
+        self.sensitivity_panel.show_plan(report.layers)
         self.notes_label.setText("\n".join("• " + n for n in self._notes(report)))
         self.folder_button.setEnabled(bool(report.output_folder))
         self.next_button.setEnabled(True)
