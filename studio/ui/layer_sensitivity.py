@@ -14,6 +14,8 @@ from studio.convert.sensitivity import LayerPlan
 EMPTY_SCALE_DB = 60.0
 # Identical groups' bars reach this far past the largest finite SQNR.
 IDENTICAL_HEADROOM = 1.1
+# A bar's height at least, in pixels, so that its layer group's name stays readable.
+BAR_PIXELS = 18
 
 
 @dataclass(frozen=True)
@@ -42,3 +44,8 @@ def bar_lengths(rows: list[LayerRow]) -> list[float]:
     finite = [r.sqnr_db for r in rows if r.sqnr_db is not None]
     top = max(finite) * IDENTICAL_HEADROOM if finite and max(finite) > 0 else EMPTY_SCALE_DB
     return [top if r.sqnr_db is None else r.sqnr_db for r in rows]
+
+
+def bars_that_fit(height: float, count: int) -> int:
+    """How many of ``count`` bars a plot ``height`` pixels tall shows readably (at least 1)."""
+    return max(1, min(count, int(height // BAR_PIXELS)))

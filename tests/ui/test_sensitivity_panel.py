@@ -108,7 +108,7 @@ def test_the_panel_ranks_the_groups_and_marks_what_stayed_float(qtbot):
     assert panel.isVisible()
     rows = table_rows(panel)
     assert [r[0] for r in rows] == ["features.0", "classifier", "features.1", "features.2"]
-    assert rows[0][1:] == ["18.2", "0.981000", "176", "kept in float"]
+    assert rows[0][1:] == ["18.2", "0.981000", "176", "yes"]
     assert rows[3][1] == "identical" and rows[3][4] == ""
     assert rows[1][3] == "10,250"
     assert panel.table.item(0, 0).foreground().color().name() == FLOAT_COLOR
@@ -179,6 +179,6 @@ def test_a_conversion_with_sensitivity_and_fallback_fills_the_panel(qtbot, windo
         "identical" if e.sqnr_db is None else f"{e.sqnr_db:.1f}" for e in effects
     ]
     assert [r[3] for r in rows] == [f"{e.parameters:,}" for e in effects]
-    assert [r[4] == "kept in float" for r in rows] == [e.group in plan.kept_float for e in effects]
+    assert [r[4] == "yes" for r in rows] == [e.group in plan.kept_float for e in effects]
     assert "Float fallback:" in panel.summary_label.text()
     assert tab.progress.model.fractions[FALLBACK_STAGE] == 1.0

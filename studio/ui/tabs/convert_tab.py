@@ -274,7 +274,7 @@ class ConvertTab(QWidget):
         right.addWidget(self.sensitivity_panel)
         right.setStretchFactor(0, 2)
         right.setStretchFactor(1, 3)
-        right.setStretchFactor(2, 3)
+        right.setStretchFactor(2, 2)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)

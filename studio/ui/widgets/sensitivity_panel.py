@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from studio.convert.sensitivity import LayerPlan
-from studio.ui.layer_sensitivity import LayerRow, bar_lengths, layer_rows
+from studio.ui.layer_sensitivity import LayerRow, bar_lengths, bars_that_fit, layer_rows
 from studio.ui.theme import plot_colors
 
 INT8_COLOR = "#1e88e5"
 FLOAT_COLOR = "#fb8c00"
 ALL_INT8_COLOR = "#757575"
+PLOT_MARGIN = 50  # the plot's height outside its bars: the axis below, the margins
 
 
 class SensitivityPanel(QGroupBox):
@@ -44,17 +45,9 @@ class SensitivityPanel(QGroupBox):
         layout.addLayout(row, 1)
         self.caption = QLabel()
         self.caption.setWordWrap(True)
-        self.caption.setText(
-            self.tr(
-                "%1 in int8 &nbsp; %2 kept in float &nbsp; dashed line: every group in int8. "
-                "Each bar is the output's SQNR in dB with only that layer group in int8: "
-                "longer is closer to the original."
-            )
-            .replace("%1", _swatch(INT8_COLOR))
-            .replace("%2", _swatch(FLOAT_COLOR))
-        )
         layout.addWidget(self.caption)
         self.rows: list[LayerRow] = []
+        self.plan: LayerPlan | None = None
         self.apply_colors()
         self.setVisible(False)
 
@@ -66,7 +59,7 @@ class SensitivityPanel(QGroupBox):
                 self.tr("SQNR (dB)"),
                 self.tr("Similarity"),
                 self.tr("Parameters"),
-                self.tr("In float"),
+                self.tr("Kept in float"),
             ]
         )
         tips = (
@@ -87,20 +80,23 @@ class SensitivityPanel(QGroupBox):
         table.setAlternatingRowColors(True)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
+        rows = table.verticalHeader()  # compact rows: more of them in view on a small screen
+        rows.setMinimumSectionSize(table.fontMetrics().height() + 4)
+        rows.setDefaultSectionSize(table.fontMetrics().height() + 6)
         return table
 
     def _plot(self) -> pg.PlotWidget:
-        plot = pg.PlotWidget()
+        plot = _BarPlot(self._redraw_bars)
         item = plot.getPlotItem()
         item.setMenuEnabled(False)
         item.setMouseEnabled(x=False, y=False)
         item.hideButtons()
-        item.setLabel("bottom", self.tr("output SQNR"), units="dB")
+        item.setLabel("bottom", self.tr("SQNR"), units="dB")
         item.getAxis("bottom").enableAutoSIPrefix(False)
         item.showGrid(x=True, alpha=0.2)
         item.getViewBox().invertY(True)  # the most sensitive on top, as in the table
-        plot.setMinimumSize(220, 140)
+        plot.setMinimumSize(160, 140)
         QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _s: self.apply_colors())
         return plot
 
@@ -116,7 +112,7 @@ class SensitivityPanel(QGroupBox):
     # --- showing a plan ----------------------------------------------------------------
 
     def clear(self) -> None:
-        self.rows = []
+        self.rows, self.plan = [], None
         self.table.setRowCount(0)
         self.plot.getPlotItem().clear()
         self.summary_label.clear()
@@ -127,12 +123,12 @@ class SensitivityPanel(QGroupBox):
         self.clear()
         if plan is None:
             return
-        self.rows = layer_rows(plan)
+        self.rows, self.plan = layer_rows(plan), plan
         measured = bool(self.rows)
         for widget in (self.table, self.plot, self.caption):
             widget.setVisible(measured)
         self._fill_table()
-        self._draw_bars(plan)
+        self._redraw_bars()
         self.summary_label.setText(self._summary(plan))
         self.setVisible(True)
 
@@ -146,7 +142,7 @@ class SensitivityPanel(QGroupBox):
                 self.tr("identical") if row.sqnr_db is None else f"{row.sqnr_db:.1f}",
                 _cosine(row.mean_cosine),
                 f"{row.parameters:,}",
-                self.tr("kept in float") if row.kept_float else "",
+                self.tr("yes") if row.kept_float else "",
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -158,29 +154,39 @@ class SensitivityPanel(QGroupBox):
                     item.setForeground(QBrush(QColor(FLOAT_COLOR)))
                     item.setFont(bold)
                 self.table.setItem(index, column, item)
+        # the table as wide as its columns, the chart takes the rest
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        width = sum(header.sectionSize(c) for c in range(self.table.columnCount()))
+        self.table.setMinimumWidth(width + 2 * self.table.frameWidth() + 4)
 
-    def _draw_bars(self, plan: LayerPlan) -> None:
+    def _redraw_bars(self) -> None:
+        """The most sensitive groups, as many as the plot has room for."""
         item = self.plot.getPlotItem()
+        item.clear()
         if not self.rows:
             return
-        lengths = bar_lengths(self.rows)
-        colors = [FLOAT_COLOR if row.kept_float else INT8_COLOR for row in self.rows]
+        room = item.getViewBox().height() or self.plot.height() - PLOT_MARGIN
+        rows = self.rows[: bars_that_fit(room, len(self.rows))]
+        self.caption.setText(self._caption(len(rows)))
+        lengths = bar_lengths(self.rows)[: len(rows)]
+        colors = [FLOAT_COLOR if row.kept_float else INT8_COLOR for row in rows]
         bars = pg.BarGraphItem(
             x0=0,
-            y=list(range(len(self.rows))),
+            y=list(range(len(rows))),
             width=lengths,
             height=0.7,
             brushes=colors,
             pens=colors,
         )
         item.addItem(bars)
-        ticks = [(index, row.group) for index, row in enumerate(self.rows)]
+        ticks = [(index, row.group) for index, row in enumerate(rows)]
         axis = item.getAxis("left")
         axis.setTicks([ticks])
         # wide enough for the longest name from the start (it widens only after a paint)
         metrics = QFontMetrics(axis.style["tickFont"] or self.plot.font())
-        axis.setWidth(max(metrics.horizontalAdvance(row.group) for row in self.rows) + 16)
-        every = plan.sensitivity.all_sqnr_db
+        axis.setWidth(max(metrics.horizontalAdvance(row.group) for row in rows) + 16)
+        every = self.plan.sensitivity.all_sqnr_db
         if every is not None:
             line = pg.InfiniteLine(
                 pos=every,
@@ -189,8 +195,20 @@ class SensitivityPanel(QGroupBox):
             )
             line.setZValue(10)  # over the bars
             item.addItem(line)
-        item.setYRange(-0.6, len(self.rows) - 0.4, padding=0)
+        item.setYRange(-0.6, len(rows) - 0.4, padding=0)
         item.setXRange(min(0.0, *lengths), max(lengths + [every or 0.0]) * 1.05, padding=0)
+
+    def _caption(self, shown: int) -> str:
+        """The plot's legend, and which groups it shows when not all of them fit."""
+        legend = (
+            self.tr("%1 in int8 &nbsp; %2 kept in float &nbsp; dashed line: every group in int8")
+            .replace("%1", _swatch(INT8_COLOR))
+            .replace("%2", _swatch(FLOAT_COLOR))
+        )
+        if shown < len(self.rows):
+            legend += self.tr(" &nbsp; (chart: the %1 most sensitive of %2)")
+            legend = legend.replace("%1", str(shown)).replace("%2", str(len(self.rows)))
+        return legend
 
     def _summary(self, plan: LayerPlan) -> str:
         lines = []
@@ -199,8 +217,9 @@ class SensitivityPanel(QGroupBox):
             every = self.tr("identical") if s.all_sqnr_db is None else f"{s.all_sqnr_db:.1f} dB"
             lines.append(
                 self.tr(
-                    "Each layer group quantized alone, on %1 calibration inputs (%2 s). "
-                    "Every group in int8: SQNR %3."
+                    "Each layer group in int8 alone, the rest in float, on %1 calibration "
+                    "inputs (%2 s): the higher its output SQNR, the closer to the original. "
+                    "Every group in int8: %3."
                 )
                 .replace("%1", str(s.samples))
                 .replace("%2", f"{s.seconds:.0f}")
@@ -226,6 +245,20 @@ class SensitivityPanel(QGroupBox):
         if plan.kept_float:
             lines.append(self.tr("Kept in float: %1.").replace("%1", ", ".join(plan.kept_float)))
         return "\n".join(lines)
+
+
+class _BarPlot(pg.PlotWidget):
+    """A plot that redraws when its height changes (it shows as many bars as fit)."""
+
+    def __init__(self, resized):
+        super().__init__()
+        self._resized = resized
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # pyqtgraph calls this with None while it builds the view
+        if event is not None and event.size().height() != event.oldSize().height():
+            self._resized()
 
 
 def _cosine(value: float) -> str:
