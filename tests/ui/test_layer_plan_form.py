@@ -10,7 +10,7 @@ from studio.convert.recipe import KEEP_FLOAT_AUTO, Recipe
 from studio.convert.sensitivity import Fallback, LayerEffect, LayerPlan, Sensitivity
 from studio.model import sample
 from studio.ui.convert_form import ConvertForm
-from studio.ui.layer_sensitivity import EMPTY_SCALE_DB, bar_lengths, layer_rows
+from studio.ui.layer_sensitivity import EMPTY_SCALE_DB, bar_lengths, bars_that_fit, layer_rows
 
 
 def static_form() -> ConvertForm:
@@ -124,3 +124,9 @@ def test_an_identical_group_has_the_longest_bar():
         LayerPlan([], Sensitivity([LayerEffect("a", None, 1.0, 1)], None, 1.0, 1, 1.0))
     )
     assert bar_lengths(identical) == [EMPTY_SCALE_DB]
+
+
+def test_the_chart_shows_as_many_bars_as_stay_readable():
+    assert bars_that_fit(180, 24) == 10
+    assert bars_that_fit(180, 4) == 4
+    assert bars_that_fit(5, 4) == 1
