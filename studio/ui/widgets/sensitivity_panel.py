@@ -217,9 +217,9 @@ class SensitivityPanel(QGroupBox):
             every = self.tr("identical") if s.all_sqnr_db is None else f"{s.all_sqnr_db:.1f} dB"
             lines.append(
                 self.tr(
-                    "Each layer group in int8 alone, the rest in float, on %1 calibration "
-                    "inputs (%2 s): the higher its output SQNR, the closer to the original. "
-                    "Every group in int8: %3."
+                    "Each layer group in int8 alone, the rest in float, compared with the "
+                    "original on %1 inputs (%2 s): the higher the output's SQNR, the closer to "
+                    "the original. Every group in int8: %3."
                 )
                 .replace("%1", str(s.samples))
                 .replace("%2", f"{s.seconds:.0f}")
