@@ -4,168 +4,168 @@
 <context>
     <name>CompatTab</name>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="93"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="93"/>
         <source>Step 3: see which phone runtimes can run each artifact. Green runs, orange runs partly on the CPU instead of the accelerator, red will not load or run.</source>
         <translation>第 3 步：查看哪些手机运行时可以运行每个产物。绿色表示可以运行，橙色表示部分在 CPU 而非加速器上运行，红色表示无法加载或运行。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="99"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="99"/>
         <source>Check again</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="102"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="102"/>
         <source>Ask connected devices for their runtimes</source>
         <translation>向已连接设备查询其运行时</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="106"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="106"/>
         <source>Export HTML…</source>
         <translation>导出 HTML…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="109"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="109"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="119"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="119"/>
         <source>Verdicts: artifacts × runtimes</source>
         <translation>结论：产物 × 运行时</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="129"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="129"/>
         <source>Operators</source>
         <translation>算子</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="133"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="133"/>
         <source>filter operators, e.g. conv</source>
         <translation>筛选算子，例如 conv</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="136"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="136"/>
         <source>problems only</source>
         <translation>仅显示问题</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="145"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="145"/>
         <source>What it means and what to do</source>
         <translation>含义与建议</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="150"/>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="428"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="150"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="428"/>
         <source>Apply the fix</source>
         <translation>应用修复</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="163"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="163"/>
         <source>Next: put it on a phone →</source>
         <translation>下一步：放到手机上 →</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="231"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="231"/>
         <source>The check failed</source>
         <translation>检查失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="247"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="247"/>
         <source>Artifact</source>
         <translation>产物</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="266"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="266"/>
         <source>not checked: this runtime reads other files</source>
         <translation>未检查：此运行时读取其他类型的文件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="317"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="317"/>
         <source>Operator</source>
         <translation>算子</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="317"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="317"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="362"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="362"/>
         <source>Convert a model to see here whether phones can run it.</source>
         <translation>转换模型后，可在此查看手机能否运行它。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="381"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="381"/>
         <source>Press “%1” below.</source>
         <translation>点击下方的“%1”。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="386"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="386"/>
         <source>What to do</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="393"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="393"/>
         <source>bytecode version %1</source>
         <translation>字节码版本 %1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="397"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="397"/>
         <source>delegates: %1</source>
         <translation>委托后端：%1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="421"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="421"/>
         <source>Writes a new artifact beside this one and verifies it</source>
         <translation>在此产物旁写入一个新产物并验证它</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="429"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="429"/>
         <source>Apply the fix: %1</source>
         <translation>应用修复：%1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="423"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="423"/>
         <source>No fix for this cell</source>
         <translation>此项没有可用的修复</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="449"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="449"/>
         <source>Wrote %1, verified (largest difference %2).</source>
         <translation>已写入 %1 并通过验证（最大差异 %2）。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="468"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="468"/>
         <source>The fix did not work</source>
         <translation>修复未成功</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="475"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="475"/>
         <source>Asking the agent on each device for its runtimes…</source>
         <translation>正在向每台设备上的代理查询运行时…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="479"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="479"/>
         <source>The device did not answer</source>
         <translation>设备没有响应</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="489"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="489"/>
         <source>%1 runtimes reported by devices are checked alongside the built-in ones.</source>
         <translation>设备报告的 %1 个运行时已与内置运行时一起检查。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="502"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="502"/>
         <source>Export the report</source>
         <translation>导出报告</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="518"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="518"/>
         <source>Report written to %1</source>
         <translation>报告已写入 %1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/compat_tab.py" line="522"/>
+        <location filename="../../ui/tabs/compat_tab.py" line="522"/>
         <source>The report could not be written</source>
         <translation>无法写入报告</translation>
     </message>
@@ -173,434 +173,519 @@
 <context>
     <name>ConvertTab</name>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="98"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="99"/>
         <source>Targets</source>
         <translation>目标格式</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="108"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="109"/>
         <source>How</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="114"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="115"/>
         <source>Capture:</source>
         <translation>捕获方式：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="116"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="117"/>
         <source>none (float32)</source>
         <translation>不量化（float32）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="117"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="118"/>
         <source>fp16</source>
         <translation>fp16</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="118"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="119"/>
         <source>dynamic int8</source>
         <translation>动态 int8</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="119"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="120"/>
         <source>static int8 (calibrated)</source>
         <translation>静态 int8（需校准）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="123"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="124"/>
         <source>Quantization:</source>
         <translation>量化：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="127"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="128"/>
         <source>a folder of representative images or tensors</source>
         <translation>包含代表性图像或张量的文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="131"/>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="186"/>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="194"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="132"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="188"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="196"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="136"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="137"/>
         <source>Calibration:</source>
         <translation>校准数据：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="138"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="139"/>
         <source>no data: calibrate on random inputs (low fidelity)</source>
         <translation>没有数据：用随机输入校准（精度较低）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="145"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="146"/>
         <source>Calibration samples:</source>
         <translation>校准样本数：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="148"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="150"/>
         <source>Per-target options</source>
         <translation>各目标选项</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="153"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="155"/>
         <source>ONNX opset:</source>
         <translation>ONNX opset：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="154"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="156"/>
         <source>dynamic batch size</source>
         <translation>动态批大小</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="159"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="161"/>
         <source>newest</source>
         <translation>最新</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="163"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="165"/>
         <source>Lite bytecode version:</source>
         <translation>Lite 字节码版本：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="164"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="166"/>
         <source>optimize for mobile (when this PyTorch can)</source>
         <translation>为移动端优化（当前 PyTorch 支持时）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="171"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="173"/>
         <source>ExecuTorch backend:</source>
         <translation>ExecuTorch 后端：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="174"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="176"/>
         <source>Verification and output</source>
         <translation>验证与输出</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="176"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="178"/>
         <source>compare every artifact with the original model</source>
         <translation>将每个产物与原始模型比较</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="182"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="184"/>
         <source>optional: one sub-folder of images per class</source>
         <translation>可选：每个类别一个图像子文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="189"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="191"/>
         <source>Accuracy set:</source>
         <translation>准确率数据集：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="197"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="199"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="206"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="208"/>
         <source>Load recipe…</source>
         <translation>加载配方…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="209"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="211"/>
         <source>Save recipe…</source>
         <translation>保存配方…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="213"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="215"/>
         <source>Convert</source>
         <translation>转换</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="232"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="234"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="238"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="240"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="243"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="245"/>
         <source>Artifact</source>
         <translation>产物</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="244"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="246"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="245"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="247"/>
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="246"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="248"/>
         <source>Latency on this computer</source>
         <translation>本机延迟</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="499"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="297"/>
+        <source>every layer in int8</source>
+        <translation>所有层都用 int8</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/convert_tab.py" line="299"/>
+        <source>keep the most sensitive in float until verification passes</source>
+        <translation>将最敏感的层保留为浮点，直到通过验证</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/convert_tab.py" line="305"/>
+        <source>Layers in float:</source>
+        <translation>保留浮点的层：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/convert_tab.py" line="306"/>
+        <source>measure how much int8 costs each layer</source>
+        <translation>测量 int8 对每一层的影响</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/convert_tab.py" line="407"/>
+        <source>as the recipe lists: %1</source>
+        <translation>按配方所列：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/convert_tab.py" line="417"/>
+        <source>It costs one trial quantization of the model per layer group, run on this computer before the artifacts are built.</source>
+        <translation>代价是每个层组对模型做一次试量化，在生成产物之前于本机运行。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/convert_tab.py" line="421"/>
+        <source>Some layers lose more accuracy in int8 than others. “Keep the most sensitive in float” measures each layer group, then leaves the worst of them in float, one more at a time, until verification passes: the model grows a little and keeps most of its accuracy.</source>
+        <translation>有些层在 int8 下损失的精度比其他层多。“将最敏感的层保留为浮点”会测量每个层组，然后把影响最大的层组逐个保留为浮点，直到通过验证：模型略微变大，但保住大部分精度。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/convert_tab.py" line="427"/>
+        <source>Shows, after converting, how much each layer group&apos;s int8 changes the model&apos;s output, as a ranked table and a chart under Results.</source>
+        <translation>转换后在“结果”下方以排序表格和图表显示每个层组的 int8 对模型输出的改变程度。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/convert_tab.py" line="431"/>
+        <source>Only with Quantization “static int8 (calibrated)”.</source>
+        <translation>仅在量化选择“静态 int8（需校准）”时可用。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/convert_tab.py" line="435"/>
+        <source>Keeping the most sensitive layers in float measures every layer group anyway.</source>
+        <translation>将最敏感的层保留为浮点时，本来就会测量每个层组。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/convert_tab.py" line="559"/>
         <source>Cancelled. Left in %1: %2</source>
         <translation>已取消。%1 中留下了：%2</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="502"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="562"/>
         <source>Cancelled. Nothing was left behind.</source>
         <translation>已取消。没有留下任何文件。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="662"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="710"/>
+        <source>mean cosine similarity</source>
+        <translation>平均余弦相似度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/convert_tab.py" line="715"/>
+        <source>SQNR (dB)</source>
+        <translation>信噪比 SQNR（dB）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/convert_tab.py" line="719"/>
+        <source>same top class where the original is sure</source>
+        <translation>原模型有把握时最高类别一致</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/convert_tab.py" line="734"/>
+        <source> (95% interval %1 to %2)</source>
+        <translation>（95% 区间 %1 至 %2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/convert_tab.py" line="744"/>
+        <source>%1 of the %2 changed top classes are on inputs where the original itself hesitates between two classes; they do not count against it.</source>
+        <translation>%2 个改变了最高类别的输入中，有 %1 个是原模型本身就在两个类别之间犹豫的输入；它们不计入失分。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/convert_tab.py" line="751"/>
+        <source>More inputs would settle this verdict: it is close to the bar.</source>
+        <translation>结论接近门槛：更多输入才能确定。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/convert_tab.py" line="755"/>
+        <source>Checked on calibration images: too few were given to keep some apart, so other inputs may fare worse.</source>
+        <translation>在校准图像上检查：提供的图像太少，无法留出一部分，因此其他输入的表现可能更差。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/convert_tab.py" line="764"/>
         <source>What failed: it does not run in its runtime here (%1).</source>
         <translation>失败原因：它无法在本机的对应运行时中运行（%1）。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="666"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="768"/>
         <source>What failed: its outputs have another shape than the original&apos;s.</source>
         <translation>失败原因：它的输出形状与原始模型不同。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="668"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="770"/>
         <source>What failed: accuracy on the Accuracy set fell from %1 to %2.</source>
         <translation>失败原因：在准确率数据集上的准确率从 %1 降到了 %2。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="672"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="774"/>
         <source>What failed: it picks the original&apos;s top class on only %1 of the inputs (%2 needed).</source>
         <translation>失败原因：只有 %1 的输入与原始模型的最高类别一致（需要 %2）。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="678"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="780"/>
         <source>What failed: its outputs differ from the original&apos;s more than allowed (similarity %1, at least %2 needed).</source>
         <translation>失败原因：它的输出与原始模型的差异超出允许范围（相似度 %1，至少需要 %2）。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="682"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="784"/>
         <source>What failed: its outputs differ from the original&apos;s more than allowed.</source>
         <translation>失败原因：它的输出与原始模型的差异超出允许范围。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="687"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="789"/>
         <source>Try: choose a Calibration folder with a few dozen real images instead of random inputs, then press Convert.</source>
         <translation>建议：在“校准数据”中选择一个包含几十张真实图像的文件夹来代替随机输入，然后点击“转换”。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="691"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="793"/>
         <source>Try: set Quantization to “none (float32)” (or “dynamic int8”), then press Convert.</source>
         <translation>建议：将“量化”设为“不量化（float32）”（或“动态 int8”），然后点击“转换”。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="694"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="796"/>
         <source>Try: choose another Capture (“trace” or “export”), then press Convert.</source>
         <translation>建议：换一种捕获方式（“trace”或“export”），然后点击“转换”。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="697"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="799"/>
         <source>Try: tick another format under Targets (ExecuTorch or ONNX), and use the artifacts that pass.</source>
         <translation>建议：在“目标格式”中勾选其他格式（ExecuTorch 或 ONNX），并使用通过验证的产物。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="247"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="249"/>
         <source>Runtime</source>
         <translation>运行时</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="260"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="262"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="265"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="267"/>
         <source>Next: check compatibility →</source>
         <translation>下一步：检查兼容性 →</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="280"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="285"/>
         <source>Median time of one run in the artifact&apos;s runtime on this computer, measured while verifying. A phone&apos;s figure comes from the Latency tab.</source>
         <translation>在本机上用产物的运行时运行一次的时间中位数，于验证时测得。手机上的数据请在“延迟”页测量。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="293"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="314"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="382"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="442"/>
         <source>the %1 format</source>
         <translation>%1 格式</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="384"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="444"/>
         <source>Capture “%1”</source>
         <translation>捕获方式“%1”</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="386"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="446"/>
         <source>Quantization “%1”</source>
         <translation>量化“%1”</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="391"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="451"/>
         <source>Not with %1: %2.</source>
         <translation>不能与 %1 同时使用：%2。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="398"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="458"/>
         <source>Open a model on the Model tab first.</source>
         <translation>请先在“模型”页打开一个模型。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="400"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="460"/>
         <source>Tick at least one format under Targets.</source>
         <translation>请在“目标格式”中至少勾选一种格式。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="403"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="463"/>
         <source>Static int8 needs calibration images: choose a Calibration folder, or tick “no data: calibrate on random inputs”.</source>
         <translation>静态 int8 需要校准图像：请在“校准数据”中选择文件夹，或勾选“没有数据：用随机输入校准”。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="412"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="472"/>
         <source>Load a recipe</source>
         <translation>加载配方</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="420"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="480"/>
         <source>Save the recipe</source>
         <translation>保存配方</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="429"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="489"/>
         <source>The recipe could not be loaded</source>
         <translation>无法加载配方</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="451"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="511"/>
         <source>The recipe could not be saved</source>
         <translation>无法保存配方</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="454"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="514"/>
         <source>Recipe saved to %1</source>
         <translation>配方已保存到 %1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="464"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="524"/>
         <source>The recipe cannot be converted</source>
         <translation>无法按此配方转换</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="482"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="542"/>
         <source>Converting… you can keep working in the other tabs.</source>
         <translation>正在转换… 你可以继续在其他页面工作。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="489"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="549"/>
         <source>Done: %1</source>
         <translation>完成：%1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="504"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="564"/>
         <source>The conversion was cancelled.</source>
         <translation>转换已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="506"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="566"/>
         <source>Failed.</source>
         <translation>失败。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="507"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="567"/>
         <source>The conversion failed: %1</source>
         <translation>转换失败：%1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="508"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="568"/>
         <source>The conversion failed</source>
         <translation>转换失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="538"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="599"/>
         <source>Open a model that runs here on the Model tab first.</source>
         <translation>请先在“模型”页打开一个可在本机运行的模型。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="542"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="603"/>
         <source>Step 2: choose the file formats your app needs and press Convert. ExecuTorch (.pte) is the current runtime; PyTorch Lite (.ptl) is for older apps.</source>
         <translation>第 2 步：选择应用需要的文件格式，然后点击“转换”。ExecuTorch（.pte）是当前的运行时；PyTorch Lite（.ptl）用于较旧的应用。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="549"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="610"/>
         <source>Some artifacts failed verification: open their rows below to see what failed and what to change, then press Convert again.</source>
         <translation>部分产物未通过验证：展开下方对应的行，查看失败原因和需要更改的设置，然后再次点击“转换”。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="555"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="616"/>
         <source>Converted. Next: check which phone runtimes can run the artifacts.</source>
         <translation>已转换。下一步：检查哪些手机运行时可以运行这些产物。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="577"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="639"/>
         <source>Calibrated on random inputs: int8 accuracy on real data may be lower. Choose a Calibration folder of real images for a better int8 model.</source>
         <translation>已用随机输入校准：int8 模型在真实数据上的准确率可能较低。在“校准数据”中选择真实图像文件夹，可得到更好的 int8 模型。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="584"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="646"/>
         <source>Verified on random inputs: choose a Calibration folder or an Accuracy set of real images to verify on real data.</source>
         <translation>已用随机输入验证：在“校准数据”或“准确率数据集”中选择真实图像，即可用真实数据验证。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="599"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="661"/>
         <source>%1 ms here</source>
         <translation>本机 %1 ms</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="611"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="673"/>
         <source>Measured on this computer with %1, not on a phone.</source>
         <translation>在本机上用 %1 测得，而非在手机上。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="616"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="678"/>
         <source>%1 (failed verification)</source>
         <translation>%1（未通过验证）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="645"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="708"/>
         <source>cosine similarity</source>
         <translation>余弦相似度</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="646"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="716"/>
         <source>largest difference</source>
         <translation>最大差异</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="647"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="717"/>
         <source>same top class</source>
         <translation>最高类别一致</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="648"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="724"/>
         <source>accuracy before</source>
         <translation>转换前准确率</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="649"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="725"/>
         <source>accuracy after</source>
         <translation>转换后准确率</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="650"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="726"/>
         <source>samples</source>
         <translation>样本数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/convert_tab.py" line="651"/>
+        <location filename="../../ui/tabs/convert_tab.py" line="727"/>
         <source>inputs</source>
         <translation>输入</translation>
     </message>
@@ -608,7 +693,7 @@
 <context>
     <name>Device</name>
     <message>
-        <location filename="../../studio/ui/widgets/names.py" line="10"/>
+        <location filename="../../ui/widgets/names.py" line="10"/>
         <source> (virtual)</source>
         <translation> (虚拟)</translation>
     </message>
@@ -616,222 +701,222 @@
 <context>
     <name>DevicesTab</name>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="120"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="120"/>
         <source>Step 4: connect a phone with USB debugging on, or over Wi-Fi, or start a virtual phone on this computer. Then push the artifacts to it.</source>
         <translation>第 4 步：通过 USB（开启 USB 调试）或 Wi-Fi 连接手机，或在本机启动一台虚拟手机。然后把产物推送过去。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="129"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="129"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="133"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="133"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="133"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="133"/>
         <source>Serial</source>
         <translation>序列号</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="133"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="133"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="133"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="133"/>
         <source>adb server</source>
         <translation>adb 服务器</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="147"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="147"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="148"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="148"/>
         <source>Look for devices again (F5)</source>
         <translation>重新查找设备（F5）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="153"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="153"/>
         <source>Stop virtual device</source>
         <translation>停止虚拟设备</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="160"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="160"/>
         <source>Add a device</source>
         <translation>添加设备</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="164"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="164"/>
         <source>phone address, e.g. 192.168.1.20:5555</source>
         <translation>手机地址，例如 192.168.1.20:5555</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="166"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="166"/>
         <source>Connect</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="169"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="169"/>
         <source>Wi-Fi:</source>
         <translation>Wi-Fi：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="172"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="172"/>
         <source>a device lab&apos;s adb server, HOST:PORT</source>
         <translation>设备实验室的 adb 服务器，主机:端口</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="174"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="174"/>
         <source>Add server</source>
         <translation>添加服务器</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="177"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="177"/>
         <source>Remote adb:</source>
         <translation>远程 adb：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="182"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="182"/>
         <source>Start virtual device</source>
         <translation>启动虚拟设备</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="185"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="185"/>
         <source>No phone?</source>
         <translation>没有手机？</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="192"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="192"/>
         <source>Push artifacts to the selected device</source>
         <translation>将产物推送到所选设备</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="196"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="196"/>
         <source>Push</source>
         <translation>推送</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="208"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="208"/>
         <source>Next: measure latency →</source>
         <translation>下一步：测量延迟 →</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="327"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="327"/>
         <source>No device found. Plug in a phone with USB debugging on (Settings → Developer options), connect one over Wi-Fi, or start a virtual device.</source>
         <translation>未找到设备。请插入已开启 USB 调试的手机（设置 → 开发者选项），或通过 Wi-Fi 连接，或启动一台虚拟设备。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="349"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="349"/>
         <source>Select a device to see what it is.</source>
         <translation>选择一台设备以查看其信息。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="352"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="352"/>
         <source>This device cannot be used yet — %1</source>
         <translation>此设备暂时无法使用 —— %1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="367"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="367"/>
         <source>Type the phone&apos;s address first</source>
         <translation>请先输入手机地址</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="368"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="368"/>
         <source>It is shown under Wireless debugging on the phone.</source>
         <translation>地址显示在手机的“无线调试”中。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="377"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="377"/>
         <source>The phone could not be connected</source>
         <translation>无法连接手机</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="387"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="387"/>
         <source>Type the adb server&apos;s address first</source>
         <translation>请先输入 adb 服务器地址</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="388"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="388"/>
         <source>For example lab-pc.local:5037</source>
         <translation>例如 lab-pc.local:5037</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="397"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="397"/>
         <source>Not an adb server address</source>
         <translation>不是有效的 adb 服务器地址</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="410"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="410"/>
         <source>Starting a virtual %1…</source>
         <translation>正在启动虚拟 %1…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="414"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="414"/>
         <source>The virtual device did not start</source>
         <translation>虚拟设备未能启动</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="422"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="422"/>
         <source>A virtual phone runs as %1. Push an artifact to it, then measure latency.</source>
         <translation>虚拟手机已运行，序列号 %1。向它推送产物，然后测量延迟。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="481"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="481"/>
         <source>Select a connected device first</source>
         <translation>请先选择一台已连接的设备</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="484"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="484"/>
         <source>Tick at least one artifact to push</source>
         <translation>请至少勾选一个要推送的产物</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="496"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="496"/>
         <source>Push an artifact that failed verification?</source>
         <translation>推送未通过验证的产物？</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="498"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="498"/>
         <source>%1 failed verification: an app using it would give wrong results.</source>
         <translation>%1 未通过验证：使用它的应用会得出错误的结果。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="505"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="505"/>
         <source>Or untick it in the list and press Push.</source>
         <translation>或者在列表中取消勾选它，然后点击“推送”。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="507"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="507"/>
         <source>Push anyway</source>
         <translation>仍然推送</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="530"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="530"/>
         <source>Pushed and verified.</source>
         <translation>已推送并验证。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="532"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="532"/>
         <source>✔ %1 → %2 (SHA-256 %3… matches, %4 MB/s)</source>
         <translation>✔ %1 → %2（SHA-256 %3… 一致，%4 MB/s）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="543"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="543"/>
         <source>Cancelled; nothing half-copied was left on the phone.</source>
         <translation>已取消；手机上没有留下复制了一半的文件。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="545"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="545"/>
         <source>The push failed.</source>
         <translation>推送失败。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/devices_tab.py" line="546"/>
+        <location filename="../../ui/tabs/devices_tab.py" line="546"/>
         <source>The push failed</source>
         <translation>推送失败</translation>
     </message>
@@ -839,28 +924,28 @@
 <context>
     <name>ErrorDialog</name>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="91"/>
+        <location filename="../../ui/widgets/errors.py" line="91"/>
         <source>Something went wrong</source>
         <translation>出现问题</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="102"/>
+        <location filename="../../ui/widgets/errors.py" line="102"/>
         <source>Unknown error</source>
         <translation>未知错误</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="122"/>
+        <location filename="../../ui/widgets/errors.py" line="122"/>
         <source>Log file: %1</source>
         <translation>日志文件：%1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="132"/>
-        <location filename="../../studio/ui/widgets/errors.py" line="142"/>
+        <location filename="../../ui/widgets/errors.py" line="132"/>
+        <location filename="../../ui/widgets/errors.py" line="142"/>
         <source>Show details</source>
         <translation>显示详情</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="142"/>
+        <location filename="../../ui/widgets/errors.py" line="142"/>
         <source>Hide details</source>
         <translation>隐藏详情</translation>
     </message>
@@ -868,52 +953,52 @@
 <context>
     <name>ErrorHints</name>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="34"/>
+        <location filename="../../ui/widgets/errors.py" line="34"/>
         <source>Open it only if it comes from someone you trust; Model Studio asks before it runs the file&apos;s code. Safer: ask for a state dict or .safetensors file.</source>
         <translation>仅当它来自你信任的人时才打开；Model Studio 会在运行文件中的代码前询问你。更安全的做法：索取 state dict 或 .safetensors 文件。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="39"/>
+        <location filename="../../ui/widgets/errors.py" line="39"/>
         <source>Type the architecture in the Architecture field on the Model tab (a torchvision name such as resnet18, or package.module:factory), or leave it empty to detect it.</source>
         <translation>在“模型”页的“架构”字段中输入架构（torchvision 名称，例如 resnet18，或 package.module:factory），或留空以自动检测。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="44"/>
+        <location filename="../../ui/widgets/errors.py" line="44"/>
         <source>Check the Architecture field and the Arguments fields on the Model tab.</source>
         <translation>请检查“模型”页上的“架构”字段和“参数”字段。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="48"/>
+        <location filename="../../ui/widgets/errors.py" line="48"/>
         <source>Type the model&apos;s input shape in the Input shape field on the Model tab, for example 1,3,224,224.</source>
         <translation>在“模型”页的“输入形状”字段中输入模型的输入形状，例如 1,3,224,224。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="53"/>
+        <location filename="../../ui/widgets/errors.py" line="53"/>
         <source>Choose “static int8 (calibrated)” under Quantization on the Convert tab, or clear the Calibration field.</source>
         <translation>在“转换”页的“量化”中选择“静态 int8（需校准）”，或清空“校准数据”字段。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="58"/>
+        <location filename="../../ui/widgets/errors.py" line="58"/>
         <source>Choose another Output folder on the Convert tab and convert again.</source>
         <translation>在“转换”页选择其他输出文件夹，然后重新转换。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="61"/>
+        <location filename="../../ui/widgets/errors.py" line="61"/>
         <source>Open the model on the Model tab first, then save the recipe again on the Convert tab.</source>
         <translation>请先在“模型”页打开模型，然后在“转换”页重新保存配方。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="65"/>
+        <location filename="../../ui/widgets/errors.py" line="65"/>
         <source>Convert it on the Convert tab first.</source>
         <translation>请先在“转换”页转换它。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="66"/>
+        <location filename="../../ui/widgets/errors.py" line="66"/>
         <source>Benchmark on a virtual device: press Start virtual device on the Devices tab.</source>
         <translation>在虚拟设备上测试：在“设备”页点击“启动虚拟设备”。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/errors.py" line="70"/>
+        <location filename="../../ui/widgets/errors.py" line="70"/>
         <source>Check the cable, then press Refresh on the Devices tab to see the connected phones.</source>
         <translation>请检查数据线，然后在“设备”页点击“刷新”查看已连接的手机。</translation>
     </message>
@@ -921,55 +1006,55 @@
 <context>
     <name>LatencyPlots</name>
     <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="28"/>
+        <location filename="../../ui/widgets/latency_plots.py" line="28"/>
         <source>Latency per inference</source>
         <translation>每次推理的延迟</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="30"/>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="37"/>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="41"/>
+        <location filename="../../ui/widgets/latency_plots.py" line="30"/>
+        <location filename="../../ui/widgets/latency_plots.py" line="37"/>
+        <location filename="../../ui/widgets/latency_plots.py" line="41"/>
         <source>latency</source>
         <translation>延迟</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="31"/>
+        <location filename="../../ui/widgets/latency_plots.py" line="31"/>
         <source>inference</source>
         <translation>推理序号</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="36"/>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="124"/>
+        <location filename="../../ui/widgets/latency_plots.py" line="36"/>
+        <location filename="../../ui/widgets/latency_plots.py" line="124"/>
         <source>Histogram</source>
         <translation>直方图</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="38"/>
+        <location filename="../../ui/widgets/latency_plots.py" line="38"/>
         <source>count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="40"/>
+        <location filename="../../ui/widgets/latency_plots.py" line="40"/>
         <source>CDF (all runs)</source>
         <translation>CDF（所有运行）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="42"/>
+        <location filename="../../ui/widgets/latency_plots.py" line="42"/>
         <source>fraction</source>
         <translation>比例</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="144"/>
+        <location filename="../../ui/widgets/latency_plots.py" line="144"/>
         <source>above %1 %2: %3 samples</source>
         <translation>高于 %1 %2：%3 个样本</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="158"/>
+        <location filename="../../ui/widgets/latency_plots.py" line="158"/>
         <source>Histogram: %1</source>
         <translation>直方图：%1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/latency_plots.py" line="170"/>
+        <location filename="../../ui/widgets/latency_plots.py" line="170"/>
         <source>budget %1</source>
         <translation>预算 %1</translation>
     </message>
@@ -977,258 +1062,258 @@
 <context>
     <name>LatencyTab</name>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="85"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="85"/>
         <source>Step 5: choose devices and artifacts, then Start. Several runs overlay in the CDF, so fp32 against int8 or one phone against another is one glance.</source>
         <translation>第 5 步：选择设备和产物，然后点击“开始”。多次运行会叠加在 CDF 图中，fp32 与 int8、或两台手机之间的对比一目了然。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="124"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="124"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="130"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="130"/>
         <source>Artifacts</source>
         <translation>产物</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="137"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="137"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="142"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="142"/>
         <source>auto (by file type)</source>
         <translation>自动（按文件类型）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="143"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="143"/>
         <source>Runtime:</source>
         <translation>运行时：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="146"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="146"/>
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="147"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="147"/>
         <source>Threads:</source>
         <translation>线程数：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="151"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="151"/>
         <source>Warm-up runs:</source>
         <translation>预热次数：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="152"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="152"/>
         <source>Iterations:</source>
         <translation>迭代次数：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="153"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="153"/>
         <source>Duration (s):</source>
         <translation>时长（秒）：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="167"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="167"/>
         <source>e.g. p90=30ms, mean=10ms</source>
         <translation>例如 p90=30ms, mean=10ms</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="168"/>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="191"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="168"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="191"/>
         <source>Budget:</source>
         <translation>预算：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="172"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="172"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="175"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="175"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="176"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="176"/>
         <source>End the runs measuring now; queued runs go on</source>
         <translation>结束正在测量的运行；排队的运行会继续</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="179"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="179"/>
         <source>Stop all</source>
         <translation>全部停止</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="180"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="180"/>
         <source>End the runs measuring now and the queued ones</source>
         <translation>结束正在测量的运行以及排队的运行</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="183"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="183"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="204"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="204"/>
         <source>PNG…</source>
         <translation>PNG…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="206"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="206"/>
         <source>CSV…</source>
         <translation>CSV…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="208"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="208"/>
         <source>JSON…</source>
         <translation>JSON…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="211"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="211"/>
         <source>Export:</source>
         <translation>导出：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="229"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="229"/>
         <source>mean</source>
         <translation>平均</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="230"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="230"/>
         <source>p50</source>
         <translation>p50</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="231"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="231"/>
         <source>p90</source>
         <translation>p90</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="232"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="232"/>
         <source>p99</source>
         <translation>p99</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="233"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="233"/>
         <source>min</source>
         <translation>最小</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="234"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="234"/>
         <source>max</source>
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="237"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="237"/>
         <source>per s</source>
         <translation>每秒</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="422"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="422"/>
         <source>%1: p50 %2 %4, p90 %3 %4 over %5 runs</source>
         <translation>%1：p50 %2 %4，p90 %3 %4，共 %5 次运行</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="225"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="225"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="225"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="225"/>
         <source>Runtime</source>
         <translation>运行时</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="225"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="225"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="225"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="225"/>
         <source>samples</source>
         <translation>样本数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="237"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="237"/>
         <source>Budget</source>
         <translation>预算</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="354"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="354"/>
         <source>Tick at least one device</source>
         <translation>请至少勾选一台设备</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="355"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="355"/>
         <source>Connect or start one on the Devices tab.</source>
         <translation>请在“设备”页连接或启动一台设备。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="358"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="358"/>
         <source>Tick at least one artifact</source>
         <translation>请至少勾选一个产物</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="361"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="361"/>
         <source>The benchmark cannot start</source>
         <translation>无法开始测试</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="379"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="379"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="385"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="385"/>
         <source>not run</source>
         <translation>未运行</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="416"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="416"/>
         <source>The benchmark on %1 failed</source>
         <translation>%1 上的测试失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="542"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="542"/>
         <source>memory %1 MB</source>
         <translation>内存 %1 MB</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="544"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="544"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="544"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="544"/>
         <source>battery</source>
         <translation>电池</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="554"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="554"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="577"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="577"/>
         <source>The picture could not be written to %1</source>
         <translation>无法将图片写入 %1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="584"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="584"/>
         <source>No finished run to export yet</source>
         <translation>还没有可导出的已完成运行</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="587"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="587"/>
         <source>The export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/latency_tab.py" line="589"/>
+        <location filename="../../ui/tabs/latency_tab.py" line="589"/>
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
@@ -1236,172 +1321,172 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="63"/>
+        <location filename="../../ui/main_window.py" line="63"/>
         <source>Model Studio</source>
         <translation>Model Studio</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="83"/>
+        <location filename="../../ui/main_window.py" line="83"/>
         <source>1 · Model</source>
         <translation>1 · 模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="84"/>
+        <location filename="../../ui/main_window.py" line="84"/>
         <source>2 · Convert</source>
         <translation>2 · 转换</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="85"/>
+        <location filename="../../ui/main_window.py" line="85"/>
         <source>3 · Compatibility</source>
         <translation>3 · 兼容性</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="86"/>
+        <location filename="../../ui/main_window.py" line="86"/>
         <source>4 · Devices</source>
         <translation>4 · 设备</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="87"/>
+        <location filename="../../ui/main_window.py" line="87"/>
         <source>5 · Latency</source>
         <translation>5 · 延迟</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="92"/>
+        <location filename="../../ui/main_window.py" line="92"/>
         <source>Working…</source>
         <translation>正在处理…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="141"/>
+        <location filename="../../ui/main_window.py" line="141"/>
         <source>&lt;b&gt;Welcome to Model Studio.&lt;/b&gt; New here? Try the whole flow with the bundled sample model (it reads handwritten digits) and a virtual phone on this computer.</source>
         <translation>&lt;b&gt;欢迎使用 Model Studio。&lt;/b&gt;第一次使用？用自带的示例模型（识别手写数字）和本机上的虚拟手机体验完整流程。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="147"/>
+        <location filename="../../ui/main_window.py" line="147"/>
         <source>Try it with the sample</source>
         <translation>用示例体验</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="150"/>
+        <location filename="../../ui/main_window.py" line="150"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="157"/>
+        <location filename="../../ui/main_window.py" line="157"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="158"/>
+        <location filename="../../ui/main_window.py" line="158"/>
         <source>&amp;Open model…</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="162"/>
+        <location filename="../../ui/main_window.py" line="162"/>
         <source>Open the &amp;sample model</source>
         <translation>打开示例模型(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="165"/>
+        <location filename="../../ui/main_window.py" line="165"/>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="168"/>
+        <location filename="../../ui/main_window.py" line="168"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="173"/>
+        <location filename="../../ui/main_window.py" line="173"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="180"/>
+        <location filename="../../ui/main_window.py" line="180"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="190"/>
+        <location filename="../../ui/main_window.py" line="190"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="191"/>
+        <location filename="../../ui/main_window.py" line="191"/>
         <source>&amp;About Model Studio</source>
         <translation>关于 Model Studio(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="283"/>
+        <location filename="../../ui/main_window.py" line="283"/>
         <source>(none yet)</source>
         <translation>（暂无）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="298"/>
+        <location filename="../../ui/main_window.py" line="298"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="299"/>
+        <location filename="../../ui/main_window.py" line="299"/>
         <source>The language changes when Model Studio starts next time.</source>
         <translation>语言将在下次启动 Model Studio 时生效。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="307"/>
+        <location filename="../../ui/main_window.py" line="307"/>
         <source>About Model Studio</source>
         <translation>关于 Model Studio</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="308"/>
+        <location filename="../../ui/main_window.py" line="308"/>
         <source>&lt;b&gt;Model Studio %1&lt;/b&gt;</source>
         <translation>&lt;b&gt;Model Studio %1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="309"/>
+        <location filename="../../ui/main_window.py" line="309"/>
         <source>Asking the worker for the toolchain versions…</source>
         <translation>正在向工作进程查询工具链版本…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="334"/>
+        <location filename="../../ui/main_window.py" line="334"/>
         <source>Model: %1</source>
         <translation>模型：%1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="336"/>
+        <location filename="../../ui/main_window.py" line="336"/>
         <source>No model</source>
         <translation>无模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="342"/>
+        <location filename="../../ui/main_window.py" line="342"/>
         <source>Artifacts: %1</source>
         <translation>产物：%1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="345"/>
+        <location filename="../../ui/main_window.py" line="345"/>
         <source>No artifacts</source>
         <translation>无产物</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="348"/>
+        <location filename="../../ui/main_window.py" line="348"/>
         <source>Devices: %1</source>
         <translation>设备：%1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="350"/>
+        <location filename="../../ui/main_window.py" line="350"/>
         <source>No device</source>
         <translation>无设备</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="356"/>
+        <location filename="../../ui/main_window.py" line="356"/>
         <source>Open a model that runs here first (Model tab).</source>
         <translation>请先打开一个可在本机运行的模型（“模型”页）。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="357"/>
+        <location filename="../../ui/main_window.py" line="357"/>
         <source>Convert the model first (Convert tab).</source>
         <translation>请先转换模型（“转换”页）。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="358"/>
+        <location filename="../../ui/main_window.py" line="358"/>
         <source>Needs an artifact and a connected device.</source>
         <translation>需要一个产物和一台已连接的设备。</translation>
     </message>
@@ -1409,278 +1494,278 @@
 <context>
     <name>ModelTab</name>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="93"/>
+        <location filename="../../ui/tabs/model_tab.py" line="93"/>
         <source>Model file</source>
         <translation>模型文件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="99"/>
+        <location filename="../../ui/tabs/model_tab.py" line="99"/>
         <source>A checkpoint, state dict, safetensors, TorchScript, .pt2, ONNX, .pte or .ptl file</source>
         <translation>检查点、state dict、safetensors、TorchScript、.pt2、ONNX、.pte 或 .ptl 文件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="104"/>
+        <location filename="../../ui/tabs/model_tab.py" line="104"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="107"/>
+        <location filename="../../ui/tabs/model_tab.py" line="107"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="111"/>
+        <location filename="../../ui/tabs/model_tab.py" line="111"/>
         <source>Open the sample model</source>
         <translation>打开示例模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="120"/>
+        <location filename="../../ui/tabs/model_tab.py" line="120"/>
         <source>detected when empty; e.g. resnet18, or package.module:factory, or file.py:Class</source>
         <translation>留空则自动检测；例如 resnet18、package.module:factory 或 file.py:Class</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="123"/>
+        <location filename="../../ui/tabs/model_tab.py" line="123"/>
         <source>Architecture:</source>
         <translation>架构：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="126"/>
+        <location filename="../../ui/tabs/model_tab.py" line="126"/>
         <source>positional, JSON list: [10]</source>
         <translation>位置参数，JSON 列表：[10]</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="128"/>
+        <location filename="../../ui/tabs/model_tab.py" line="128"/>
         <source>keyword, JSON object: {&quot;num_classes&quot;: 10}</source>
         <translation>关键字参数，JSON 对象：{&quot;num_classes&quot;: 10}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="131"/>
+        <location filename="../../ui/tabs/model_tab.py" line="131"/>
         <source>Arguments:</source>
         <translation>参数：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="133"/>
+        <location filename="../../ui/tabs/model_tab.py" line="133"/>
         <source>from the model when empty; e.g. 1,3,224,224</source>
         <translation>留空则取自模型；例如 1,3,224,224</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="134"/>
+        <location filename="../../ui/tabs/model_tab.py" line="134"/>
         <source>Input shape:</source>
         <translation>输入形状：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="145"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="554"/>
+        <location filename="../../ui/tabs/model_tab.py" line="145"/>
+        <location filename="../../ui/tabs/model_tab.py" line="554"/>
         <source>Which architecture is it?</source>
         <translation>这是哪种架构？</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="149"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="557"/>
+        <location filename="../../ui/tabs/model_tab.py" line="149"/>
+        <location filename="../../ui/tabs/model_tab.py" line="557"/>
         <source>This file holds weights only. These architectures fit them best; pick one and press Use this architecture, or type it in the Architecture field above.</source>
         <translation>此文件只包含权重。以下架构与之最匹配；选择一个并点击“使用此架构”，或在上方的“架构”字段中输入。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="156"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="181"/>
+        <location filename="../../ui/tabs/model_tab.py" line="156"/>
+        <location filename="../../ui/tabs/model_tab.py" line="181"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="156"/>
+        <location filename="../../ui/tabs/model_tab.py" line="156"/>
         <source>Score</source>
         <translation>匹配度</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="156"/>
+        <location filename="../../ui/tabs/model_tab.py" line="156"/>
         <source>Arguments</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="162"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="406"/>
+        <location filename="../../ui/tabs/model_tab.py" line="162"/>
+        <location filename="../../ui/tabs/model_tab.py" line="406"/>
         <source>Show the candidates</source>
         <translation>显示候选架构</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="167"/>
+        <location filename="../../ui/tabs/model_tab.py" line="167"/>
         <source>Use this architecture</source>
         <translation>使用此架构</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="176"/>
+        <location filename="../../ui/tabs/model_tab.py" line="176"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="180"/>
+        <location filename="../../ui/tabs/model_tab.py" line="180"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="182"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="201"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="539"/>
+        <location filename="../../ui/tabs/model_tab.py" line="182"/>
+        <location filename="../../ui/tabs/model_tab.py" line="201"/>
+        <location filename="../../ui/tabs/model_tab.py" line="539"/>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="183"/>
+        <location filename="../../ui/tabs/model_tab.py" line="183"/>
         <source>Size on disk</source>
         <translation>磁盘大小</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="184"/>
+        <location filename="../../ui/tabs/model_tab.py" line="184"/>
         <source>Size in memory</source>
         <translation>内存大小</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="185"/>
+        <location filename="../../ui/tabs/model_tab.py" line="185"/>
         <source>FLOPs</source>
         <translation>FLOPs</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="186"/>
+        <location filename="../../ui/tabs/model_tab.py" line="186"/>
         <source>Inputs</source>
         <translation>输入</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="187"/>
+        <location filename="../../ui/tabs/model_tab.py" line="187"/>
         <source>Outputs</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="188"/>
+        <location filename="../../ui/tabs/model_tab.py" line="188"/>
         <source>Classes</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="201"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="539"/>
+        <location filename="../../ui/tabs/model_tab.py" line="201"/>
+        <location filename="../../ui/tabs/model_tab.py" line="539"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="201"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="539"/>
+        <location filename="../../ui/tabs/model_tab.py" line="201"/>
+        <location filename="../../ui/tabs/model_tab.py" line="539"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="203"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="533"/>
+        <location filename="../../ui/tabs/model_tab.py" line="203"/>
+        <location filename="../../ui/tabs/model_tab.py" line="533"/>
         <source>Layer type</source>
         <translation>层类型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="203"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="533"/>
+        <location filename="../../ui/tabs/model_tab.py" line="203"/>
+        <location filename="../../ui/tabs/model_tab.py" line="533"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="208"/>
+        <location filename="../../ui/tabs/model_tab.py" line="208"/>
         <source>Try it</source>
         <translation>试一试</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="209"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="586"/>
+        <location filename="../../ui/tabs/model_tab.py" line="209"/>
+        <location filename="../../ui/tabs/model_tab.py" line="586"/>
         <source>Pick an image to see what the model makes of it.</source>
         <translation>选择一张图片，看看模型如何识别它。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="214"/>
+        <location filename="../../ui/tabs/model_tab.py" line="214"/>
         <source>an image file</source>
         <translation>图片文件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="217"/>
+        <location filename="../../ui/tabs/model_tab.py" line="217"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="220"/>
+        <location filename="../../ui/tabs/model_tab.py" line="220"/>
         <source>Classify</source>
         <translation>分类</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="228"/>
+        <location filename="../../ui/tabs/model_tab.py" line="228"/>
         <source>Class</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="228"/>
+        <location filename="../../ui/tabs/model_tab.py" line="228"/>
         <source>Probability</source>
         <translation>概率</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="238"/>
+        <location filename="../../ui/tabs/model_tab.py" line="238"/>
         <source>Next: convert it →</source>
         <translation>下一步：转换 →</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="247"/>
+        <location filename="../../ui/tabs/model_tab.py" line="247"/>
         <source>Open a model</source>
         <translation>打开模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="263"/>
+        <location filename="../../ui/tabs/model_tab.py" line="263"/>
         <source>No model file is chosen</source>
         <translation>尚未选择模型文件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="264"/>
+        <location filename="../../ui/tabs/model_tab.py" line="264"/>
         <source>Browse for a file, or open the sample model.</source>
         <translation>请浏览选择文件，或打开示例模型。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="282"/>
+        <location filename="../../ui/tabs/model_tab.py" line="282"/>
         <source>a JSON list</source>
         <translation>JSON 列表</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="282"/>
+        <location filename="../../ui/tabs/model_tab.py" line="282"/>
         <source>a JSON object</source>
         <translation>JSON 对象</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="285"/>
+        <location filename="../../ui/tabs/model_tab.py" line="285"/>
         <source>The architecture arguments are not %1</source>
         <translation>架构参数不是%1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="286"/>
+        <location filename="../../ui/tabs/model_tab.py" line="286"/>
         <source>Write them like [10] or {&quot;num_classes&quot;: 10}.</source>
         <translation>请写成 [10] 或 {&quot;num_classes&quot;: 10} 的形式。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="330"/>
+        <location filename="../../ui/tabs/model_tab.py" line="330"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="358"/>
+        <location filename="../../ui/tabs/model_tab.py" line="358"/>
         <source>The model could not be opened</source>
         <translation>无法打开模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="363"/>
+        <location filename="../../ui/tabs/model_tab.py" line="363"/>
         <source>Run code from this file?</source>
         <translation>运行此文件中的代码？</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="366"/>
+        <location filename="../../ui/tabs/model_tab.py" line="366"/>
         <source>Opening %1 runs Python code stored in it.</source>
         <translation>打开 %1 会运行其中保存的 Python 代码。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="369"/>
+        <location filename="../../ui/tabs/model_tab.py" line="369"/>
         <source>Opening %1 runs the Python code in %2, the architecture you gave.</source>
         <translation>打开 %1 会运行 %2（你指定的架构）中的 Python 代码。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="376"/>
+        <location filename="../../ui/tabs/model_tab.py" line="376"/>
         <source>Pickled models and .py architecture files can do anything a program on this computer can: read your files, install software, send data away. Open it only if it comes from someone you trust, such as your own team.
 
 Safer: ask for a state dict or .safetensors file, which holds numbers only.</source>
@@ -1689,104 +1774,104 @@ Safer: ask for a state dict or .safetensors file, which holds numbers only.</sou
 更安全的做法：索取只包含数值的 state dict 或 .safetensors 文件。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="384"/>
+        <location filename="../../ui/tabs/model_tab.py" line="384"/>
         <source>I trust it, open it</source>
         <translation>我信任它，打开</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="394"/>
+        <location filename="../../ui/tabs/model_tab.py" line="394"/>
         <source>Not opened: you did not confirm that you trust the file.</source>
         <translation>未打开：你没有确认信任此文件。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="406"/>
+        <location filename="../../ui/tabs/model_tab.py" line="406"/>
         <source>Hide the candidates</source>
         <translation>隐藏候选架构</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="425"/>
+        <location filename="../../ui/tabs/model_tab.py" line="425"/>
         <source>Choose an image</source>
         <translation>选择图片</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="434"/>
+        <location filename="../../ui/tabs/model_tab.py" line="434"/>
         <source>Open a runnable model first</source>
         <translation>请先打开一个可运行的模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="437"/>
+        <location filename="../../ui/tabs/model_tab.py" line="437"/>
         <source>Choose an image first</source>
         <translation>请先选择图片</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="473"/>
+        <location filename="../../ui/tabs/model_tab.py" line="473"/>
         <source>Try it failed</source>
         <translation>试用失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="488"/>
+        <location filename="../../ui/tabs/model_tab.py" line="488"/>
         <source>Step 1: open a model — a checkpoint from training, a state dict, or a converted file. No model at hand? Open the sample model.</source>
         <translation>第 1 步：打开一个模型 —— 训练得到的检查点、state dict 或已转换的文件。手头没有模型？打开示例模型。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="506"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="509"/>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="513"/>
+        <location filename="../../ui/tabs/model_tab.py" line="506"/>
+        <location filename="../../ui/tabs/model_tab.py" line="509"/>
+        <location filename="../../ui/tabs/model_tab.py" line="513"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="518"/>
+        <location filename="../../ui/tabs/model_tab.py" line="518"/>
         <source>1000 ImageNet classes</source>
         <translation>1000 个 ImageNet 类别</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="533"/>
+        <location filename="../../ui/tabs/model_tab.py" line="533"/>
         <source>Operator</source>
         <translation>算子</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="562"/>
+        <location filename="../../ui/tabs/model_tab.py" line="562"/>
         <source>Detected architecture</source>
         <translation>检测到的架构</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="566"/>
+        <location filename="../../ui/tabs/model_tab.py" line="566"/>
         <source>The weights fit %1 best (%2). To open the file as another architecture, show the candidates, pick one and press Use.</source>
         <translation>这些权重与 %1 最匹配（%2）。如需按其他架构打开此文件，请显示候选架构，选择一个并点击“使用”。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="588"/>
+        <location filename="../../ui/tabs/model_tab.py" line="588"/>
         <source>%1 is open. Next: convert it for a phone on the Convert tab.</source>
         <translation>已打开 %1。下一步：在“转换”页将其转换为手机可用的格式。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="591"/>
+        <location filename="../../ui/tabs/model_tab.py" line="591"/>
         <source>%1 is described below. It is already converted: check it on the Compatibility tab, push it from the Devices tab and measure it on the Latency tab.</source>
         <translation>下方是 %1 的信息。它已经转换过：可在“兼容性”页检查，在“设备”页推送，在“延迟”页测量。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="596"/>
+        <location filename="../../ui/tabs/model_tab.py" line="596"/>
         <source>Try it runs the PyTorch model on this computer, and %1 is a converted file. To try the model, open the file it was converted from.</source>
         <translation>“试一试”在本机上运行 PyTorch 模型，而 %1 是已转换的文件。要试用模型，请打开转换前的原始文件。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="600"/>
+        <location filename="../../ui/tabs/model_tab.py" line="600"/>
         <source>%1 holds weights only: choose its architecture below.</source>
         <translation>%1 只包含权重：请在下方选择其架构。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="602"/>
+        <location filename="../../ui/tabs/model_tab.py" line="602"/>
         <source>Try it needs the model&apos;s architecture: pick one of the candidates and press Use this architecture, or type it in the Architecture field above.</source>
         <translation>“试一试”需要模型的架构：选择一个候选架构并点击“使用此架构”，或在上方的“架构”字段中输入。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="607"/>
+        <location filename="../../ui/tabs/model_tab.py" line="607"/>
         <source>%1 holds weights only, and no architecture Model Studio knows fits them. Type the model&apos;s architecture in the Architecture field: the .py file that defines it and its class, like my_net.py:MyNet. Then press Open.</source>
         <translation>%1 只包含权重，且 Model Studio 已知的架构都与之不匹配。请在“架构”字段中输入模型的架构：定义它的 .py 文件及其类，例如 my_net.py:MyNet。然后点击“打开”。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/tabs/model_tab.py" line="612"/>
+        <location filename="../../ui/tabs/model_tab.py" line="612"/>
         <source>Try it needs the model&apos;s architecture. Type it in the Architecture field above (a .py file and its class, like my_net.py:MyNet) and press Open.</source>
         <translation>“试一试”需要模型的架构。请在上方的“架构”字段中输入（.py 文件及其类，例如 my_net.py:MyNet），然后点击“打开”。</translation>
     </message>
@@ -1794,78 +1879,192 @@ Safer: ask for a state dict or .safetensors file, which holds numbers only.</sou
 <context>
     <name>ProgressPanel</name>
     <message>
-        <location filename="../../studio/ui/widgets/progress.py" line="56"/>
+        <location filename="../../ui/widgets/progress.py" line="56"/>
         <source>Overall</source>
         <translation>总进度</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/progress.py" line="87"/>
-        <location filename="../../studio/ui/widgets/progress.py" line="105"/>
-        <location filename="../../studio/ui/widgets/progress.py" line="124"/>
-        <location filename="../../studio/ui/widgets/progress.py" line="195"/>
+        <location filename="../../ui/widgets/progress.py" line="87"/>
+        <location filename="../../ui/widgets/progress.py" line="105"/>
+        <location filename="../../ui/widgets/progress.py" line="124"/>
+        <location filename="../../ui/widgets/progress.py" line="195"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/progress.py" line="106"/>
+        <location filename="../../ui/widgets/progress.py" line="106"/>
         <source>Starting…</source>
         <translation>正在开始…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/progress.py" line="162"/>
+        <location filename="../../ui/widgets/progress.py" line="162"/>
         <source>Step %1 of %2: %3</source>
         <translation>第 %1 步，共 %2 步：%3</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/progress.py" line="181"/>
+        <location filename="../../ui/widgets/progress.py" line="181"/>
         <source>about %1 s left</source>
         <translation>剩余约 %1 秒</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/progress.py" line="184"/>
+        <location filename="../../ui/widgets/progress.py" line="184"/>
         <source>about %1 min left</source>
         <translation>剩余约 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/progress.py" line="200"/>
+        <location filename="../../ui/widgets/progress.py" line="200"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
 </context>
 <context>
+    <name>SensitivityPanel</name>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="35"/>
+        <source>Layer sensitivity</source>
+        <translation>层敏感度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="58"/>
+        <source>Layer group</source>
+        <translation>层组</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="59"/>
+        <source>SQNR (dB)</source>
+        <translation>SQNR（dB）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="60"/>
+        <source>Similarity</source>
+        <translation>相似度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="61"/>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="62"/>
+        <source>Kept in float</source>
+        <translation>保留浮点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="66"/>
+        <source>A part of the network, by its name in the model.</source>
+        <translation>网络的一部分，以其在模型中的名称表示。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="68"/>
+        <source>Signal-to-quantization-noise ratio of the output with only this group in int8: higher is closer to the original; every 10 dB is ten times less noise.</source>
+        <translation>仅此层组使用 int8 时输出的信号量化噪声比：越高越接近原模型；每高 10 dB，噪声少十倍。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="71"/>
+        <source>Mean cosine similarity of the outputs with the original&apos;s (1 = the same).</source>
+        <translation>输出与原模型输出的平均余弦相似度（1 表示相同）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="72"/>
+        <source>How many weights the group holds.</source>
+        <translation>该层组包含的权重个数。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="73"/>
+        <source>Whether the group stays in float32 in the int8 artifacts.</source>
+        <translation>该层组在 int8 产物中是否保留为 float32。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="95"/>
+        <source>SQNR</source>
+        <translation>SQNR</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="142"/>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="217"/>
+        <source>identical</source>
+        <translation>完全相同</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="145"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="204"/>
+        <source>%1 in int8 &amp;nbsp; %2 kept in float &amp;nbsp; dashed line: every group in int8</source>
+        <translation>%1 int8 &amp;nbsp; %2 保留浮点 &amp;nbsp; 虚线：所有层组都用 int8</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="209"/>
+        <source> &amp;nbsp; (chart: the %1 most sensitive of %2)</source>
+        <translation> &amp;nbsp;（图表：%2 个中最敏感的 %1 个）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="220"/>
+        <source>Each layer group in int8 alone, the rest in float, compared with the original on %1 inputs (%2 s): the higher the output&apos;s SQNR, the closer to the original. Every group in int8: %3.</source>
+        <translation>每次只让一个层组使用 int8、其余保持浮点，在 %1 个输入上与原模型比较（%2 秒）：输出的 SQNR 越高，越接近原模型。所有层组都用 int8：%3。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="231"/>
+        <source>Float fallback: verification passes with every layer in int8.</source>
+        <translation>浮点回退：所有层都用 int8 即可通过验证。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="234"/>
+        <source>Float fallback: verification passes with %1 of %2 layer groups in float.</source>
+        <translation>浮点回退：%2 个层组中保留 %1 个为浮点即可通过验证。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="238"/>
+        <source>Float fallback: verification does not pass however many layer groups stay in float; the closest try, %1 of %2 groups in float, is used.</source>
+        <translation>浮点回退：无论保留多少层组为浮点都无法通过验证；采用最接近的一次尝试，即 %2 个层组中保留 %1 个为浮点。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="242"/>
+        <source>Trials: %1.</source>
+        <translation>尝试次数：%1。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/sensitivity_panel.py" line="246"/>
+        <source>Kept in float: %1.</source>
+        <translation>保留浮点：%1。</translation>
+    </message>
+</context>
+<context>
     <name>WorkerClient</name>
     <message>
-        <location filename="../../studio/ui/worker_client.py" line="145"/>
+        <location filename="../../ui/worker_client.py" line="145"/>
         <source>The worker process could not be started: %1</source>
         <translation>无法启动工作进程：%1</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/worker_client.py" line="158"/>
+        <location filename="../../ui/worker_client.py" line="158"/>
         <source>The model work ended unexpectedly (exit code %1) and was restarted.</source>
         <translation>模型处理意外结束（退出代码 %1），已重新启动。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/worker_client.py" line="159"/>
+        <location filename="../../ui/worker_client.py" line="159"/>
         <source>A native library may have crashed on this model.</source>
         <translation>某个原生库可能在处理此模型时崩溃了。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/worker_client.py" line="163"/>
+        <location filename="../../ui/worker_client.py" line="163"/>
         <source>The worker process cannot start; model work is unavailable.</source>
         <translation>工作进程无法启动；模型相关功能不可用。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/worker_client.py" line="200"/>
+        <location filename="../../ui/worker_client.py" line="200"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/worker_client.py" line="221"/>
+        <location filename="../../ui/worker_client.py" line="221"/>
         <source>The model work stopped responding and was restarted.</source>
         <translation>模型处理停止响应，已重新启动。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/worker_client.py" line="223"/>
+        <location filename="../../ui/worker_client.py" line="223"/>
         <source>The job that was running was stopped. Try it again; if it hangs again, try another target or capture method.</source>
         <translation>正在运行的任务已停止。请重试；如果再次卡住，请尝试其他目标格式或捕获方式。</translation>
     </message>
@@ -1873,47 +2072,47 @@ Safer: ask for a state dict or .safetensors file, which holds numbers only.</sou
 <context>
     <name>badges</name>
     <message>
-        <location filename="../../studio/ui/widgets/badges.py" line="25"/>
+        <location filename="../../ui/widgets/badges.py" line="25"/>
         <source>pass</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/badges.py" line="26"/>
+        <location filename="../../ui/widgets/badges.py" line="26"/>
         <source>warn</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/badges.py" line="27"/>
+        <location filename="../../ui/widgets/badges.py" line="27"/>
         <source>fail</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/badges.py" line="28"/>
+        <location filename="../../ui/widgets/badges.py" line="28"/>
         <source>ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/badges.py" line="29"/>
+        <location filename="../../ui/widgets/badges.py" line="29"/>
         <source>fallback</source>
         <translation>回退</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/badges.py" line="30"/>
+        <location filename="../../ui/widgets/badges.py" line="30"/>
         <source>supported</source>
         <translation>支持</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/badges.py" line="31"/>
+        <location filename="../../ui/widgets/badges.py" line="31"/>
         <source>delegated</source>
         <translation>已委托</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/badges.py" line="32"/>
+        <location filename="../../ui/widgets/badges.py" line="32"/>
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/widgets/badges.py" line="33"/>
+        <location filename="../../ui/widgets/badges.py" line="33"/>
         <source>unverified</source>
         <translation>未验证</translation>
     </message>
