@@ -161,9 +161,29 @@ def render(out: Path, work: Path, language: str, size: tuple[int, int]) -> int:
     wait_until(lambda: not latency.running, 300, "the benchmark")
     settle(0.5)
     shoot(window, "latency", out)
+    if shoot_sensitivity(window, work, out):
+        return 1
     window.close()
     app.quit()
     return 0
+
+
+def shoot_sensitivity(window, work: Path, out: Path) -> bool:
+    """The Convert tab after a static int8 conversion that measured each layer group and
+    kept the most sensitive in float until verification passed; True when it failed."""
+    convert = window.convert_tab
+    for target, box in convert.target_boxes.items():
+        box.setChecked(target == "pte")
+    convert.keep_float_combo.setCurrentIndex(convert.keep_float_combo.findData("auto"))
+    convert.output_edit.setText(str(work / "sensitivity"))
+    window.go_to("convert")
+    convert.start()
+    wait_until(lambda: convert.job.done, 600, "the conversion with layer sensitivity")
+    if convert.job.error:
+        print(convert.job.error, file=sys.stderr)
+        return True
+    shoot(window, "convert", out, "convert-sensitivity")
+    return False
 
 
 if __name__ == "__main__":
