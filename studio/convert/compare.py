@@ -267,13 +267,25 @@ def judged_top1(comparison: Comparison, tolerances: Tolerances) -> tuple[float, 
 
 
 def settled(comparison: Comparison, tolerances: Tolerances) -> bool:
-    """Whether more samples could not change the verdict: no judged interval straddles
-    its bar."""
+    """Whether the verdict is no close call: the mean cosine's interval lies on one side of
+    its bar, and top-1 agreement does not pass only on the benefit of the doubt (a rate
+    below the bar whose interval still reaches it). A perfect 32 of 32 is settled, though
+    its interval reaches down to 89%: its verdict does not rest on the doubt."""
     if tolerances.worst_case:
         return True
-    return not (
-        straddles(comparison.mean_cosine_interval, tolerances.min_cosine)
-        or straddles(comparison.confident_top1_interval, tolerances.min_top1)
+    return not (_cosine_close(comparison, tolerances) or _top1_close(comparison, tolerances))
+
+
+def _cosine_close(comparison: Comparison, tolerances: Tolerances) -> bool:
+    return straddles(comparison.mean_cosine_interval, tolerances.min_cosine)
+
+
+def _top1_close(comparison: Comparison, tolerances: Tolerances) -> bool:
+    rate = comparison.confident_top1
+    return (
+        rate is not None
+        and rate < tolerances.min_top1
+        and straddles(comparison.confident_top1_interval, tolerances.min_top1)
     )
 
 
@@ -282,18 +294,18 @@ def uncertainties(comparison: Comparison, tolerances: Tolerances) -> list[str]:
     notes = []
     if tolerances.worst_case or comparison.shape_mismatch:
         return notes
-    if straddles(comparison.mean_cosine_interval, tolerances.min_cosine):
+    if _cosine_close(comparison, tolerances):
         low, high = comparison.mean_cosine_interval
         notes.append(
             f"the mean cosine similarity lies between {low:.4f} and {high:.4f} (95%), "
             f"either side of {tolerances.min_cosine}: more samples would settle it"
         )
-    if straddles(comparison.confident_top1_interval, tolerances.min_top1):
+    if _top1_close(comparison, tolerances):
         low, high = comparison.confident_top1_interval
         notes.append(
-            f"top-1 agreement where the original is sure lies between {low:.0%} and "
-            f"{high:.0%} (95%), either side of {tolerances.min_top1:.0%}: more samples "
-            f"would settle it"
+            f"top-1 agreement where the original is sure is {comparison.confident_top1:.0%}, "
+            f"below {tolerances.min_top1:.0%}, but could be up to {high:.0%} (95%): it passes "
+            f"on the benefit of the doubt, and more samples would settle it"
         )
     if comparison.unsure_flips:
         notes.append(

@@ -135,7 +135,7 @@ def convert(
                 cancel=cancel,
                 labels=labels,
             )
-            layer_plan = _layer_plan(recipe, context, labelled, labels, stages)
+            layer_plan = _layer_plan(recipe, context, verify_samples, labelled, labels, stages)
             if layer_plan is not None:
                 context.keep_float = layer_plan.kept_float
             artifacts: list[ArtifactReport] = []
@@ -524,7 +524,7 @@ def _check_labelled(module, input_spec: InputSpec, labelled: SampleSet, labels) 
     check_labelled(EagerRunner.from_module(module, input_spec), labelled, labels)
 
 
-def _layer_plan(recipe: Recipe, context, labelled, labels, stages: _Stages):
+def _layer_plan(recipe: Recipe, context, samples, labelled, labels, stages: _Stages):
     """Which layers stay float32: the recipe's list, or found by measuring sensitivity
     (and, for "auto", falling back until the verification bars hold)."""
     from studio.convert.sensitivity import (
@@ -541,7 +541,7 @@ def _layer_plan(recipe: Recipe, context, labelled, labels, stages: _Stages):
     _check_layer_names(context.module, named)
     if not recipe.layer_plan_wanted:
         return LayerPlan(named) if named else None
-    trials = Trials(context, _tolerances(recipe), labelled, labels)
+    trials = Trials(context, _tolerances(recipe), samples, labelled, labels)
 
     def reporter(stage: str):
         return lambda fraction, message: context.report(stage, fraction, message)

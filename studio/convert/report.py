@@ -180,7 +180,7 @@ class ConversionReport:
             every = "identical" if s.all_sqnr_db is None else f"{s.all_sqnr_db:.1f} dB"
             lines.append(
                 f"  Layer sensitivity (output SQNR with only that group in int8; all in int8: "
-                f"{every}; {s.samples} calibration inputs, {s.seconds:.1f} s):"
+                f"{every}; {s.samples} verification inputs, {s.seconds:.1f} s):"
             )
             for effect in s.layers[:10]:
                 sqnr = "identical" if effect.sqnr_db is None else f"{effect.sqnr_db:6.1f} dB"

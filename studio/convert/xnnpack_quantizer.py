@@ -57,9 +57,13 @@ def xnnpack_quantizer(dynamic: bool = False, keep_float: Sequence[str] = ()) -> 
 class Relu6XNNPACKQuantizer(XNNPACKQuantizer):
     """``XNNPACKQuantizer`` with conv/linear + ReLU6 as a fused pattern, tried first."""
 
+    # The conv+BN patterns are for training graphs (QAT): the studio quantizes models in
+    # eval mode, whose BN ``prepare_pt2e`` folds into the conv before annotating, so they
+    # would find nothing, at the price of exporting twelve pattern graphs (about 2 s) each
+    # time a model is prepared: layer sensitivity prepares it once per layer group.
     SUPPORTED_PATTERNS = [
         QuantPattern(GEMM_HARDTANH, False, False, CONV_TARGETS | LINEAR_TARGETS),
-        *XNNPACKQuantizer.SUPPORTED_PATTERNS,
+        *(p for p in XNNPACKQuantizer.SUPPORTED_PATTERNS if not p.is_qat),
     ]
 
     def keep_float(self, module_name: str) -> Relu6XNNPACKQuantizer:

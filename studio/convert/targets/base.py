@@ -128,6 +128,7 @@ class BuildContext:
                     mode,
                     self.recipe.quantize.backend,
                     self.calibrate_fn(stage) if mode == "static" else None,
+                    keep_float=self.keep_float,
                 )
                 self.report(stage, 1.0)
                 self.check()

@@ -180,6 +180,7 @@ class OnnxTarget(Target):
                     context.calibration_samples(),
                     per_channel=opset >= 13,
                     cancel=context.cancel,
+                    keep_float=context.keep_float,
                 )
             finally:
                 float_path.unlink(missing_ok=True)
