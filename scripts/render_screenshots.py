@@ -31,23 +31,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until(condition, timeout: float, what: str) -> None:
-    from PySide6.QtWidgets import QApplication
+def process_events() -> None:
+    """What the application's event loop does, widgets deleted later included (which
+    processEvents alone leaves: a panel refilled would show its old rows beneath)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
 
+    QCoreApplication.processEvents()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def wait_until(condition, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise SystemExit(f"timed out waiting for {what}")
-        QApplication.processEvents()
+        process_events()
         time.sleep(0.02)
 
 
 def settle(seconds: float = 0.3) -> None:
-    from PySide6.QtWidgets import QApplication
-
     end = time.monotonic() + seconds
     while time.monotonic() < end:
-        QApplication.processEvents()
+        process_events()
         time.sleep(0.01)
 
 
