@@ -28,19 +28,16 @@ import relu6_net
 
 
 def fidelity(reference: np.ndarray, outputs: np.ndarray) -> dict:
-    """Agreement with the float outputs (logits, one row per image)."""
-    top5 = np.argsort(-reference, axis=1)[:, :5]
-    top1 = reference.argmax(1)
-    found = outputs.argmax(1)
-    cosine = (reference * outputs).sum(1) / (
-        np.linalg.norm(reference, axis=1) * np.linalg.norm(outputs, axis=1) + 1e-12
-    )
-    noise = ((reference - outputs) ** 2).sum()
+    """Agreement with the float outputs (logits, one row per image), measured as the
+    studio's verification measures it."""
+    from studio.convert.compare import compare_outputs
+
+    c = compare_outputs([[r[None]] for r in reference], [[o[None]] for o in outputs])
     return {
-        "top1_agreement": round(float((found == top1).mean()), 4),
-        "top5_agreement": round(float((top5 == found[:, None]).any(1).mean()), 4),
-        "mean_cosine": round(float(cosine.mean()), 4),
-        "sqnr_db": round(float(10 * np.log10((reference**2).sum() / max(noise, 1e-20))), 2),
+        "top1_agreement": round(c.top1_agreement, 4),
+        "top5_agreement": round(c.top5_agreement, 4) if c.top5_agreement is not None else None,
+        "mean_cosine": round(c.mean_cosine, 4),
+        "sqnr_db": round(c.sqnr_db, 2),
     }
 
 
