@@ -541,7 +541,19 @@ def _layer_plan(recipe: Recipe, context, samples, labelled, labels, stages: _Sta
     _check_layer_names(context.module, named)
     if not recipe.layer_plan_wanted:
         return LayerPlan(named) if named else None
+    import torch
+
+    if isinstance(context.module, torch.jit.ScriptModule):
+        raise RecipeError(
+            "measuring layer sensitivity needs the PyTorch model itself, not TorchScript",
+            hint="open the checkpoint the TorchScript file was made from",
+        )
     trials = Trials(context, _tolerances(recipe), samples, labelled, labels)
+    if not trials.groups:
+        raise RecipeError(
+            "the model has no convolution or linear layers as modules to measure or keep in float",
+            hint="quantize every layer: leave out the sensitivity and float fallback",
+        )
 
     def reporter(stage: str):
         return lambda fraction, message: context.report(stage, fraction, message)

@@ -157,3 +157,15 @@ def test_sensitivity_is_cancellable(relu6_net, relu6_data, tmp_path):
     with pytest.raises(Cancelled):
         convert(recipe, progress=progress, cancel=cancel, model=model)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_model_without_layer_modules_is_told_so(relu6_net, relu6_data, tmp_path):
+    class Functional(torch.nn.Module):  # no convolution or linear module to keep in float
+        def forward(self, x):
+            return torch.nn.functional.relu6(x).mean(dim=(2, 3))
+
+    _, folder = relu6_data
+    recipe = relu6_recipe(relu6_net, folder, tmp_path, sensitivity=True)
+    with pytest.raises(RecipeError, match="no convolution or linear layers"):
+        convert(recipe, model=Functional().eval())
+    assert not (tmp_path / "out").exists()
