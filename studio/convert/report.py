@@ -189,10 +189,14 @@ class ConversionReport:
                 lines.append(f"    ... {len(s.layers) - 10} more in the report")
         if plan.fallback:
             f = plan.fallback
-            held = "the verification bars held" if f.met else "the bars did not hold for any"
+            groups = len(plan.sensitivity.layers) if plan.sensitivity else len(f.kept_float)
+            kept = f"{len(f.kept_float)} of {groups} layer groups in float"
             lines.append(
-                f"  Float fallback: {held} with {len(f.kept_float)} layer groups in float "
-                f"after {len(f.steps)} trials"
+                f"  Float fallback: the verification bars hold with {kept} ({len(f.steps)} trials)"
+                if f.met
+                else f"  Float fallback: the verification bars did not hold with up to "
+                f"{len(f.steps) - 1} of {groups} groups in float; the artifacts keep the best "
+                f"trial's {kept} ({len(f.steps)} trials)"
             )
         if plan.kept_float:
             lines.append(f"  Kept in float32: {', '.join(plan.kept_float)}")
