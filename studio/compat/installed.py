@@ -156,6 +156,11 @@ def ort_cpu_kernels() -> dict[str, list[int]]:
             ranges[key] = [schema.since_version, 2**31 - 1]
         elif key in ranges and ranges[key][1] < 2**31 - 1 and schema.has_function:
             ranges[key] = [ranges[key][0], max(ranges[key][1], schema.since_version)]
+    # Constant has no kernel either: onnxruntime stores its value when it loads the model.
+    from studio.compat.ops_onnx import FOLDED_AT_LOAD
+
+    for key in FOLDED_AT_LOAD:
+        ranges.setdefault(key, [1, 2**31 - 1])
     return dict(sorted(ranges.items()))
 
 

@@ -17,11 +17,40 @@ from studio.errors import ModelFileError
 
 DEFAULT_DOMAIN = "ai.onnx"
 
+# Operators ONNX Runtime resolves when it loads a model, so that no kernel and no accelerator
+# ever runs them: it stores the value of every Constant node as an initializer of its graph
+# (onnxruntime/core/graph/graph.cc, the Graph constructor), main graph and subgraphs alike.
+FOLDED_AT_LOAD = {
+    f"{DEFAULT_DOMAIN}:Constant": "ONNX Runtime stores it as a constant when it loads the model",
+}
+
 
 def op_name(domain: str, op_type: str) -> str:
     """How the studio names an ONNX operator: ``Conv``, or ``com.microsoft:FusedConv``."""
     domain = domain or DEFAULT_DOMAIN
     return op_type if domain == DEFAULT_DOMAIN else f"{domain}:{op_type}"
+
+
+def is_folded_at_load(node) -> bool:
+    return f"{node.domain or DEFAULT_DOMAIN}:{node.op_type}" in FOLDED_AT_LOAD
+
+
+def without_folded(graph):
+    """A copy of ``graph`` as ONNX Runtime runs it: the nodes it resolves when loading
+    (:data:`FOLDED_AT_LOAD`) become initializers (names only; the values are not needed)."""
+    import onnx
+
+    if not any(is_folded_at_load(node) for node in graph.node):
+        return graph
+    copy = onnx.GraphProto()
+    copy.CopyFrom(graph)
+    del copy.node[:]
+    for node in graph.node:
+        if is_folded_at_load(node):
+            copy.initializer.extend(onnx.TensorProto(name=name) for name in node.output)
+        else:
+            copy.node.append(node)
+    return copy
 
 
 def _since_version(op_type: str, domain: str, opset: int | None) -> int | None:

@@ -339,6 +339,8 @@ def _evaluate_onnx(ev: _Evaluation) -> None:
                 f"opset {version} (reads {low} and newer)",
                 f"This model uses opset {version}; {profile.title} reads {low} and newer.",
             )
+    from studio.compat.ops_onnx import FOLDED_AT_LOAD
+
     table = profile.accelerated_operators
     for op in ops.operators:
         domain = op.domain or ONNX_DEFAULT_DOMAIN
@@ -347,7 +349,9 @@ def _evaluate_onnx(ev: _Evaluation) -> None:
         on_cpu = span is not None and (
             op.since_version is None or span[0] <= op.since_version <= span[1]
         )
-        if profile.accelerator and key in table:
+        if key in FOLDED_AT_LOAD:  # neither the CPU nor an accelerator runs it
+            ev.mark(op, SUPPORTED, FOLDED_AT_LOAD[key])
+        elif profile.accelerator and key in table:
             ev.mark(op, DELEGATED_STATUS, table[key])
         elif on_cpu:
             ev.mark(
@@ -404,7 +408,7 @@ def _dynamic_inputs(graph) -> list[str]:
 
 
 def _estimate_partitions(ev: _Evaluation) -> None:
-    from studio.compat.ops_onnx import op_name
+    from studio.compat.ops_onnx import op_name, without_folded
 
     accel, v = ev.profile.accelerator, ev.verdict
     graph, dynamic = ev.ops.graph, []
@@ -414,6 +418,7 @@ def _estimate_partitions(ev: _Evaluation) -> None:
             import onnx
 
             graph = onnx.shape_inference.infer_shapes(ev.ops.model).graph
+    graph = without_folded(graph)
     table = _TableChecker(ev.profile.accelerated_operators)
     info = _usability_checker().check_partitioning(graph, table, bool(dynamic))
     v.partitions = info.num_partitions
@@ -432,7 +437,11 @@ def _estimate_partitions(ev: _Evaluation) -> None:
             f"{info.nodes_unsupported_due_to_dynamic_input} of {info.num_nodes} nodes stay on "
             "the CPU. Convert the model again without a dynamic batch size."
         )
-    leaving = [op.name for op in ev.ops.operators if ev.status.get(op.name) != DELEGATED_STATUS]
+    leaving = [
+        op.name
+        for op in ev.ops.operators
+        if ev.status.get(op.name) not in (DELEGATED_STATUS, SUPPORTED)  # SUPPORTED: folded
+    ]
     if info.num_partitions == 0:
         v.advice.append(f"{accel} can run none of this model; it would all run on the CPU.")
     elif info.num_partitions > 1:
