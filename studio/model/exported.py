@@ -15,8 +15,10 @@ from __future__ import annotations
 import io
 import json
 import pickle
+import weakref
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from studio.errors import ModelFileError, TrustRequired
 from studio.model.formats import damaged, pickle_globals, torch_pickle_bytes
@@ -47,6 +49,30 @@ def load_exported_program(path: Path, trust: bool):
             "line); or export the model again without custom objects",
         )
     return _torch_load(torch, io.BytesIO(_repack(members)), path)
+
+
+# The program each runnable module was made from (see runnable_module).
+_PROGRAMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def runnable_module(program) -> Any:
+    """``program.module()``, which can be put in eval mode (torch's own refuses ``eval()``)
+    and remembers the program, so that conversions lower the program itself instead of
+    capturing its module again (:func:`program_of`)."""
+    from torchao.quantization.pt2e import allow_exported_model_train_eval
+
+    module = program.module()
+    allow_exported_model_train_eval(module)
+    _PROGRAMS[module] = program
+    return module
+
+
+def program_of(module) -> Any:
+    """The ExportedProgram ``module`` was made from by :func:`runnable_module`, or None."""
+    try:
+        return _PROGRAMS.get(module)
+    except TypeError:  # not weakly referenceable: not made from a program
+        return None
 
 
 def _torch_load(torch, source, path: Path):

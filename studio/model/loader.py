@@ -282,7 +282,7 @@ def _load_torchscript(path: Path) -> LoadedModel:
 
 
 def _load_exported_program(path: Path, trust: bool) -> LoadedModel:
-    from studio.model.exported import load_exported_program
+    from studio.model.exported import load_exported_program, runnable_module
 
     program = load_exported_program(path, trust)
     specs = []
@@ -303,7 +303,7 @@ def _load_exported_program(path: Path, trust: bool) -> LoadedModel:
     return LoadedModel(
         path=path,
         format=fmt.EXPORTED_PROGRAM,
-        module=program.module(),
+        module=runnable_module(program),
         architecture="ExportedProgram",
         input_spec=spec,
         exported_program=program,

@@ -20,6 +20,8 @@ import torch
 from studio import artifacts
 from studio.convert.capture import Captured, capture_export, capture_torchscript
 from studio.convert.recipe import Recipe
+from studio.errors import ConversionError, RecipeError
+from studio.model.exported import program_of
 from studio.model.inputs import InputSpec, SampleSet, random_inputs
 from studio.progress import CancelToken, Progress, ProgressEvent
 
@@ -133,6 +135,9 @@ class BuildContext:
                 self.report(stage, 1.0)
                 self.check()
             method = self.recipe.capture if self.recipe.capture != "export" else "auto"
+            if program_of(self.module) is not None:
+                method = _trace_program(method)
+                notes.append("a torch.export program cannot be scripted: traced its module")
             self.report("capture (TorchScript)", 0.0, method)
             captured = capture_torchscript(module, self.example, method)
             self.report("capture (TorchScript)", 1.0, captured.method)
@@ -143,6 +148,9 @@ class BuildContext:
     def exported(self, dynamic_batch: bool = False) -> Captured:
         """The float32 model captured with torch.export (cached)."""
         key = f"export:{dynamic_batch}"
+        program = program_of(self.module)
+        if program is not None and key not in self.cache:
+            self.cache[key] = given_program(program, dynamic_batch)
         if key not in self.cache:
             example, dynamic_shapes = self.example, None
             if dynamic_batch:
@@ -156,6 +164,40 @@ class BuildContext:
             self.check()
             self.cache[key] = captured
         return self.cache[key]
+
+
+def given_program(program, dynamic_batch: bool) -> Captured:
+    """A model opened from a .pt2 file: its program is the export, used as it is."""
+    if dynamic_batch and not _batch_is_dynamic(program):
+        # a recipe conflict, not a capture failure: no other exporter may take over
+        raise RecipeError(
+            "the .pt2 file was exported for a fixed batch size, so the ONNX file cannot have "
+            "a dynamic batch size",
+            hint="turn off the dynamic batch size, or export the model again with a dynamic "
+            "batch dimension",
+        )
+    return Captured("exported program", program, ["converted the program in the .pt2 file"])
+
+
+def _batch_is_dynamic(program) -> bool:
+    inputs = set(program.graph_signature.user_inputs)
+    shapes = [
+        node.meta["val"].shape
+        for node in program.graph.nodes
+        if node.op == "placeholder" and node.name in inputs and "val" in node.meta
+    ]
+    return bool(shapes) and all(
+        len(shape) and isinstance(shape[0], torch.SymInt) for shape in shapes
+    )
+
+
+def _trace_program(method: str) -> str:
+    if method == "script":
+        raise ConversionError(
+            "a torch.export program (.pt2) cannot be scripted",
+            hint="use capture 'auto' or 'trace', which trace the program's module",
+        )
+    return "trace"
 
 
 def batch_dynamic(example: tuple[torch.Tensor, ...]) -> tuple[tuple, tuple]:
