@@ -11,6 +11,8 @@
 - pytorch-lite-vN: a pytorch_android_lite runtime described by the newest bytecode version
   it reads. Its operators are those of a full (non-selective) build: every aten, prim and
   quantized operator.
+- pytorch-android: pytorch_android, the full TorchScript interpreter for Android, which
+  reads .pt files; the operators of a full build, as for the Lite runtimes.
 """
 
 from __future__ import annotations
@@ -20,7 +22,13 @@ import sys
 from pathlib import Path
 
 from studio.compat import installed
-from studio.compat.profiles import EXECUTORCH, ONNXRUNTIME, PYTORCH_LITE, RuntimeProfile
+from studio.compat.profiles import (
+    EXECUTORCH,
+    ONNXRUNTIME,
+    PYTORCH_LITE,
+    TORCHSCRIPT,
+    RuntimeProfile,
+)
 from studio.fileio import write_text_atomic
 from studio.paths import resource
 
@@ -60,6 +68,33 @@ def lite_profiles() -> list[RuntimeProfile]:
             ],
         )
         for high, low, releases in LITE_RUNTIMES
+    ]
+
+
+ANDROID_RELEASE = "1.13.1"  # the last release of org.pytorch:pytorch_android
+
+
+def torchscript_profiles() -> list[RuntimeProfile]:
+    return [
+        RuntimeProfile(
+            name="pytorch-android",
+            title=f"PyTorch Android {ANDROID_RELEASE} (pytorch_android, full TorchScript)",
+            family=TORCHSCRIPT,
+            formats=["pt"],
+            runtime_version=ANDROID_RELEASE,
+            operator_namespaces=LITE_NAMESPACES,
+            releases=[f"org.pytorch:pytorch_android:{ANDROID_RELEASE}"],
+            source="org.pytorch:pytorch_android loads TorchScript files saved with "
+            "torch.jit.save (Module.load); a full build carries every aten, prim and "
+            "quantized operator",
+            notes=[
+                "pytorch_android is no longer released; new Android apps use ExecuTorch (.pte) "
+                "or PyTorch Lite (.ptl).",
+                "torchvision's operators (torchvision::nms, ...) are not part of it; an app "
+                "needs torchvision's operator library linked in to run them.",
+                "Operators added to PyTorch after this release are not checked by name.",
+            ],
+        )
     ]
 
 
@@ -130,7 +165,7 @@ def ort_profiles() -> list[RuntimeProfile]:
 
 
 def all_profiles() -> list[RuntimeProfile]:
-    return lite_profiles() + executorch_profiles() + ort_profiles()
+    return lite_profiles() + torchscript_profiles() + executorch_profiles() + ort_profiles()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -118,9 +118,37 @@ def _read_ptl(path: Path) -> OperatorSet:
     )
 
 
+def _calls_torchvision(path: Path) -> bool:
+    """Whether the TorchScript code in the archive calls torchvision's operators."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return any(
+                b"torchvision" in z.read(name)
+                for name in z.namelist()
+                if "/code/" in name and name.endswith(".py")
+            )
+    except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError, zlib.error):
+        return False  # torch.jit.load reports the damage
+
+
+def _load_torchvision_operators(path: Path) -> None:
+    """torchvision registers its operators (torchvision::nms, roi_align, ...) when it is
+    imported; a file whose code calls them loads only after that."""
+    if not _calls_torchvision(path):
+        return  # importing torchvision takes seconds
+    try:
+        import torchvision  # noqa: F401
+    except ImportError:
+        raise ModelFileError(
+            f"{path} calls torchvision operators, and torchvision is not installed here",
+            hint="install torchvision to check this model",
+        ) from None
+
+
 def _read_pt(path: Path) -> OperatorSet:
     import torch
 
+    _load_torchvision_operators(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torch.jit.load warns that TorchScript is deprecated

@@ -23,13 +23,14 @@ PROFILE_DIR = ("runtimes",)
 PYTORCH_LITE = "pytorch-lite"
 EXECUTORCH = "executorch"
 ONNXRUNTIME = "onnxruntime"
+TORCHSCRIPT = "torchscript"  # the full TorchScript interpreter (pytorch_android, torch.jit.load)
 
 
 @dataclass
 class RuntimeProfile:
     name: str  # "ort-nnapi"
     title: str  # "ONNX Runtime with NNAPI (Android)"
-    family: str  # PYTORCH_LITE | EXECUTORCH | ONNXRUNTIME
+    family: str  # PYTORCH_LITE | EXECUTORCH | ONNXRUNTIME | TORCHSCRIPT
     formats: list[str]  # artifact kinds it reads: ["ptl"], ["pte"], ["onnx", "ort"]
     runtime_version: str = ""  # version of the runtime library described
     # PyTorch Lite: the bytecode versions the interpreter loads.
@@ -81,7 +82,7 @@ class RuntimeProfile:
 
         need(isinstance(self.name, str) and self.name, "'name' must be a non-empty string")
         need(
-            self.family in (PYTORCH_LITE, EXECUTORCH, ONNXRUNTIME),
+            self.family in (PYTORCH_LITE, EXECUTORCH, ONNXRUNTIME, TORCHSCRIPT),
             f"unknown family {self.family!r}",
         )
         need(

@@ -255,7 +255,13 @@ def _evaluate_lite(ev: _Evaluation) -> None:
         ev.verdict.advice.append(
             "Convert the model again with the studio to get a current version."
         )
-    for op in ops.operators:
+    _evaluate_by_name(ev)
+
+
+def _evaluate_by_name(ev: _Evaluation) -> None:
+    """An operator is there when the profile names it or its namespace (a full build)."""
+    profile = ev.profile
+    for op in ev.ops.operators:
         known = op.name in profile.operators or _in_namespace(op.name, profile.operator_namespaces)
         ev.mark(op, SUPPORTED if known else MISSING, "" if known else "no kernel in this runtime")
 
@@ -472,12 +478,14 @@ _EVALUATORS = {
     prof.PYTORCH_LITE: _evaluate_lite,
     prof.EXECUTORCH: _evaluate_executorch,
     prof.ONNXRUNTIME: _evaluate_onnx,
+    prof.TORCHSCRIPT: _evaluate_by_name,
 }
 
 _WHAT_TO_CONVERT = {
     prof.PYTORCH_LITE: "a PyTorch Lite model (.ptl)",
     prof.EXECUTORCH: "an ExecuTorch program (.pte)",
     prof.ONNXRUNTIME: "an ONNX (.onnx or .ort) model",
+    prof.TORCHSCRIPT: "a TorchScript model (.pt)",
 }
 
 

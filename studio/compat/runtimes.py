@@ -10,9 +10,10 @@ the demo and the window.
   ``phones_only`` is set and a phone reported one for this kind of file (``check --device``:
   what that phone runs, not what phones in general run).
 
-A runtime is *for* a kind of file when it reads it, or when it is the runtime family that
-would run it after a conversion (a full TorchScript ``.pt`` is checked against PyTorch Lite,
-whose verdict says to convert it to ``.ptl``).
+A runtime is *for* a kind of file when it reads it, or when it is of the runtime family
+that runs that kind of file. A full TorchScript ``.pt`` is checked against the full
+TorchScript interpreter (pytorch_android on a phone), not against PyTorch Lite, which reads
+only ``.ptl`` (see docs/compatibility.md).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from studio.compat.operators import ONNX, ORT, PT, PTE, PTL
 # The runtime family that runs each kind of artifact.
 FAMILY_OF_KIND = {
     PTL: prof.PYTORCH_LITE,
-    PT: prof.PYTORCH_LITE,
+    PT: prof.TORCHSCRIPT,
     PTE: prof.EXECUTORCH,
     ONNX: prof.ONNXRUNTIME,
     ORT: prof.ONNXRUNTIME,

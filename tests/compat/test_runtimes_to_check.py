@@ -30,7 +30,7 @@ PHONE = [
     "kind, expected",
     [
         ("ptl", ["pytorch-lite-v5", "pytorch-lite-v7", "pytorch-lite-v8"]),
-        ("pt", ["pytorch-lite-v5", "pytorch-lite-v7", "pytorch-lite-v8"]),
+        ("pt", ["pytorch-android"]),
         ("pte", ["executorch-portable", "executorch-xnnpack"]),
         ("onnx", ["ort-coreml", "ort-cpu", "ort-nnapi"]),
         ("ort", ["ort-coreml", "ort-cpu", "ort-nnapi"]),
@@ -51,8 +51,8 @@ def test_phones_runtimes_for_this_kind_of_file_beside_the_bundled_ones():
         "executorch-xnnpack",
         "phone/executorch",
     ]
-    # a full TorchScript .pt is checked against the Lite runtime that would run it once converted
-    assert names(runtimes_to_check("pt", phones=PHONE))[-1] == "phone/pytorch-lite"
+    # a full TorchScript .pt is not for the Lite runtime, which reads only .ptl
+    assert names(runtimes_to_check("pt", phones=PHONE)) == ["pytorch-android"]
 
 
 def test_phones_only_checks_what_the_phone_runs():
