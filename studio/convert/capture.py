@@ -1,13 +1,15 @@
 """Capturing an eager model as a graph: TorchScript (script or trace) or torch.export.
 
 For TorchScript targets ``auto`` tries ``torch.jit.script`` and falls back to
-``torch.jit.trace``, saying why in one line. For torch.export targets ``export`` uses
+``torch.jit.trace``, saying why in one line; a scripted module that cannot be saved
+(it calls Python functions scripting left out) falls back too. For torch.export targets ``export`` uses
 strict mode first, then non-strict; ``auto`` goes straight to torch.export's default,
 non-strict mode (strict mode costs several times longer on large models).
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import warnings
 from dataclasses import dataclass, field
@@ -40,17 +42,22 @@ def capture_torchscript(module: torch.nn.Module, example: tuple, method: str = "
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 scripted = torch.jit.script(module)
-            return Captured("script", scripted.eval(), notes)
         except Exception as exc:
-            reason = first_line(exc)
-            if method == "script":
-                raise ConversionError(
-                    f"torch.jit.script cannot compile this model: {reason}",
-                    hint="use capture 'auto' or 'trace'",
-                    details=str(exc),
-                ) from None
-            notes.append(f"torch.jit.script failed ({reason}); traced instead")
-            log.info("script failed, tracing: %s", reason)
+            failed, error, why = "cannot compile this model", exc, "failed"
+        else:
+            error = unsaveable(scripted)
+            if error is None:
+                return Captured("script", scripted.eval(), notes)
+            failed = why = "compiles this model but cannot save it"
+        reason = first_line(error)
+        if method == "script":
+            raise ConversionError(
+                f"torch.jit.script {failed}: {reason}",
+                hint="use capture 'auto' or 'trace'",
+                details=str(error),
+            ) from None
+        notes.append(f"torch.jit.script {why} ({reason}); traced instead")
+        log.info("script failed, tracing: %s", reason)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -62,6 +69,18 @@ def capture_torchscript(module: torch.nn.Module, example: tuple, method: str = "
             details=str(exc),
         ) from None
     return Captured("trace", traced.eval(), notes)
+
+
+def unsaveable(module: torch.jit.ScriptModule) -> Exception | None:
+    """Why ``torch.jit.save`` cannot write ``module`` (it calls Python functions that
+    scripting left out, ``@torch.jit.ignore``), or None when it can."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.jit.save(module, io.BytesIO())
+    except Exception as exc:
+        return exc
+    return None
 
 
 def capture_export(

@@ -9,6 +9,8 @@ from pathlib import Path
 import torch
 
 from studio.convert.targets.base import BuildContext, Target, TargetResult
+from studio.convert.toolchain import first_line
+from studio.errors import ConversionError
 from studio.fileio import atomic_path
 from studio.runtimes.base import METADATA_NAME
 
@@ -20,9 +22,16 @@ def save_torchscript(module: torch.jit.ScriptModule, path: Path, metadata_json: 
     the whole process when the disk is full, where Python raises an OSError.
     """
     buffer = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # torch.jit.save's deprecation warning
-        torch.jit.save(module, buffer, _extra_files={METADATA_NAME: metadata_json})
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch.jit.save's deprecation warning
+            torch.jit.save(module, buffer, _extra_files={METADATA_NAME: metadata_json})
+    except RuntimeError as exc:
+        raise ConversionError(
+            f"the TorchScript model cannot be saved: {first_line(exc)}",
+            hint="use capture 'trace', or remove calls to Python functions from the model",
+            details=str(exc),
+        ) from None
     with atomic_path(path) as tmp:
         tmp.write_bytes(buffer.getvalue())
 
