@@ -143,11 +143,31 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")  # terminal colour codes in toolchain messa
 
 def first_line(exc: BaseException, limit: int = 200) -> str:
     """The first meaningful line of an exception's message, for a one-line explanation."""
-    for line in ANSI.sub("", str(exc)).strip().splitlines():
+    text = ANSI.sub("", str(exc)).strip()
+    if text.startswith(INTERPRETER_FAILED):
+        text = _interpreter_reason(text)
+    for line in text.splitlines():
         line = line.strip()
         if line and not line.startswith(("Traceback", "File ", "~", "^")):
             return line if len(line) <= limit else line[: limit - 1] + "…"
     return type(exc).__name__
+
+
+INTERPRETER_FAILED = "The following operation failed in the TorchScript interpreter."
+_ERROR_CLASS = re.compile(r"^[\w.]*(?:Error|Exception): ")
+
+
+def _interpreter_reason(text: str) -> str:
+    """A TorchScript interpreter error as the error it wraps and the operation that raised
+    it: the innermost source line its traceback marks ``<--- HERE``."""
+    lines = text.splitlines()
+    marks = [i for i, line in enumerate(lines) if line.rstrip().endswith("<--- HERE")]
+    if not marks:
+        return "\n".join(lines[1:]) or text
+    error = next((line.strip() for line in lines[marks[-1] + 1 :] if line.strip()), "")
+    error = _ERROR_CLASS.sub("", error) or "an operation failed"
+    operation = lines[marks[-1] - 1].strip().removeprefix("return ").strip()
+    return f"{error} (in {operation})" if operation else error
 
 
 def read_archive_metadata(path: str | Path) -> dict:
