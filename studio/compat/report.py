@@ -299,11 +299,15 @@ def _evaluate_executorch(ev: _Evaluation) -> None:
 class _TableChecker:
     """Adapter for onnxruntime's partition estimate: is a node taken by the accelerator?"""
 
-    def __init__(self, table: dict[str, str]):
+    def __init__(self, table: dict[str, str], held: dict):
         self.table = table
+        self.held = held  # nodes that break a limit of the table (ep_limits.violations)
 
     def is_op_supported(self, node) -> bool:
-        return f"{node.domain or ONNX_DEFAULT_DOMAIN}:{node.op_type}" in self.table
+        from studio.compat.ep_limits import node_key
+
+        key = f"{node.domain or ONNX_DEFAULT_DOMAIN}:{node.op_type}"
+        return key in self.table and node_key(node) not in self.held
 
     def get_caveats(self) -> list[str]:
         return []
@@ -376,7 +380,26 @@ def _evaluate_onnx(ev: _Evaluation) -> None:
                 else f"no kernel for opset {op.since_version} (has {span[0]}-{span[1]})",
             )
     if profile.accelerator and ops.graph is not None:
-        _estimate_partitions(ev)
+        _estimate_partitions(ev, _apply_limits(ev))
+
+
+def _apply_limits(ev: _Evaluation) -> dict:
+    """Operators with nodes that break a limit of the accelerator's table (a 1-D Conv where
+    NNAPI takes 2-D only) leave the accelerator. Returns the nodes held back."""
+    from studio.compat.ep_limits import violations
+
+    held = violations(ev.ops.graph, ev.profile.accelerated_operators)
+    for op in ev.ops.operators:
+        key = f"{op.domain or ONNX_DEFAULT_DOMAIN}:{op.name.rsplit(':', 1)[-1]}"
+        reasons = [reason for k, reason in held.values() if k == key]
+        if reasons and ev.status.get(op.name) == DELEGATED_STATUS:
+            ev.mark(
+                op,
+                FALLBACK,
+                f"{ev.profile.accelerator}: {reasons[0]}; {len(reasons)} of {op.count} "
+                f"{'node runs' if len(reasons) == 1 else 'nodes run'} on the CPU",
+            )
+    return held
 
 
 def _usability_checker():
@@ -413,7 +436,7 @@ def _dynamic_inputs(graph) -> list[str]:
     ]
 
 
-def _estimate_partitions(ev: _Evaluation) -> None:
+def _estimate_partitions(ev: _Evaluation, limited: dict) -> None:
     from studio.compat.ops_onnx import op_name, without_folded
 
     accel, v = ev.profile.accelerator, ev.verdict
@@ -425,7 +448,7 @@ def _estimate_partitions(ev: _Evaluation) -> None:
 
             graph = onnx.shape_inference.infer_shapes(ev.ops.model).graph
     graph = without_folded(graph)
-    table = _TableChecker(ev.profile.accelerated_operators)
+    table = _TableChecker(ev.profile.accelerated_operators, limited)
     info = _usability_checker().check_partitioning(graph, table, bool(dynamic))
     v.partitions = info.num_partitions
     v.nodes_on_accelerator = info.num_supported_nodes
