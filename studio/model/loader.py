@@ -321,7 +321,7 @@ def _attach_architecture(
     arch = arch or _architecture_from_file(result, trust)
     if arch and architectures.is_factory_spec(arch):
         module = architectures.build_from_spec(arch, arch_args, arch_kwargs, trust)
-        _load_weights(module, state, arch, result.path.name)
+        result.notes.extend(_load_weights(module, state, arch, result.path.name))
         result.module, result.architecture = module, arch
         return
     if arch:
@@ -334,7 +334,7 @@ def _attach_architecture(
                 action=Action.ARCHITECTURE_ARGUMENTS,
             )
         module = architectures.build(arch, **kwargs)
-        _load_weights(module, state, arch, result.path.name)
+        result.notes.extend(_load_weights(module, state, arch, result.path.name))
         result.module, result.architecture = module, arch
         result.candidates = architectures.rank(shapes, top=5)
         _set_catalogue_inputs(result, arch, kwargs)
@@ -353,7 +353,7 @@ def _attach_architecture(
         )
         return
     module = architectures.build(best.name, **best.kwargs)
-    _load_weights(module, state, best.name, result.path.name)
+    result.notes.extend(_load_weights(module, state, best.name, result.path.name))
     result.module, result.architecture = module, best.name
     if best.kwargs:
         shown = ", ".join(f"{k}={v}" for k, v in best.kwargs.items())
@@ -413,8 +413,16 @@ def _set_catalogue_inputs(result: LoadedModel, name: str, kwargs: dict) -> None:
             result.labels = list(_IMAGENET_CATEGORIES)
 
 
-def _load_weights(module, state: dict, arch: str, file_name: str) -> None:
-    model_shapes = {k: tuple(v.shape) for k, v in module.state_dict().items()}
+def _load_weights(module, state: dict, arch: str, file_name: str) -> list[str]:
+    """Load ``state`` into ``module``, strictly but for buffers (see :func:`buffer_mismatches`).
+
+    Returns notes naming the buffer keys that were ignored.
+    """
+    ignored, kept_default = buffer_mismatches(module, state)
+    state = {k: v for k, v in state.items() if k not in ignored}
+    model_shapes = {
+        k: tuple(v.shape) for k, v in module.state_dict().items() if k not in kept_default
+    }
     mismatch = architectures.compare({k: tuple(v.shape) for k, v in state.items()}, model_shapes)
     if not mismatch.empty:
         raise ArchitectureError(
@@ -423,11 +431,57 @@ def _load_weights(module, state: dict, arch: str, file_name: str) -> None:
             action=Action.ARCHITECTURE,
         )
     try:
-        module.load_state_dict(state, strict=True)
+        module.load_state_dict(state, strict=not kept_default)
     except RuntimeError as exc:  # dtype or other conflicts that shapes do not show
         raise ArchitectureError(
             f"the weights in {file_name} do not fit {arch}", details=str(exc)
         ) from None
+    notes = []
+    if ignored:
+        notes.append(
+            f"ignored {_keys(ignored)} in {file_name}: {arch} does not load "
+            f"{_them(ignored)} (buffers it computes itself, not learned weights)"
+        )
+    if kept_default:
+        notes.append(
+            f"{file_name} lacks {_keys(kept_default)}: kept the values {arch} gives "
+            f"{_them(kept_default)} (index buffers, not learned weights)"
+        )
+    return notes
+
+
+def buffer_mismatches(module, state: dict) -> tuple[list[str], list[str]]:
+    """The keys in which ``state`` and ``module`` differ only by buffers that hold no learned
+    values: ``(ignored, kept_default)``.
+
+    Ignored are checkpoint keys the module does not load: a buffer it registers without
+    saving it (``persistent=False``), or an integer tensor it does not have (a parameter is
+    never an integer tensor: ``embeddings.position_ids`` of older text checkpoints). Kept
+    at the module's own values are integer buffers the checkpoint lacks. Missing or extra
+    parameters, and missing floating-point buffers (running statistics), are not here.
+    """
+    saved = module.state_dict()
+    buffers = dict(module.named_buffers())
+    ignored = sorted(
+        k
+        for k, v in state.items()
+        if k not in saved and (k in buffers or not v.is_floating_point())
+    )
+    kept_default = sorted(
+        k for k, v in saved.items() if k not in state and k in buffers and not v.is_floating_point()
+    )
+    return ignored, kept_default
+
+
+def _keys(keys: list[str], shown: int = 4) -> str:
+    listed = ", ".join(keys[:shown]) + (
+        f" and {len(keys) - shown} more" if len(keys) > shown else ""
+    )
+    return ("the key " if len(keys) == 1 else "the keys ") + listed
+
+
+def _them(keys: list[str]) -> str:
+    return "it" if len(keys) == 1 else "them"
 
 
 def require_module(model: LoadedModel):
