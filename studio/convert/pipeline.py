@@ -234,7 +234,7 @@ def planned_stages(recipe: Recipe) -> list[str]:
 
 
 def _report(recipe, model_info, input_spec, stages, artifacts, calibration, verify_samples):
-    notes = []
+    notes = model_info.pop("notes", [])  # what loading the model found and inferred
     if calibration is not None and calibration.low_fidelity:
         notes.append("calibrated on random inputs: int8 accuracy on real data may be lower")
     if verify_samples is not None and verify_samples.low_fidelity:
@@ -373,7 +373,7 @@ def _load(recipe: Recipe, model: Any):
 
     from studio.model.loaded import LoadedModel
 
-    labels = None
+    labels, notes, assumed = None, [], False
     if isinstance(model, torch.nn.Module):
         module, spec = model.eval(), None
         info = {"name": recipe.name, "architecture": type(model).__name__, "path": None}
@@ -402,6 +402,8 @@ def _load(recipe: Recipe, model: Any):
         from studio.model import require_module
 
         module, spec, labels = require_module(model), model.input_spec, model.labels
+        notes = list(model.notes)
+        assumed = recipe.input is None and bool(model.metadata.get("input_assumed"))
         info = {
             "name": recipe.name,
             "architecture": model.architecture,
@@ -415,6 +417,10 @@ def _load(recipe: Recipe, model: Any):
             hint="give --input-shape, e.g. --input-shape 1,3,224,224",
             action=Action.INPUT_SHAPE,
         )
+    from studio.model.signature import fit_to_module
+
+    input_spec, inferred = fit_to_module(input_spec, module, assumed)
+    info["notes"] = notes + inferred
     if hasattr(module, "eval"):
         module.eval()
     return module, input_spec, labels, info
@@ -437,24 +443,50 @@ def _explain_input_errors(module, spec: InputSpec) -> Iterator[None]:
 
 
 def _check_runs(module, spec: InputSpec) -> None:
-    """Run the model once on inputs of the spec's shapes; an InputError if it cannot."""
+    """Run the model once on inputs of the spec's shapes and dtypes; an InputError if it
+    cannot, naming the input whose dtype is wrong when another dtype would run."""
+    failure = _run_error(module, spec)
+    if failure is None:
+        return
+    from studio.runtimes.base import first_line
+
+    for index, tensor in enumerate(spec.tensors):
+        other = "float32" if tensor.dtype in ("int64", "int32") else "int64"
+        if tensor.dtype not in ("float32", "int64", "int32"):
+            continue
+        switched = list(spec.tensors)
+        switched[index] = replace(tensor, dtype=other)
+        if _run_error(module, replace(spec, tensors=tuple(switched))) is None:
+            shape = ",".join(str(d) for d in tensor.shape)
+            raise InputError(
+                f"the input {tensor.name!r} is {tensor.dtype}, but the model takes {other} "
+                f"there: {first_line(failure)}",
+                hint=f"give the input's dtype as {other}, like {tensor.name}:{shape}:{other}",
+                action=Action.INPUT_SHAPE,
+                details=str(failure),
+            )
+    shapes = ", ".join(f"{t.shape} {t.dtype}" for t in spec.tensors)
+    raise InputError(
+        f"the model does not run on inputs of shape {shapes}: {first_line(failure)}",
+        hint="give the model's input shape with --input-shape (e.g. 1,3,224,224)",
+        action=Action.INPUT_SHAPE,
+        details=str(failure),
+    )
+
+
+def _run_error(module, spec: InputSpec) -> Exception | None:
+    """What running the model once on random inputs of ``spec`` raises, or None."""
     import torch
 
     from studio.model.inputs import random_inputs
-    from studio.runtimes.base import first_line
 
     sample = random_inputs(spec, 1).inputs[0]
     try:
         with torch.no_grad():
             module(*[torch.from_numpy(a) for a in sample])
     except Exception as exc:
-        shapes = ", ".join(str(tuple(a.shape)) for a in sample)
-        raise InputError(
-            f"the model does not run on inputs of shape {shapes}: {first_line(exc)}",
-            hint="give the model's input shape with --input-shape (e.g. 1,3,224,224)",
-            action=Action.INPUT_SHAPE,
-            details=str(exc),
-        ) from None
+        return exc
+    return None
 
 
 def _input_spec(requested: InputSpec | None, found: InputSpec | None) -> InputSpec | None:

@@ -23,7 +23,7 @@ from studio.errors import Action, InputError
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
-TENSOR_SUFFIXES = {".npy", ".pt", ".pth"}
+TENSOR_SUFFIXES = {".npy", ".npz", ".pt", ".pth"}
 
 DTYPES = {"float32", "float16", "int64", "int32", "uint8", "bool"}
 # Bytes per element, for the size bound; a dtype a file names beyond DTYPES counts as 8.
@@ -106,12 +106,25 @@ class TensorSpec:
     name: str
     shape: tuple[int, ...]
     dtype: str = "float32"
+    # For an integer input, the values a model takes are below this (a vocabulary's size);
+    # None when unknown. Random inputs keep to it.
+    high: int | None = None
 
     def __post_init__(self):
         check_tensor(self.name, self.shape, self.dtype)
+        if self.high is not None and not (_whole(self.high) and self.high >= 1):
+            raise InputError(f"input {self.name!r}: high must be a whole number of at least 1")
+
+    @property
+    def is_mask(self) -> bool:
+        """An integer or boolean input named like an attention mask: its values are 0 or 1."""
+        return not self.dtype.startswith("float") and "mask" in self.name.lower()
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "shape": list(self.shape), "dtype": self.dtype}
+        data = {"name": self.name, "shape": list(self.shape), "dtype": self.dtype}
+        if self.high is not None:
+            data["high"] = self.high
+        return data
 
 
 @dataclass(frozen=True)
@@ -157,7 +170,7 @@ class InputSpec:
         for i, t in enumerate(items):
             if not isinstance(t, dict) or "shape" not in t:
                 raise InputError(f"input tensor {i + 1} must be a table with a shape", hint=hint)
-            unknown = sorted(set(t) - {"name", "shape", "dtype"})
+            unknown = sorted(set(t) - {"name", "shape", "dtype", "high"})
             if unknown:
                 raise InputError(f"unknown key {unknown[0]!r} in input tensor {i + 1}", hint=hint)
             shape = t["shape"]
@@ -172,7 +185,9 @@ class InputSpec:
                     f"input tensor {i + 1}: unknown dtype {dtype!r}",
                     hint=f"choose one of {', '.join(sorted(DTYPES))}",
                 )
-            tensors.append(TensorSpec(t.get("name", f"input{i}"), tuple(shape), dtype))
+            tensors.append(
+                TensorSpec(t.get("name", f"input{i}"), tuple(shape), dtype, t.get("high"))
+            )
         pre = data.get("preprocess")
         return cls(tuple(tensors), Preprocess.from_dict(pre) if pre is not None else None)
 
@@ -227,6 +242,34 @@ def parse_shape(text: str) -> tuple[int, ...]:
         )
     check_tensor("input", shape, "float32")
     return shape
+
+
+INPUT_FORM = "NAME:SHAPE:DTYPE, like ids:1,128:int64"
+
+
+def parse_input(text: str, index: int = 0) -> TensorSpec:
+    """Parse one input written ``NAME:SHAPE:DTYPE`` (``ids:1,128:int64``); the name and the
+    dtype may be left out (``1,128:int64``, ``ids:1,128``, ``1,3,224,224``): it is then
+    named ``input{index}`` and float32."""
+    parts = [p.strip() for p in text.split(":")]
+    dtype = None
+    if len(parts) > 1 and parts[-1] in DTYPES:
+        dtype = parts.pop()
+    elif len(parts) == 3:
+        raise InputError(
+            f"input {text!r}: unknown dtype {parts[-1]!r}",
+            hint=f"choose one of {', '.join(sorted(DTYPES))}",
+        )
+    if len(parts) > 2 or not parts[-1]:
+        raise InputError(f"input {text!r} is not of the form {INPUT_FORM}")
+    name = parts[0] if len(parts) == 2 else f"input{index}"
+    try:
+        shape = parse_shape(parts[-1])
+    except InputError as exc:
+        raise InputError(
+            f"input {text!r}: {exc.message}", hint=f"write it as {INPUT_FORM}"
+        ) from None
+    return TensorSpec(name, shape, dtype or "float32")
 
 
 def default_preprocess_for(shape: tuple[int, ...]) -> Preprocess | None:
@@ -431,7 +474,9 @@ def runner_inputs(
 def random_inputs(spec: InputSpec, count: int, seed: int = 0) -> SampleSet:
     """Random inputs matching ``spec``, the same for the same seed wherever they are made
     (conversion, verification, fixes, the agent): standard normal floats, 0 or 1 for
-    booleans, integers from 0 to 9 otherwise."""
+    booleans; for integers, a mask (:attr:`TensorSpec.is_mask`) of 0 and 1 whose first
+    position is 1, values below ``high`` (token ids within a vocabulary) when it is known,
+    from 0 to 9 otherwise."""
     rng = np.random.default_rng(seed)
     samples = []
     for _ in range(count):
@@ -439,10 +484,14 @@ def random_inputs(spec: InputSpec, count: int, seed: int = 0) -> SampleSet:
         for t in spec.tensors:
             if t.dtype.startswith("float"):
                 arrays.append(rng.standard_normal(t.shape).astype(t.dtype))
+            elif t.is_mask:
+                mask = rng.integers(0, 2, t.shape)
+                mask[..., 0] = 1  # a sequence keeps at least its first token
+                arrays.append(mask.astype(t.dtype))
             elif t.dtype == "bool":
                 arrays.append(rng.integers(0, 2, t.shape).astype(bool))
             else:
-                arrays.append(rng.integers(0, 10, t.shape).astype(t.dtype))
+                arrays.append(rng.integers(0, t.high or 10, t.shape).astype(t.dtype))
         samples.append(arrays)
     return SampleSet(samples, "random")
 
@@ -484,13 +533,17 @@ def load_sample_folder(folder: str | Path, spec: InputSpec, limit: int | None = 
             [[load_image(p, _need(preprocess, folder), spec.shape)] for p in chosen], "images"
         )
     if tensors:
+        names = [t.name for t in spec.tensors]
+        if len(names) > 1 and sorted(p.stem for p in tensors) == sorted(names):
+            by_name = {p.stem: load_tensor_file(p) for p in tensors}  # one file per input
+            return SampleSet(_limit(_split_named(by_name, spec, folder.name), limit), "tensors")
         inputs = []
         for path in tensors:
-            inputs.extend(_split_batch(load_tensor_file(path), spec))
+            inputs.extend(_tensor_file_samples(path, spec))
         return SampleSet(_limit(inputs, limit), "tensors")
     raise InputError(
         f"the folder {folder} holds no images ({', '.join(sorted(IMAGE_SUFFIXES))}) "
-        f"and no tensor files (.npy, .pt)",
+        f"and no tensor files (.npy, .npz, .pt)",
         hint="put a few representative inputs in it, or choose another folder",
     )
 
@@ -503,24 +556,80 @@ def load_samples(
         return random_inputs(spec, count, seed)
     path = Path(source)
     if path.is_file():
-        return SampleSet(_limit(_split_batch(load_tensor_file(path), spec), count), "tensors")
+        return SampleSet(_limit(_tensor_file_samples(path, spec), count), "tensors")
     return load_sample_folder(path, spec, limit=count)
 
 
-def _split_batch(array: np.ndarray, spec: InputSpec) -> list[list[np.ndarray]]:
-    expected = spec.shape
+def _tensor_file_samples(path: Path, spec: InputSpec) -> list[list[np.ndarray]]:
+    """The samples in one tensor file: an ``.npz`` holds an array per input, named as the
+    inputs; a ``.npy`` or ``.pt`` holds the one input of a single-input model."""
+    if path.suffix.lower() == ".npz":
+        return _split_named(load_npz(path), spec, path.name)
+    if len(spec.tensors) > 1:
+        names = ", ".join(t.name for t in spec.tensors)
+        raise InputError(
+            f"{path.name} holds one tensor, but the model takes {len(spec.tensors)} inputs "
+            f"({names})",
+            hint="give an .npz file with an array named after each input, or a folder with "
+            "one file per input named after it",
+        )
+    return _split_named({spec.tensors[0].name: load_tensor_file(path)}, spec, path.name)
+
+
+def load_npz(path: str | Path) -> dict[str, np.ndarray]:
+    """The arrays of an ``.npz`` file by name (no pickled objects)."""
+    path = Path(path)
+    with _open_regular(path) as f:
+        try:
+            with np.load(f, allow_pickle=False) as archive:
+                return {name: archive[name] for name in archive.files}
+        except Exception as exc:
+            raise InputError(f"{path.name} is not an .npz file that can be read ({exc})") from None
+
+
+def _split_named(
+    arrays: dict[str, np.ndarray], spec: InputSpec, source: str
+) -> list[list[np.ndarray]]:
+    """Samples from one array per input (looked up by name), each split along its leading
+    dimension; every input must give as many samples. An array of a single-input model
+    is taken whatever its name."""
+    if len(spec.tensors) == 1 and len(arrays) == 1:
+        arrays = {spec.tensors[0].name: next(iter(arrays.values()))}
+    per_input = []
+    for tensor in spec.tensors:
+        if tensor.name not in arrays:
+            held = ", ".join(sorted(arrays)) or "nothing"
+            raise InputError(
+                f"{source} has no array for the input {tensor.name!r} (it holds {held})",
+                hint="name each array after the model's input it feeds",
+            )
+        per_input.append(_split_batch(arrays[tensor.name], tensor))
+    counts = {len(samples) for samples in per_input}
+    if len(counts) > 1:
+        shown = ", ".join(
+            f"{t.name}: {len(n)}" for t, n in zip(spec.tensors, per_input, strict=True)
+        )
+        raise InputError(f"the inputs in {source} hold different numbers of samples ({shown})")
+    return [list(sample) for sample in zip(*per_input, strict=True)]
+
+
+def _split_batch(array: np.ndarray, tensor: TensorSpec) -> list[np.ndarray]:
+    expected, dtype = tensor.shape, tensor.dtype
     if tuple(array.shape) == tuple(expected):
-        return [[array.astype(spec.tensors[0].dtype)]]
+        return [array.astype(dtype)]
     if array.ndim == len(expected) and tuple(array.shape[1:]) == tuple(expected[1:]):
         step = expected[0]
         return [
-            [array[i : i + step].astype(spec.tensors[0].dtype)]
-            for i in range(0, array.shape[0] - step + 1, step)
+            array[i : i + step].astype(dtype) for i in range(0, array.shape[0] - step + 1, step)
         ]
     if array.ndim == len(expected) - 1 and tuple(array.shape) == tuple(expected[1:]):
-        return [[array[None].astype(spec.tensors[0].dtype)]]
+        return [array[None].astype(dtype)]
+    if array.ndim == len(expected) + 1 and tuple(array.shape[1:]) == tuple(expected):
+        return [a.astype(dtype) for a in array]  # one sample per leading index
+    named = "" if tensor.name == "input" else f" {tensor.name!r}"
     raise InputError(
-        f"a tensor of shape {tuple(array.shape)} does not fit the model's input {tuple(expected)}"
+        f"a tensor of shape {tuple(array.shape)} does not fit the model's input{named} "
+        f"{tuple(expected)}"
     )
 
 
