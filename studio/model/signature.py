@@ -63,6 +63,8 @@ def _named(spec, names: list[str], required: int, assumed: bool, notes: list[str
             hint="give one input for each parameter of the model's forward",
             action=Action.INPUT_SHAPE,
         )
+    if count == 1:  # one input keeps its name (artifacts of image models call it "input")
+        return spec
     given = [names[i] if _UNNAMED.fullmatch(t.name) else t.name for i, t in enumerate(spec.tensors)]
     renamed = [n for n, t in zip(given, spec.tensors, strict=True) if n != t.name]
     if renamed:
