@@ -166,6 +166,7 @@ def convert(
                         build_seconds=time.perf_counter() - started,
                         options=result.options,
                         notes=result.notes,
+                        quantized_layers=result.quantized_layers,
                     )
                 )
             cancel.check()
@@ -646,3 +647,4 @@ def _verify(recipe, module, input_spec, labels, samples, labelled, artifacts, st
             )
         artifact.verification = verification
         artifact.host_latency_ms = latency
+        artifact.judge_quantization()

@@ -1,12 +1,15 @@
 """Quantization, one toolchain per target family.
 
-- TorchScript targets (pt, ptl): FX graph mode (``torch.ao.quantization.quantize_fx``)
-  with the qnnpack (phones) or x86 backend.
+- TorchScript targets (pt, ptl): eager ``torch.ao.quantization.quantize_dynamic`` for
+  dynamic int8 (it needs no symbolic tracing, so every scriptable or traceable model
+  works), FX graph mode (``torch.ao.quantization.quantize_fx``) for static int8; the
+  qnnpack (phones) or x86 backend.
 - ExecuTorch (pte): PT2E with the XNNPACK quantizer; float16 by running the model in half.
 - ONNX (onnx, ort): ``onnxruntime.quantization`` (QDQ for static int8) and ONNX Runtime's
   float16 converter.
 
-Which target can do which mode is decided up front in ``studio.convert.recipe``.
+Which target can do which mode is decided up front in ``studio.convert.recipe``. Each
+int8 path also counts what it quantized (:class:`studio.convert.coverage.Coverage`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from studio.convert.coverage import Coverage
 from studio.convert.toolchain import first_line, quiet
 from studio.errors import ConversionError
 from studio.fileio import atomic_path
@@ -45,7 +49,44 @@ def calibration_feeder(
     return feed
 
 
-# --- FX graph mode, for TorchScript targets --------------------------------------------------
+# --- TorchScript targets: eager dynamic, FX static ------------------------------------------
+
+
+def _use_engine(backend: str) -> None:
+    if backend not in torch.backends.quantized.supported_engines:
+        raise ConversionError(f"this torch build has no {backend} quantized engine")
+    torch.backends.quantized.engine = backend
+
+
+def _dynamic_kinds() -> tuple[type, ...]:
+    nn = torch.nn
+    return (nn.Linear, nn.LSTM, nn.GRU, nn.LSTMCell, nn.GRUCell, nn.RNNCell)
+
+
+def dynamic_quantize(
+    module: torch.nn.Module, backend: str = "qnnpack", keep_float: Sequence[str] = ()
+) -> torch.nn.Module:
+    """An int8 copy of ``module`` with dynamically quantized Linear and recurrent layers
+    (eager mode). ``keep_float`` names modules (as in ``named_modules()``) that stay float32,
+    with everything inside them."""
+    from torch.ao.quantization import default_dynamic_qconfig, quantize_dynamic
+
+    _use_engine(backend)
+    spec: dict = dict.fromkeys(_dynamic_kinds(), default_dynamic_qconfig)
+    for name, _ in module.named_modules():
+        if name and any(name == n or name.startswith(n + ".") for n in keep_float):
+            spec[name] = None
+    try:
+        with quiet():
+            return quantize_dynamic(module, spec, dtype=torch.qint8).eval()
+    except Exception as exc:
+        if type(exc).__name__ == "Cancelled":
+            raise
+        raise ConversionError(
+            f"dynamic int8 quantization cannot handle this model: {first_line(exc)}",
+            hint="try the pte or onnx target",
+            details=str(exc),
+        ) from None
 
 
 def fx_quantize(
@@ -56,46 +97,33 @@ def fx_quantize(
     calibrate: Calibrate | None = None,
     keep_float: Sequence[str] = (),
 ) -> torch.nn.Module:
-    """An int8 copy of ``module``: ``dynamic`` (Linear/LSTM/GRU weights) or ``static``.
+    """A static int8 copy of ``module`` (``mode`` is ``static``).
 
-    Static int8 fuses ReLU6 into the convolution or linear layer before it
+    It fuses ReLU6 into the convolution or linear layer before it
     (:mod:`studio.convert.fx_relu6`). ``keep_float`` names modules (as in
     ``named_modules()``) that stay float32.
     """
-    from torch.ao.quantization import (
-        QConfigMapping,
-        default_dynamic_qconfig,
-        get_default_qconfig_mapping,
-    )
+    from torch.ao.quantization import get_default_qconfig_mapping
     from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx
 
     from studio.convert.fx_relu6 import relu6_as_modules, relu6_backend_config
 
-    if backend not in torch.backends.quantized.supported_engines:
-        raise ConversionError(f"this torch build has no {backend} quantized engine")
-    torch.backends.quantized.engine = backend
-    model = copy.deepcopy(module).eval()
-    if mode == "dynamic":
-        mapping = QConfigMapping()
-        for kind in (torch.nn.Linear, torch.nn.LSTM, torch.nn.GRU):
-            mapping = mapping.set_object_type(kind, default_dynamic_qconfig)
-    elif mode == "static":
-        mapping = get_default_qconfig_mapping(backend)
-    else:
+    if mode != "static":
         raise ValueError(f"not an FX quantization mode: {mode}")
+    _use_engine(backend)
+    model = copy.deepcopy(module).eval()
+    mapping = get_default_qconfig_mapping(backend)
     try:
         with quiet():
-            if mode == "static":
-                model, inserted = relu6_as_modules(model)
-                keep_float = [*keep_float, *_followers(inserted, keep_float)]
+            model, inserted = relu6_as_modules(model)
+            keep_float = [*keep_float, *_followers(inserted, keep_float)]
             for name in keep_float:
                 mapping = mapping.set_module_name(name, None)
             config = relu6_backend_config()
             prepared = prepare_fx(model, mapping, example, backend_config=config)
-            if mode == "static":
-                if calibrate is None:
-                    raise ValueError("static quantization needs calibration samples")
-                calibrate(prepared)
+            if calibrate is None:
+                raise ValueError("static quantization needs calibration samples")
+            calibrate(prepared)
             return convert_fx(prepared, backend_config=config)
     except ConversionError:
         raise
@@ -271,3 +299,88 @@ def _module_path(node) -> list[str]:
             except (ValueError, SyntaxError):
                 return []
     return node.name.split("/")[1:-1] if node.name.startswith("/") else []
+
+
+# --- what an int8 path quantized (see studio.convert.coverage) --------------------------------
+
+# torch.export operators of conv, linear and recurrent layers (``addmm``: a decomposed linear)
+_LAYER_OPS = {
+    *("conv1d", "conv2d", "conv3d", "convolution", "addmm", "linear", "gru", "lstm"),
+    *("conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "rnn_tanh", "rnn_relu"),
+}
+
+
+def module_coverage(float_module: torch.nn.Module, quantized, mode: str) -> Coverage:
+    """The layers of an eager or FX-quantized module that hold int8 weights, out of the
+    float module's conv/linear/recurrent layers (counted in the program of a ``.pt2``)."""
+    from torch.ao.nn import quantized as nnq
+    from torch.ao.nn.quantized.dynamic.modules.rnn import RNNBase, RNNCellBase
+    from torch.ao.nn.quantized.modules.conv import _ConvNd
+
+    from studio.model.exported import program_of
+
+    program = program_of(float_module)
+    if program is not None:
+        layers = graph_layers(program.graph)
+    else:
+        nn = torch.nn
+        kinds = (nn.Linear, nn.modules.conv._ConvNd, nn.RNNBase, nn.RNNCellBase)
+        layers = sum(isinstance(m, kinds) for m in float_module.modules())
+    int8 = (nnq.Linear, _ConvNd, RNNBase, RNNCellBase)
+    return Coverage(mode, sum(isinstance(m, int8) for m in quantized.modules()), layers)
+
+
+def graph_layers(graph) -> int:
+    """The conv/linear/recurrent operators of a torch.export (FX) graph."""
+    return sum(node.op == "call_function" and _op_name(node) in _LAYER_OPS for node in graph.nodes)
+
+
+def pt2e_coverage(program, quantized: torch.nn.Module, mode: str) -> Coverage:
+    """The weights a PT2E-converted module dequantizes from int8 (one per quantized layer),
+    out of the conv/linear/recurrent operators of the float ``program``."""
+    weights = sum(
+        node.op == "call_function"
+        and _op_name(node).startswith("dequantize_per")
+        and bool(node.args)
+        and getattr(node.args[0], "op", None) == "get_attr"
+        for node in quantized.graph.nodes
+    )
+    return Coverage(mode, weights, graph_layers(program.graph))
+
+
+def _op_name(node) -> str:
+    return str(getattr(node.target, "_opname", None) or getattr(node.target, "__name__", ""))
+
+
+_ONNX_LAYERS = {"Conv", "ConvTranspose", "Gemm", "MatMul", "LSTM", "GRU", "RNN"}
+_ONNX_INT8 = {
+    *("ConvInteger", "MatMulInteger", "DynamicQuantizeLSTM", "DynamicQuantizeMatMul"),
+    *("QLinearConv", "QLinearMatMul", "QGemm", "QAttention", "MatMulIntegerToFloat"),
+}
+
+
+def onnx_coverage(float_path: Path, quantized_path: Path, mode: str) -> Coverage:
+    """The integer operators (dynamic) and layers with int8 weights (QDQ) of a quantized
+    ONNX file, out of the float file's conv/linear/recurrent nodes."""
+    import onnx
+
+    source = onnx.load(str(float_path), load_external_data=False).graph
+    weights = {i.name for i in source.initializer}
+    layers = sum(
+        n.op_type in _ONNX_LAYERS and (n.op_type != "MatMul" or bool(weights & set(n.input)))
+        for n in source.node
+    )
+    graph = onnx.load(str(quantized_path), load_external_data=False).graph
+    initializers = {i.name for i in graph.initializer}
+    dequantized = {
+        out
+        for n in graph.node
+        if n.op_type == "DequantizeLinear" and n.input and n.input[0] in initializers
+        for out in n.output
+    }
+    quantized = sum(
+        n.op_type in _ONNX_INT8
+        or (n.op_type in _ONNX_LAYERS and len(n.input) > 1 and n.input[1] in dequantized)
+        for n in graph.node
+    )
+    return Coverage(mode, quantized, layers)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from studio.convert.coverage import Coverage
 from studio.convert.sensitivity import LayerPlan
 from studio.errors import EXIT_OK, EXIT_VERDICT
 from studio.fileio import write_text_atomic
@@ -33,10 +34,22 @@ class ArtifactReport:
     notes: list[str] = field(default_factory=list)
     host_latency_ms: float | None = None
     verification: Verification | None = None  # None when verification is off
+    quantized_layers: Coverage | None = None  # int8: the layers that hold int8 weights
 
     @property
     def verdict(self) -> str | None:
         return self.verification.verdict if self.verification else None
+
+    def judge_quantization(self) -> None:
+        """An int8 artifact in which nothing was quantized is the float32 model: however
+        close its outputs, its verification is no better than a warning that says so."""
+        reason = self.quantized_layers.warning if self.quantized_layers else None
+        if self.verification is None or reason is None:
+            return
+        if self.verification.verdict == "pass":
+            self.verification.verdict = "warn"
+        if reason not in self.verification.reasons:
+            self.verification.reasons.append(reason)
 
     def to_dict(self) -> dict:
         return {
@@ -53,13 +66,14 @@ class ArtifactReport:
             if self.host_latency_ms is None
             else round(self.host_latency_ms, 3),
             "verification": self.verification.to_dict() if self.verification else None,
+            "quantized_layers": self.quantized_layers.to_dict() if self.quantized_layers else None,
         }
 
     @classmethod
     def from_dict(cls, doc: dict) -> ArtifactReport:
         from studio.convert.verify import Verification
 
-        verification = doc.get("verification")
+        verification, coverage = doc.get("verification"), doc.get("quantized_layers")
         return cls(
             target=doc["target"],
             path=Path(doc["path"]),
@@ -72,6 +86,7 @@ class ArtifactReport:
             notes=list(doc.get("notes") or []),
             host_latency_ms=doc.get("host_latency_ms"),
             verification=Verification.from_dict(verification) if verification else None,
+            quantized_layers=Coverage.from_dict(coverage) if coverage else None,
         )
 
 

@@ -19,6 +19,7 @@ import torch
 
 from studio import artifacts
 from studio.convert.capture import Captured, capture_export, capture_torchscript
+from studio.convert.coverage import Coverage
 from studio.convert.recipe import Recipe
 from studio.errors import ConversionError, RecipeError
 from studio.model.exported import program_of
@@ -33,6 +34,7 @@ class TargetResult:
     capture: str
     notes: list[str] = field(default_factory=list)
     options: dict = field(default_factory=dict)  # target options that shaped the artifact
+    quantized_layers: Coverage | None = None  # int8: the layers that hold int8 weights
 
 
 class Target:
@@ -113,25 +115,34 @@ class BuildContext:
     # --- shared captures -------------------------------------------------------------------
 
     def torchscript(self, quantized: bool) -> tuple[Captured, list[str]]:
-        """The model as TorchScript, FX-quantized first when the recipe says so (cached)."""
+        """The model as TorchScript, quantized first when the recipe says so (cached):
+        dynamic int8 in eager mode, static int8 in FX graph mode. What the quantization
+        covered is :meth:`torchscript_coverage`."""
         key = f"torchscript:{quantized}"
         if key not in self.cache:
             notes: list[str] = []
+            coverage = None
             module = self.module
             mode = self.recipe.quantize.mode
             if quantized and mode in ("dynamic", "static"):
-                from studio.convert.quantize import fx_quantize
+                from studio.convert import quantize
 
-                stage = "quantize (FX graph mode)"
-                self.report(stage, 0.0, f"{mode} int8, {self.recipe.quantize.backend} backend")
-                module = fx_quantize(
-                    module,
-                    self.example,
-                    mode,
-                    self.recipe.quantize.backend,
-                    self.calibrate_fn(stage) if mode == "static" else None,
-                    keep_float=self.keep_float,
-                )
+                backend = self.recipe.quantize.backend
+                stage = "quantize (eager)" if mode == "dynamic" else "quantize (FX graph mode)"
+                self.report(stage, 0.0, f"{mode} int8, {backend} backend")
+                if mode == "static":
+                    module = quantize.fx_quantize(
+                        module,
+                        self.example,
+                        mode,
+                        backend,
+                        self.calibrate_fn(stage),
+                        keep_float=self.keep_float,
+                    )
+                elif program_of(module) is None:  # a .pt2 program has no layers to swap
+                    module = quantize.dynamic_quantize(module, backend, self.keep_float)
+                coverage = quantize.module_coverage(self.module, module, mode)
+                self.cache["torchscript:coverage"] = coverage
                 self.report(stage, 1.0)
                 self.check()
             method = self.recipe.capture if self.recipe.capture != "export" else "auto"
@@ -142,8 +153,13 @@ class BuildContext:
             captured = capture_torchscript(module, self.example, method)
             self.report("capture (TorchScript)", 1.0, captured.method)
             self.check()
-            self.cache[key] = (captured, notes + captured.notes)
+            said = [coverage.note] if coverage else []
+            self.cache[key] = (captured, notes + captured.notes + said)
         return self.cache[key]
+
+    def torchscript_coverage(self) -> Coverage | None:
+        """What int8 quantization covered in the TorchScript model (None when float)."""
+        return self.cache.get("torchscript:coverage")
 
     def exported(self, dynamic_batch: bool = False) -> Captured:
         """The float32 model captured with torch.export (cached)."""

@@ -135,6 +135,7 @@ class OnnxTarget(Target):
         opset, dynamic = recipe.onnx.opset, recipe.onnx.dynamic_batch
         mode = recipe.quantize.mode
         notes: list[str] = []
+        coverage = None
         float_path = path
         if mode != "none":
             float_path = path.with_name(f".{path.stem}.float32.onnx")
@@ -167,7 +168,7 @@ class OnnxTarget(Target):
             export_onnx(model, example, float_path, opset, context.input_names, dynamic)
         context.check()
         if mode != "none":
-            from studio.convert.quantize import onnx_quantize
+            from studio.convert.quantize import onnx_coverage, onnx_quantize
 
             stage = "quantize (onnxruntime)"
             context.report(stage, 0.0, mode)
@@ -182,10 +183,14 @@ class OnnxTarget(Target):
                     cancel=context.cancel,
                     keep_float=context.keep_float,
                 )
+                coverage = onnx_coverage(float_path, path, mode) if mode != "fp16" else None
             finally:
                 float_path.unlink(missing_ok=True)
             context.report(stage, 1.0)
         context.report("export onnx", 1.0)
-        result = TargetResult(capture, notes, {"opset": opset, "dynamic_batch": dynamic})
+        if coverage is not None:
+            notes.append(coverage.note)
+        options = {"opset": opset, "dynamic_batch": dynamic}
+        result = TargetResult(capture, notes, options, coverage)
         context.cache["onnx"] = (path, result)
         return result

@@ -69,4 +69,6 @@ class OrtTarget(Target):
         finally:
             if temporary is not None:
                 temporary.unlink(missing_ok=True)
-        return TargetResult(result.capture, list(result.notes), dict(result.options))
+        return TargetResult(
+            result.capture, list(result.notes), dict(result.options), result.quantized_layers
+        )

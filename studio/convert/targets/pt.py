@@ -44,4 +44,6 @@ class TorchScriptTarget(Target):
         context.report("write pt", 0.0)
         save_torchscript(captured.graph, path, context.metadata_json(captured.method))
         context.report("write pt", 1.0)
-        return TargetResult(captured.method, list(notes))
+        return TargetResult(
+            captured.method, list(notes), quantized_layers=context.torchscript_coverage()
+        )

@@ -61,8 +61,9 @@ class ExecuTorchTarget(Target):
         captured = context.exported()
         notes = list(captured.notes)
         program = captured.graph
+        coverage = None
         if mode in ("dynamic", "static"):
-            from studio.convert.quantize import pt2e_quantize
+            from studio.convert.quantize import pt2e_coverage, pt2e_quantize
 
             stage = "quantize (PT2E, XNNPACK)"
             context.report(stage, 0.0, f"{mode} int8")
@@ -73,6 +74,8 @@ class ExecuTorchTarget(Target):
                 context.calibrate_fn(stage) if mode == "static" else None,
                 keep_float=context.keep_float,
             )
+            coverage = pt2e_coverage(program, quantized, mode)
+            notes.append(coverage.note)
             context.check()
             program = capture_export(quantized, context.example, strict_first=False).graph
             context.report(stage, 1.0)
@@ -90,4 +93,4 @@ class ExecuTorchTarget(Target):
         context.report("lower pte", 0.9, "writing")
         save_program(executorch_program, path)
         context.report("lower pte", 1.0)
-        return TargetResult(captured.method, notes, {"backend": backend})
+        return TargetResult(captured.method, notes, {"backend": backend}, coverage)

@@ -153,4 +153,9 @@ class LiteTarget(Target):
             module, path, context.metadata_json(captured.method), options.bytecode_version
         )
         context.report("write ptl", 1.0, f"bytecode version {written}")
-        return TargetResult(captured.method, notes, {"bytecode_version": written})
+        return TargetResult(
+            captured.method,
+            notes,
+            {"bytecode_version": written},
+            quantized_layers=context.torchscript_coverage(),
+        )
