@@ -27,17 +27,17 @@ class Coverage:
 
     @property
     def note(self) -> str:
-        what = f"{self.mode} int8"
+        what, layers = f"{self.mode} int8", LAYERS if self.layers != 1 else LAYERS[:-1]
         if self.layers == 0:
             return f"the model has no {LAYERS}: {what} quantized nothing and the file is float32"
         if self.nothing:
-            return f"{what} quantized none of the {self.layers} {LAYERS}: the file is float32"
+            return f"{what} quantized none of the {self.layers} {layers}: the file is float32"
         if self.quantized < self.layers:
             return (
-                f"{what} quantized {self.quantized} of the {self.layers} {LAYERS}; "
+                f"{what} quantized {self.quantized} of the {self.layers} {layers}; "
                 "the others stay float32"
             )
-        return f"{what} quantized all {self.layers} {LAYERS}"
+        return f"{what} quantized all {self.layers} {layers}"
 
     @property
     def warning(self) -> str | None:
