@@ -50,6 +50,7 @@ class ArtifactReport:
             self.verification.verdict = "warn"
         if reason not in self.verification.reasons:
             self.verification.reasons.append(reason)
+        self.notes = [n for n in self.notes if n != reason]  # said once, as the reason
 
     def to_dict(self) -> dict:
         return {
