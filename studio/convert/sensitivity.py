@@ -169,7 +169,9 @@ def _is_weighted(module) -> bool:
 
 class Trials:
     """Quantize the model keeping given groups in float, and judge the result against the
-    float model on the calibration inputs (and the labelled folder, when there is one)."""
+    float model on the verification inputs (and the labelled folder, when there is one).
+    Each set of groups is tried once: the fallback's first steps are often trials the
+    sensitivity measure already ran (every group in int8; with two groups, either alone)."""
 
     def __init__(
         self,
@@ -190,8 +192,15 @@ class Trials:
             eager, samples, labelled, labels, context.cancel
         )
         self.groups = layer_groups(context.module)
+        self._judged: dict[frozenset[str], Verification] = {}
 
-    def __call__(self, keep_float: Sequence[str], stage: str) -> Verification:
+    def __call__(self, keep_float: Sequence[str]) -> Verification:
+        key = frozenset(keep_float)
+        if key not in self._judged:
+            self._judged[key] = self._try(keep_float)
+        return self._judged[key]
+
+    def _try(self, keep_float: Sequence[str]) -> Verification:
         from torchao.quantization.pt2e import allow_exported_model_train_eval
 
         from studio.convert.quantize import calibration_feeder, pt2e_quantize
@@ -223,10 +232,10 @@ def measure_sensitivity(trials: Trials, report: Callable[[float, str], None]) ->
     for index, group in enumerate(groups):
         report(index / (len(groups) + 1), f"{group} ({index + 1} of {len(groups)})")
         others = [g for g in groups if g != group]
-        c = trials(others, SENSITIVITY_STAGE).comparison
+        c = trials(others).comparison
         effects.append(LayerEffect(group, _db(c.sqnr_db), c.mean_cosine, trials.parameters(group)))
     report(len(groups) / (len(groups) + 1), "every layer quantized")
-    whole = trials([], SENSITIVITY_STAGE).comparison
+    whole = trials([]).comparison
     effects.sort(key=lambda e: float("inf") if e.sqnr_db is None else e.sqnr_db)
     return Sensitivity(
         effects,
@@ -246,7 +255,7 @@ def fall_back(
     for count in range(len(order)):  # keeping every group float is no int8 at all
         kept = order[:count]
         report(count / len(order), f"{count} layer groups in float")
-        verification = trials(kept, FALLBACK_STAGE)
+        verification = trials(kept)
         c = verification.comparison
         steps.append(FallbackStep(kept, verification.verdict, _db(c.sqnr_db), c.mean_cosine))
         if verification.verdict == "pass":

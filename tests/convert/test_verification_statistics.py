@@ -182,4 +182,4 @@ def test_a_conversion_verifies_on_inputs_its_calibration_did_not_use(tmp_path, d
     assert v["verdict"] == "pass", v
     low, high = v["confident_top1_interval"]
     assert low <= v["confident_top1"] <= high
-    assert v["confidence"] in ("high", "low") and v["sqnr_db"] > 10
+    assert v["confidence"] == "high" and v["sqnr_db"] > 10  # a clear pass, not a close call
