@@ -6,9 +6,10 @@
 Each connection is a :class:`Session` with its own thread and at most one loaded model;
 a run happens in a second thread so that ``stop`` and ``telemetry`` are answered while
 it goes. Latency is the monotonic clock read right before and right after the
-runner's ``infer`` call, nothing else. Samples are sent in batches (every
-:data:`FLUSH_SECONDS` or :data:`BATCH_ROWS` rows), so thousands per second stream
-without loss. Bad input of any kind ends at most that connection, never the agent.
+runner's ``infer`` call, nothing else; the agent's own work stays off that path
+(:mod:`studio.agent.timing`: no I/O or tracked allocation on the timed thread, the
+collector paused, samples sent in batches by another thread), so thousands per second
+stream without loss. Bad input of any kind ends at most that connection, never the agent.
 
 Limits (all in the capabilities): a connection must say ``hello`` within
 ``hello_timeout`` seconds, at most ``max_connections`` are open at once (more are
@@ -29,23 +30,21 @@ import platform
 import socket
 import threading
 import time
-from array import array
 from pathlib import Path
 
 import numpy as np
 
 from studio import __version__
-from studio.agent import capabilities, protocol, watchdog
+from studio.agent import capabilities, cores, protocol, timing, watchdog
 from studio.agent.protocol import Channel, ConnectionClosed, ProtocolError
 from studio.agent.stats import compute
+from studio.agent.timing import SampleBuffer, Sender
 from studio.errors import InputError, StudioError
 
 log = logging.getLogger("studio.agent")
 
-FLUSH_SECONDS = 0.05
-BATCH_ROWS = 4096
-HEARTBEAT_SECONDS = 0.5
 MAX_ITERATIONS = 100_000_000
+NO_LIMIT = 1 << 62  # the iterations of a run given a duration
 MAX_DURATION_S = 24 * 3600.0
 MAX_WARMUP = 100_000
 MAX_SEED = (1 << 64) - 1
@@ -255,6 +254,27 @@ def _refuse(sock: socket.socket, message: str) -> None:
     sock.close()
 
 
+@contextlib.contextmanager
+def _pinned(applied: list[int] | None):
+    """The calling thread on ``applied`` cores meanwhile (threads started then inherit them)."""
+    if not applied:
+        yield
+        return
+    before = os.sched_getaffinity(0)
+    cores.pin_thread(applied)
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, before)
+
+
+def _pin_run(pinned: dict | None) -> list[int] | None:
+    """Pin the calling (timed) thread as the load asked; the cores it may use, read back."""
+    if pinned:
+        return cores.pin_thread(pinned["applied"])
+    return cores.thread_cores()
+
+
 class Session:
     """One client connection: authentication, then requests, one loaded model at a time."""
 
@@ -443,6 +463,7 @@ class Session:
             not isinstance(threads, int) or isinstance(threads, bool) or not 0 < threads <= 256
         ):
             raise RequestError(protocol.E_BAD_REQUEST, "'threads' must be an integer 1..256")
+        pinned = self._cores(message.get("cores"))
         if not isinstance(runtime, str) or (
             runtime != "auto" and runtime not in capabilities.AGENT_RUNTIMES
         ):
@@ -454,7 +475,10 @@ class Session:
         self._close_runner()
         started = time.perf_counter()
         try:
-            with self.server.load_deadline(self.channel.sock, message.get("id")):
+            with (
+                self.server.load_deadline(self.channel.sock, message.get("id")),
+                _pinned(pinned and pinned["applied"]),
+            ):
                 name = runtime_for(path) if runtime == "auto" else runtime
                 runner = runner_class(name).open(path, threads)
                 inputs = [t.to_dict() for t in runner.inputs]
@@ -472,7 +496,32 @@ class Session:
             "size_bytes": path.stat().st_size,
             "inputs": inputs,
         }
+        if pinned:
+            self.loaded["cores"] = pinned
         self._reply(message, dict(self.loaded))
+
+    def _cores(self, value) -> dict | None:
+        """A load's ``cores``: what was asked and the cores the agent pins to for it."""
+        if value is None:
+            return None
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(
+                isinstance(c, int) and not isinstance(c, bool) and 0 <= c <= cores.MAX_CORE
+                for c in value
+            )
+        ):
+            raise RequestError(protocol.E_BAD_REQUEST, "'cores' must be a list of core numbers")
+        if not cores.can_pin():
+            raise RequestError(protocol.E_BAD_REQUEST, "this agent cannot pin threads to cores")
+        virtual = bool(self.server.facts.virtual)
+        try:
+            applied = cores.map_cores(value, virtual)
+        except ValueError as exc:
+            raise RequestError(protocol.E_BAD_REQUEST, str(exc)) from None
+        requested = sorted(set(value))
+        return {"requested": requested, "applied": applied, "mapped": applied != requested}
 
     def _unload(self, message: dict) -> None:
         self._not_running("unload")
@@ -589,94 +638,75 @@ class Session:
             ) from None
 
     def _run_loop(self, request_id, plan: dict, inputs: list[np.ndarray]) -> None:
-        runner = self.runner
-        infer = runner.infer
+        """Time the run on this thread; a :class:`~studio.agent.timing.Sender` streams it.
+
+        Between the clock reads there is only ``infer``; around them two integers go
+        into preallocated arrays and the count of complete samples is published
+        (:mod:`studio.agent.timing`). The collector is paused for the whole run.
+        """
+        infer = self.runner.infer
         clock = time.perf_counter_ns
-        latencies = array("d")
-        batch: list[list] = []
-        batch_start = 0
-        last_send = [time.monotonic()]
-        error = None
         stop = self._stop
-        sent_lock = threading.Lock()
-
-        def send(doc: dict) -> None:
-            with sent_lock:
-                self.channel.send(doc)
-                last_send[0] = time.monotonic()
-
-        beat_done = threading.Event()
-
-        def heartbeat() -> None:
-            while not beat_done.wait(HEARTBEAT_SECONDS / 2):
-                if time.monotonic() - last_send[0] >= HEARTBEAT_SECONDS:
-                    try:
-                        send(
-                            {
-                                "type": protocol.HEARTBEAT,
-                                "t_us": clock() // 1000,
-                                "count": len(latencies),
-                            }
-                        )
-                    except OSError:
-                        return
-
-        threading.Thread(target=heartbeat, daemon=True).start()
+        buffer = SampleBuffer()
+        # started before this thread is pinned, so it does not compete for the run's cores
+        sender = Sender(buffer, self.channel.send, lambda: clock() // 1000, stop)
+        sender.start()
+        error = None
+        allowed = _pin_run(self.loaded.get("cores"))
         run_started = measure_started = clock()
-        try:
-            for _ in range(plan["warmup"]):
-                if stop.is_set():
-                    break
-                infer(inputs)
-            iterations, duration = plan["iterations"], plan["duration_s"]
-            deadline = None if duration is None else clock() + int(duration * 1e9)
-            next_flush = time.monotonic() + FLUSH_SECONDS
-            index = 0
-            measure_started = clock()
-            while not stop.is_set():
-                if iterations is not None and index >= iterations:
-                    break
-                start = clock()
-                infer(inputs)
-                end = clock()
-                latency = (end - start) / 1000.0
-                latencies.append(latency)
-                batch.append([index, round(latency, 3), start // 1000])
-                index += 1
-                if deadline is not None and end >= deadline:
-                    break
-                if len(batch) >= BATCH_ROWS or time.monotonic() >= next_flush:
-                    send({"type": protocol.SAMPLES, "start": batch_start, "samples": batch})
-                    batch_start, batch = index, []
-                    next_flush = time.monotonic() + FLUSH_SECONDS
-        except OSError:
-            beat_done.set()
+        with timing.collector_paused():
+            try:
+                for _ in range(plan["warmup"]):
+                    if stop.is_set():
+                        break
+                    infer(inputs)
+                iterations, duration = plan["iterations"], plan["duration_s"]
+                deadline = None if duration is None else clock() + int(duration * 1e9)
+                limit = NO_LIMIT if iterations is None else iterations
+                size = buffer.block_rows
+                starts, ends = buffer.blocks[0]
+                index = pos = 0
+                measure_started = clock()
+                while index < limit and not stop.is_set():
+                    start = clock()
+                    infer(inputs)
+                    end = clock()
+                    starts[pos] = start
+                    ends[pos] = end
+                    index += 1
+                    buffer.count = index
+                    pos += 1
+                    if pos == size:
+                        starts, ends = buffer.next_block()
+                        pos = 0
+                    if deadline is not None and end >= deadline:
+                        break
+            except Exception as exc:
+                error = _first_line(exc)
+            measure_ended = clock()
+        if not sender.finish():
             self._running = False
             return  # the client is gone
-        except Exception as exc:
-            error = _first_line(exc)
-        measure_ended = clock()
-        beat_done.set()
         try:
-            if batch:
-                send({"type": protocol.SAMPLES, "start": batch_start, "samples": batch})
-            values = np.frombuffer(latencies, dtype=np.float64) if latencies else np.zeros(0)
-            span_us = (measure_ended - measure_started) / 1000.0 if latencies else 0.0
+            values = buffer.latencies_us()
+            span_us = (measure_ended - measure_started) / 1000.0 if len(values) else 0.0
             summary = {
                 "type": protocol.SUMMARY,
-                "count": len(latencies),
+                "count": len(values),
                 "warmup": plan["warmup"],
                 "stopped": stop.is_set(),
                 "elapsed_s": round((measure_ended - run_started) / 1e9, 6),
                 "stats": compute(values, span_us).to_dict(),
             }
+            if allowed is not None:
+                summary["cores"] = allowed
             if error:
                 summary["error"] = error
-                send(protocol.error(protocol.E_RUN_FAILED, error, request_id))
+                self.channel.send(protocol.error(protocol.E_RUN_FAILED, error, request_id))
             if request_id is not None:
                 summary["id"] = request_id
             self._running = False
-            send(summary)
+            self.channel.send(summary)
         except OSError:
             pass
         finally:
