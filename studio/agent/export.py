@@ -19,6 +19,7 @@ from pathlib import Path
 
 from studio import __version__
 from studio.agent.results import BenchResult
+from studio.agent.together import sample_phases
 from studio.fileio import write_text_atomic
 
 RUN_COLUMNS = (
@@ -55,15 +56,24 @@ def csv_text(results: list[BenchResult]) -> str:
     """One row per sample of every run: the run's columns, then index, latency and time (ms)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    # models run together (studio.agent.together) add a phase column: alone, then together
+    phased = any(r.together is not None for r in results)
+    writer.writerow((*CSV_COLUMNS, "phase") if phased else CSV_COLUMNS)
     for number, result in enumerate(results, 1):
         head = run_columns(result, number)
-        rows = result.series.view()
-        t0 = rows[0, 2] if len(rows) else 0.0
-        for index, latency_us, t_us in rows:
-            writer.writerow(
-                [*head, int(index), f"{latency_us / 1e3:.6f}", f"{(t_us - t0) / 1e3:.3f}"]
-            )
+        for phase, rows in sample_phases(result):
+            tail = [phase] if phased else []
+            t0 = rows[0, 2] if len(rows) else 0.0
+            for index, latency_us, t_us in rows:
+                writer.writerow(
+                    [
+                        *head,
+                        int(index),
+                        f"{latency_us / 1e3:.6f}",
+                        f"{(t_us - t0) / 1e3:.3f}",
+                        *tail,
+                    ]
+                )
     return out.getvalue()
 
 

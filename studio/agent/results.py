@@ -88,6 +88,10 @@ class BenchResult:
     # where it ran: machine, runtime, runtime_version, bundle (the phone bundle's id, or
     # None for an agent running as a process of this computer), bundle_pushed_bytes
     agent: dict = field(default_factory=dict)
+    # run together with other models (studio.agent.together): its alone series, and the
+    # alone stats, slowdowns, window and overlap; ``series`` is then the together series
+    alone_series: SampleSeries | None = None
+    together: dict | None = None
 
     @property
     def samples(self) -> int:
@@ -133,9 +137,14 @@ class BenchResult:
             "agent": self.agent,
             "studio_version": __version__,
         }
+        if self.together is not None:
+            doc["together"] = self.together
         if include_samples:
             _index, latency, _t = self.series.arrays()
             doc["latencies_us"] = [round(float(v), 3) for v in latency]
+            if self.alone_series is not None:
+                alone = self.alone_series.arrays()[1]
+                doc["alone_latencies_us"] = [round(float(v), 3) for v in alone]
         return doc
 
 

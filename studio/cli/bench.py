@@ -6,6 +6,7 @@ import sys
 import threading
 
 from studio import artifacts
+from studio.cli.bench_together import run_name
 from studio.cli.output import emit_json
 from studio.errors import EXIT_OK, EXIT_VERDICT, InputError
 from studio.progress import TerminalProgress
@@ -21,7 +22,18 @@ def register(sub) -> None:
         "model and show its latency live, then a summary. Exit code 1 when a --budget "
         "fails, 3 when a phone or its agent cannot be reached.",
     )
-    parser.add_argument("artifact", help="the converted model (.pte, .ptl, .pt, .onnx, .ort)")
+    parser.add_argument(
+        "artifact",
+        nargs="+",
+        help="the converted model (.pte, .ptl, .pt, .onnx, .ort); several run one after "
+        "another, or at once with --together",
+    )
+    parser.add_argument(
+        "--together",
+        action="store_true",
+        help="run the artifacts at the same time on one device, each alone first, and "
+        "report each one's slowdown",
+    )
     parser.add_argument(
         "--device",
         action="append",
@@ -161,7 +173,7 @@ def print_table(results) -> None:
         budget = "-" if not r.budget.checks else ("pass" if r.budget.passed else "FAIL")
         rows.append(
             [
-                r.device,
+                run_name(r, results),
                 r.runtime or "-",
                 str(r.samples),
                 f"{r.load_ms:.1f}" if r.load_ms is not None else "-",
@@ -206,15 +218,20 @@ def exit_code(results) -> int:
 
 
 def run(args) -> int:
-    from pathlib import Path
-
     from studio.agent.bench import BenchGroup
     from studio.agent.budget import parse_budget
     from studio.agent.export import write_results
     from studio.agent.results import BenchConfig, results_document
+    from studio.agent.together import check_together
+    from studio.cli.bench_together import (
+        ArtifactQueue,
+        check_artifacts,
+        print_together,
+        together_bench,
+        together_labels,
+    )
 
-    if not Path(args.artifact).is_file():
-        raise InputError(f"There is no file {args.artifact}", hint="check the artifact's path")
+    check_artifacts(args.artifact)
     budgets = [parse_budget(text) for text in args.budget]
     for target in args.export:
         if not target.lower().endswith((".csv", ".json")):
@@ -228,8 +245,19 @@ def run(args) -> int:
         budgets=budgets,
         inputs=args.inputs,
     ).validate()
-    live = LiveLine(args.device, enabled=not args.json)
-    group = BenchGroup(args.device, args.artifact, config, callback=live, server=args.adb_server)
+    if args.together:
+        check_together(args.artifact, len(args.device), args.inputs)
+        [serial] = args.device
+        live = LiveLine(together_labels(serial, args.artifact), enabled=not args.json)
+        group = together_bench(serial, args.artifact, config, live, args.adb_server)
+    elif len(args.artifact) > 1:
+        live = LiveLine(args.device, enabled=not args.json)
+        group = ArtifactQueue(args.device, args.artifact, config, live, args.adb_server)
+    else:
+        live = LiveLine(args.device, enabled=not args.json)
+        group = BenchGroup(
+            args.device, args.artifact[0], config, callback=live, server=args.adb_server
+        )
     results: list = []
     worker = threading.Thread(target=lambda: results.extend(group.run()), daemon=True)
     drawer = threading.Thread(target=live.refresh, daemon=True)
@@ -250,6 +278,8 @@ def run(args) -> int:
         emit_json(results_document(results))
     else:
         print_table(results)
+        if args.together:
+            print_together(results)
         for target in args.export:
             print(f"samples written to {target}")
     return exit_code(results)
