@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
+from studio.convert.detections import DetectionComparison, judge_detections, unsure_note
 from studio.convert.statistics import (
     UNSURE_MARGIN,
     Interval,
@@ -43,6 +44,12 @@ class Tolerances:
     warn_sqnr_margin: float = 3.0  # dB
     # Judge every sample (float32: any difference is a bug) rather than the statistics.
     worst_case: bool = False
+    # Detectors (studio.convert.detections): the share of the original's boxes the artifact
+    # must give with the same label at IoU min_box_iou, and how far a matched box's score
+    # may move (boxes that close to the model's score cut are not counted).
+    min_box_match: float = 0.99
+    min_box_iou: float = 0.9
+    max_score_diff: float = 1e-3
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -54,9 +61,31 @@ class Tolerances:
 
 DEFAULT_TOLERANCES: dict[str, Tolerances] = {
     "none": Tolerances(atol=1e-4, rtol=1e-3, min_cosine=0.9999, min_top1=1.0, worst_case=True),
-    "fp16": Tolerances(atol=None, min_cosine=0.999, min_top1=0.95),
-    "dynamic": Tolerances(atol=None, min_cosine=0.99, min_top1=0.95),
-    "static": Tolerances(atol=None, min_cosine=0.98, min_top1=0.95, warn_cosine_margin=0.05),
+    "fp16": Tolerances(
+        atol=None,
+        min_cosine=0.999,
+        min_top1=0.95,
+        min_box_match=0.95,
+        min_box_iou=0.8,
+        max_score_diff=0.02,
+    ),
+    "dynamic": Tolerances(
+        atol=None,
+        min_cosine=0.99,
+        min_top1=0.95,
+        min_box_match=0.9,
+        min_box_iou=0.7,
+        max_score_diff=0.05,
+    ),
+    "static": Tolerances(
+        atol=None,
+        min_cosine=0.98,
+        min_top1=0.95,
+        warn_cosine_margin=0.05,
+        min_box_match=0.9,
+        min_box_iou=0.7,
+        max_score_diff=0.1,
+    ),
 }
 
 
@@ -89,6 +118,7 @@ class Comparison:
     confident_top1_interval: Interval | None = None
     flips: int = 0  # inputs whose top class changed
     unsure_flips: int = 0  # of them, inputs where the original hesitates
+    detections: DetectionComparison | None = None  # detectors: boxes matched, not elements
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -106,7 +136,8 @@ def cosine_similarity(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def is_classifier_output(array: np.ndarray) -> bool:
-    """A (batch, classes) output with at least two classes."""
+    """A (batch, classes) output with at least two classes. A detector's boxes (n, 4) are
+    not: detectors are compared by :mod:`studio.convert.detections` instead."""
     return array.ndim == 2 and array.shape[1] >= 2
 
 
@@ -197,6 +228,9 @@ def judge(
     """The verdict (pass, warn, fail) and the reasons for anything short of pass."""
     if comparison.shape_mismatch:
         return FAIL, [f"the artifact returns {comparison.shape_mismatch}"]
+    if comparison.detections is not None:
+        verdicts, reasons = judge_detections(comparison.detections, tolerances)
+        return (FAIL if FAIL in verdicts else WARN if verdicts else PASS), reasons
     verdicts: list[str] = []
     reasons: list[str] = []
 
@@ -292,6 +326,9 @@ def _top1_close(comparison: Comparison, tolerances: Tolerances) -> bool:
 def uncertainties(comparison: Comparison, tolerances: Tolerances) -> list[str]:
     """What the verdict cannot be sure of with these samples, and flips that do not count."""
     notes = []
+    if comparison.detections is not None:
+        said = unsure_note(comparison.detections)
+        return [said] if said else []
     if tolerances.worst_case or comparison.shape_mismatch:
         return notes
     if _cosine_close(comparison, tolerances):

@@ -418,8 +418,13 @@ def _load(recipe: Recipe, model: Any):
             hint="give --input-shape, e.g. --input-shape 1,3,224,224",
             action=Action.INPUT_SHAPE,
         )
+    from studio.model.detection import detection_outputs, takes_image_list, wrap_detector
     from studio.model.signature import fit_to_module
 
+    if takes_image_list(module):  # no phone runtime passes a list of images
+        module, said = wrap_detector(module, input_spec.shape[0])
+        notes += said
+        info["detection"] = detection_outputs(module, input_spec.shape[0]).to_dict()
     input_spec, inferred = fit_to_module(input_spec, module, assumed)
     info["notes"] = notes + inferred
     if hasattr(module, "eval"):
@@ -640,6 +645,10 @@ def _verify(recipe, module, input_spec, labels, samples, labelled, artifacts, st
         reference = Reference.compute(
             EagerRunner.from_module(module, input_spec), samples, labelled, labels, cancel
         )
+    from studio.model.detection import ImageListDetector, detection_outputs
+
+    if isinstance(module, ImageListDetector):  # compared as detections, not element-wise
+        reference.detections = detection_outputs(module, input_spec.shape[0])
     for artifact in artifacts:
         with stages.stage(f"verify {artifact.target}", artifact.runtime):
             verification, latency = verify_artifact(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -22,6 +23,7 @@ from studio.convert.compare import (
     settled,
     uncertainties,
 )
+from studio.convert.detections import DetectionComparison, compare_detections
 from studio.convert.toolchain import first_line
 from studio.errors import Cancelled, InputError, StudioError
 from studio.model.inputs import SampleSet
@@ -74,6 +76,7 @@ class Verification:
             "confident_top1_interval": _pair(c.confident_top1_interval),
             "flips": c.flips,
             "unsure_flips": c.unsure_flips,
+            "detections": c.detections.to_dict() if c.detections else None,
             "confidence": self.confidence,
             "notes": list(self.notes),
             "seen_in_calibration": self.seen_in_calibration,
@@ -109,6 +112,9 @@ class Verification:
             confident_top1_interval=_pair(doc.get("confident_top1_interval")),
             flips=int(doc.get("flips") or 0),
             unsure_flips=int(doc.get("unsure_flips") or 0),
+            detections=(
+                DetectionComparison.from_dict(doc["detections"]) if doc.get("detections") else None
+            ),
         )
         return cls(
             verdict=doc["verdict"],
@@ -219,6 +225,8 @@ class Reference:
     labelled: SampleSet | None = None
     labelled_outputs: list[list[np.ndarray]] | None = None
     targets: list[int] = field(default_factory=list)
+    # A detector's outputs (studio.model.detection.DetectionOutputs): compared as detections.
+    detections: Any = None
 
     @classmethod
     def compute(
@@ -253,7 +261,16 @@ def verify_runner(
 ) -> Verification:
     """Compare a loaded artifact with the reference outputs and judge it."""
     outputs = run_samples(runner, reference.samples.inputs, cancel)
-    comparison = compare_outputs(reference.outputs, outputs)
+    if reference.detections is not None:
+        comparison = compare_detections(
+            reference.outputs,
+            outputs,
+            reference.detections,
+            tolerances.min_box_iou,
+            tolerances.max_score_diff,
+        )
+    else:
+        comparison = compare_outputs(reference.outputs, outputs)
     before = after = None
     if reference.labelled is not None:
         after_outputs = run_samples(runner, reference.labelled.inputs, cancel)

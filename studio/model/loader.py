@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import pickle
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -397,11 +398,17 @@ def _architecture_from_file(result: LoadedModel, trust: bool) -> str | None:
 def _set_catalogue_inputs(result: LoadedModel, name: str, kwargs: dict) -> None:
     arch = architectures.catalogue()[name]
     if result.input_spec is None:
+        shape = arch.input_shape
         if name == sample.ARCHITECTURE:
             pre = Preprocess(resize=32, crop=32, grayscale=True, mean=sample.MEAN, std=sample.STD)
+        elif arch.image_list_input:
+            # a detector normalizes and resizes inside: it takes plain images, 0 to 1
+            side = _detector_side(name)
+            shape = (1, 3, side, side)
+            pre = Preprocess(resize=side, crop=side, mean=(0.0, 0.0, 0.0), std=(1.0, 1.0, 1.0))
         else:
             pre = default_preprocess_for(arch.input_shape)
-        result.input_spec = InputSpec.single(arch.input_shape, preprocess=pre)
+        result.input_spec = InputSpec.single(shape, preprocess=pre)
     result.metadata["task"] = arch.task
     classes = kwargs.get("num_classes", arch.num_classes)
     if result.labels is None and arch.task == "classification":
@@ -411,6 +418,13 @@ def _set_catalogue_inputs(result: LoadedModel, name: str, kwargs: dict) -> None:
             from torchvision.models._meta import _IMAGENET_CATEGORIES
 
             result.labels = list(_IMAGENET_CATEGORIES)
+
+
+def _detector_side(name: str) -> int:
+    """The image side a detector is built for: the number in its name (ssdlite320, ssd300)
+    or 320, small enough to convert and verify quickly (the model resizes it)."""
+    match = re.match(r"ssd(?:lite)?(\d+)_", name)
+    return int(match.group(1)) if match else 320
 
 
 def _load_weights(module, state: dict, arch: str, file_name: str) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import warnings
 from pathlib import Path
 
@@ -105,18 +106,35 @@ def save_lite(
 ) -> int:
     """Write a .ptl atomically (backported when ``version`` is older); returns its version."""
     written = native_bytecode_version()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        # built in memory: torch's file writer aborts the process on a full disk
-        data = module._save_to_buffer_for_lite_interpreter(
-            _extra_files={METADATA_NAME: metadata_json}
-        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            # built in memory: torch's file writer aborts the process on a full disk
+            data = module._save_to_buffer_for_lite_interpreter(
+                _extra_files={METADATA_NAME: metadata_json}
+            )
+    except RuntimeError as exc:
+        raise ConversionError(
+            f"the Lite interpreter cannot hold this model: {lite_refusal(exc)}",
+            hint="convert it to pt, pte or onnx instead",
+            details=str(exc),
+        ) from None
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
         if version is not None and version != written:
             backport(tmp, tmp, version)
             written = version
     return written
+
+
+def lite_refusal(exc: Exception) -> str:
+    """Why torch refused to write a model for the Lite interpreter, in one line: a class
+    that is not a module (torchvision's detectors pass an ImageList) is named."""
+    match = re.search(r"The problematic type is: ([\w.]+)", str(exc))
+    if match:
+        name = match.group(1).removeprefix("__torch__.")
+        return f"it uses the class {name}, and Lite holds only modules, tensors and built-in types"
+    return first_line(exc)
 
 
 @functools.lru_cache(maxsize=1)
