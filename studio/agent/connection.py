@@ -210,6 +210,33 @@ class AgentConnection:
                     _raise_for(reply)
                 run_error = reply.get("message")
 
+    def infer(self, path: str, timeout: float = REQUEST_TIMEOUT) -> tuple[list, dict]:
+        """Run each sample of a pushed inputs file (:mod:`studio.agent.infer`) once.
+
+        Returns each sample's outputs (a list of arrays each) and the ``inferred`` reply;
+        ``timeout`` bounds the wait for each frame. Errors are raised.
+        """
+        from studio.agent.infer import Assembler
+
+        self.send({"type": protocol.INFER, "path": path})
+        assembler = Assembler()
+        while True:
+            reply = self._recv(timeout)
+            kind = reply["type"]
+            if kind == protocol.ERROR:
+                _raise_for(reply)
+            elif kind == protocol.INFER_OUTPUT:
+                try:
+                    assembler.add(reply)
+                except ValueError as exc:
+                    raise AgentError(f"The agent sent bad outputs: {exc}") from None
+            elif kind == protocol.INFERRED:
+                try:
+                    outputs = assembler.outputs(int(reply["samples"]), int(reply["outputs"]))
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise AgentError(f"The agent sent bad outputs: {exc}") from None
+                return outputs, reply
+
     def stop(self) -> None:
         """Ask the agent to end the current run (safe from any thread, and when idle)."""
         with contextlib.suppress(OSError):

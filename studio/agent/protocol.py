@@ -34,7 +34,8 @@ STOP = "stop"
 UNLOAD = "unload"
 TELEMETRY = "telemetry"
 PING = "ping"
-REQUESTS = (HELLO, LOAD, RUN, STOP, UNLOAD, TELEMETRY, PING)
+INFER = "infer"  # run given inputs once each and return the outputs (studio.agent.infer)
+REQUESTS = (HELLO, LOAD, RUN, STOP, UNLOAD, TELEMETRY, PING, INFER)
 
 # Replies and events (agent -> client)
 CAPABILITIES = "capabilities"
@@ -46,6 +47,8 @@ SUMMARY = "summary"
 STOPPING = "stopping"
 UNLOADED = "unloaded"
 PONG = "pong"
+INFER_OUTPUT = "infer_output"  # a chunk of one output of one sample of an infer request
+INFERRED = "inferred"  # an infer request is done: samples, outputs, infer_ms
 ERROR = "error"
 
 # Error codes (``error`` replies). Fatal ones end the connection.
@@ -63,6 +66,7 @@ E_LOAD_FAILED = "load_failed"  # the runtime could not load the model
 E_NOT_LOADED = "not_loaded"  # run before load
 E_BUSY = "busy"  # load/run/unload while a run is going on
 E_RUN_FAILED = "run_failed"  # an inference raised
+E_OUTPUT_TOO_LARGE = "output_too_large"  # an infer sample's outputs exceed the agent's limit
 E_INTERNAL = "internal"
 FATAL_ERRORS = (
     E_BAD_FRAME,

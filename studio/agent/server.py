@@ -402,6 +402,7 @@ class Session:
             protocol.UNLOAD: self._unload,
             protocol.TELEMETRY: self._telemetry,
             protocol.PING: self._ping,
+            protocol.INFER: self._infer,
         }.get(kind)
         if handler is None:
             raise RequestError(protocol.E_UNKNOWN_TYPE, f"unknown message type {kind[:80]!r}")
@@ -545,6 +546,49 @@ class Session:
         # the reply goes out first, so that the run's summary always follows it
         self._reply(message, {"type": protocol.STOPPING, "running": running})
         self._stop.set()
+
+    def _infer(self, message: dict) -> None:
+        """Run each sample of a pushed inputs file once and stream its outputs back."""
+        from studio.agent import infer
+
+        self._not_running("infer")
+        if self.runner is None:
+            raise RequestError(protocol.E_NOT_LOADED, "load a model first")
+        path = self._resolve(message.get("path"))
+        try:
+            with np.load(path, allow_pickle=False) as archive:
+                samples = infer.read_inputs(archive)
+        except infer.InferInputError as exc:
+            raise RequestError(protocol.E_BAD_REQUEST, str(exc)) from None
+        except Exception as exc:
+            raise RequestError(
+                protocol.E_BAD_REQUEST, f"{path.name} is not a .npz tensor file ({exc})"
+            ) from None
+        wrong = infer.wrong_dtype(samples[0], [t.dtype for t in self.runner.inputs])
+        if wrong:
+            raise RequestError(protocol.E_BAD_REQUEST, wrong)
+        request_id, times, count = message.get("id"), [], 0
+        for i, sample in enumerate(samples):
+            started = time.perf_counter()
+            try:
+                outputs = self.runner.infer(sample)
+            except InputError as exc:
+                raise RequestError(protocol.E_BAD_REQUEST, exc.message) from None
+            except Exception as exc:
+                raise RequestError(protocol.E_RUN_FAILED, _first_line(exc)) from None
+            times.append(round((time.perf_counter() - started) * 1000.0, 3))
+            size = infer.output_bytes(outputs)
+            if size > infer.MAX_SAMPLE_OUTPUT_BYTES:
+                raise RequestError(
+                    protocol.E_OUTPUT_TOO_LARGE,
+                    f"sample {i}'s outputs are {size} bytes, above the limit of "
+                    f"{infer.MAX_SAMPLE_OUTPUT_BYTES}",
+                )
+            count = len(outputs)
+            for frame in infer.output_frames(i, outputs):
+                self._reply(message, {"type": protocol.INFER_OUTPUT, **frame})
+        done = {"type": protocol.INFERRED, "samples": len(samples), "outputs": count}
+        self._reply({"id": request_id}, {**done, "infer_ms": times})
 
     # ----- runs -------------------------------------------------------------------------
 
