@@ -23,6 +23,7 @@ import numpy as np
 
 from studio.agent.budget import check_budgets
 from studio.agent.connection import AgentConnection
+from studio.agent.cores import device_cores, run_cores
 from studio.agent.deployment import AGENT_DIR, ensure_agent, remove_forward
 from studio.agent.results import BenchCallback, BenchConfig, BenchEvent, BenchResult
 from studio.errors import AgentError, Cancelled, InputError, InternalError, StudioError
@@ -148,8 +149,14 @@ class DeviceBench:
         result.device_facts = caps.get("device")
         result.agent["machine"] = caps.get("machine")
         self._check_stop()
+        choice = device_cores(self.config, result.device_facts)
         self._emit("status", message="loading the model")
-        loaded = conn.load(self.artifact.name, self.config.runtime, self.config.threads)
+        loaded = conn.load(
+            self.artifact.name,
+            self.config.runtime,
+            self.config.threads,
+            choice.cpus if choice else None,
+        )
         result.runtime = loaded["runtime"]
         result.runtime_version = loaded.get("runtime_version")
         result.load_ms = loaded.get("load_ms")
@@ -187,6 +194,7 @@ class DeviceBench:
             inputs=inputs,
         )
         result.stopped = bool(summary.get("stopped"))
+        result.cores = run_cores(choice, loaded, summary)
         if summary.get("count") != len(result.series):
             raise AgentError(
                 f"{len(result.series)} of the agent's {summary.get('count')} samples arrived"

@@ -154,10 +154,18 @@ class AgentConnection:
                 return reply
             log.debug("ignoring %s while waiting for %s", reply["type"], expect)
 
-    def load(self, path: str, runtime: str = "auto", threads: int | None = None) -> dict:
+    def load(
+        self,
+        path: str,
+        runtime: str = "auto",
+        threads: int | None = None,
+        cores: list[int] | None = None,
+    ) -> dict:
         message = {"type": protocol.LOAD, "path": path, "runtime": runtime}
         if threads:
             message["threads"] = int(threads)
+        if cores:
+            message["cores"] = [int(c) for c in cores]
         # the agent answers a load that overruns its deadline with load_timeout
         deadline = self.capabilities.get("load_timeout_s")
         if isinstance(deadline, (int, float)) and not isinstance(deadline, bool):

@@ -112,6 +112,21 @@ def resolve_cores(text: str, facts: dict | None) -> CoreChoice:
     return CoreChoice(text.strip(), choice, cluster)
 
 
+def device_cores(config, facts: dict | None) -> CoreChoice | None:
+    """A benchmark config's ``cores`` resolved on the device whose facts are given."""
+    return None if config.cores is None else resolve_cores(config.cores, facts)
+
+
+def run_cores(choice: CoreChoice | None, loaded: dict, summary: dict) -> dict:
+    """A run's ``cores``: the choice, and the set the agent's timing thread had."""
+    asked = choice.to_dict() if choice else {"requested": None, "cpus": None, "cluster": None}
+    return {
+        **asked,
+        "allowed": summary.get("cores"),
+        "mapped": bool((loaded.get("cores") or {}).get("mapped")),
+    }
+
+
 # ----- in the agent ------------------------------------------------------------------
 
 

@@ -5,9 +5,10 @@
 One writer for the Latency tab, ``model-studio bench --export`` and the demo's
 ``bench.csv``. Every row and every run says where and how it was measured: the device,
 its name and whether it is virtual (numbers from a virtual device on this computer are
-not a phone's), the artifact, the runtime and its version, the threads and the studio's
-version. The CSV repeats those on each row, so a spreadsheet's filter or
-``pandas.read_csv(path).groupby("run")`` tells runs apart without parsing a header.
+not a phone's), the artifact, the runtime and its version, the threads, the cores it was
+allowed to run on and the studio's version. The CSV repeats those on each row, so a
+spreadsheet's filter or ``pandas.read_csv(path).groupby("run")`` tells runs apart
+without parsing a header.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ RUN_COLUMNS = (
     "runtime",
     "runtime_version",
     "threads",
+    "cores",
     "studio_version",
 )
 SAMPLE_COLUMNS = ("index", "latency_ms", "t_ms")
@@ -48,8 +50,17 @@ def run_columns(result: BenchResult, number: int) -> list:
         result.runtime or result.config.runtime,
         result.runtime_version or "",
         result.config.threads or "",
+        cores_cell(result),
         __version__,
     ]
+
+
+def cores_cell(result: BenchResult) -> str:
+    """The cores the run was allowed (``0-3``), as the device read them back; else empty."""
+    from studio.agent.cores import format_cores
+
+    allowed = (result.cores or {}).get("allowed")
+    return format_cores(allowed) if allowed else ""
 
 
 def csv_text(results: list[BenchResult]) -> str:

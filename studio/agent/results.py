@@ -27,6 +27,7 @@ class BenchConfig:
     budgets: list[Budget] = field(default_factory=list)
     inputs: str | None = None  # a local .npy/.npz file pushed with the model; else random
     seed: int = 0
+    cores: str | None = None  # big, little, all or a list such as 0,4-7; None: not pinned
 
     def validate(self) -> BenchConfig:
         from studio.agent.capabilities import AGENT_RUNTIMES
@@ -50,6 +51,10 @@ class BenchConfig:
             raise InputError("threads must be at least 1")
         if self.inputs and Path(self.inputs).suffix not in (".npy", ".npz"):
             raise InputError(f"{self.inputs} is not a .npy or .npz tensor file")
+        if self.cores is not None:
+            from studio.agent.cores import parse_cores
+
+            parse_cores(self.cores)
         return self
 
 
@@ -92,6 +97,10 @@ class BenchResult:
     # alone stats, slowdowns, window and overlap; ``series`` is then the together series
     alone_series: SampleSeries | None = None
     together: dict | None = None
+    # where it ran: requested (--cores as given, or None), cpus (the device's cores it
+    # names), cluster, allowed (the set the timed thread had, read back on the device),
+    # mapped (a virtual device's agent ran on this computer's cores instead)
+    cores: dict | None = None
 
     @property
     def samples(self) -> int:
@@ -135,6 +144,7 @@ class BenchResult:
             "device_facts": self.device_facts,
             "telemetry": self.telemetry,
             "agent": self.agent,
+            "cores": self.cores,
             "studio_version": __version__,
         }
         if self.together is not None:

@@ -5,8 +5,9 @@ them the timed thread does no I/O and allocates nothing the collector tracks: it
 two integers into preallocated arrays (:class:`SampleBuffer`) and publishes how many
 samples are complete. A :class:`Sender` thread turns published samples into ``samples``
 frames and sends them (and the ``heartbeat`` when there is nothing to send), in frames of
-at most :data:`FRAME_ROWS` rows so it never holds the interpreter's lock for long.
-Python's cyclic garbage collector is frozen and paused while any run measures
+at most :data:`FRAME_ROWS` rows, so that it never holds the interpreter's lock for long:
+a timed thread whose ``infer`` released the lock needs it back before its second clock
+read. Python's cyclic garbage collector is frozen and paused while any run measures
 (:func:`collector_paused`): a collection stops every thread, the timed one included.
 """
 
@@ -24,7 +25,9 @@ import numpy as np
 from studio.agent import protocol
 
 BLOCK_ROWS = 1 << 16  # samples per preallocated block (1 MiB: two int64 per sample)
-FRAME_ROWS = 512  # rows per samples frame the sender encodes at a time
+# rows per samples frame: encoding one holds the interpreter's lock (~0.1 ms for 128
+# rows), which a timed thread coming back from ``infer`` may have to wait for
+FRAME_ROWS = 128
 FLUSH_SECONDS = 0.05
 HEARTBEAT_SECONDS = 0.5
 
@@ -80,12 +83,18 @@ class SampleBuffer:
 
     def rows(self, first: int, last: int) -> list[list]:
         """Samples ``first`` up to ``last`` as [index, latency_us, t_us] rows."""
-        out = []
         size = self.block_rows
-        for i in range(first, last):
-            starts, ends = self.blocks[i // size]
-            start, end = starts[i % size], ends[i % size]
-            out.append([i, round((end - start) / 1000.0, 3), start // 1000])
+        out: list[list] = []
+        while first < last:
+            starts, ends = self.blocks[first // size]
+            lo = first % size
+            hi = min(size, lo + last - first)
+            s = np.frombuffer(starts, dtype=np.int64)[lo:hi]
+            e = np.frombuffer(ends, dtype=np.int64)[lo:hi]
+            latency = np.round((e - s) / 1000.0, 3).tolist()
+            indexes = range(first, first + hi - lo)
+            out += map(list, zip(indexes, latency, (s // 1000).tolist(), strict=True))
+            first += hi - lo
         return out
 
     def latencies_us(self) -> np.ndarray:

@@ -29,6 +29,7 @@ import numpy as np
 
 from studio.agent.budget import check_budgets
 from studio.agent.connection import AgentConnection
+from studio.agent.cores import device_cores, run_cores
 from studio.agent.deployment import AGENT_DIR, ensure_agent, remove_forward
 from studio.agent.results import BenchCallback, BenchConfig, BenchEvent, BenchResult
 from studio.agent.stats import SampleSeries
@@ -249,8 +250,12 @@ class TogetherBench:
         result.agent["machine"] = caps.get("machine")
         self._emit(number, "status", message="loading the model")
         try:
+            choice = device_cores(self.config, result.device_facts)
             loaded = conn.load(
-                self.artifacts[number].name, self.config.runtime, self.config.threads
+                self.artifacts[number].name,
+                self.config.runtime,
+                self.config.threads,
+                choice.cpus if choice else None,
             )
         except StudioError as exc:
             result.error = exc
@@ -258,6 +263,7 @@ class TogetherBench:
         result.runtime = loaded["runtime"]
         result.runtime_version = loaded.get("runtime_version")
         result.load_ms = loaded.get("load_ms")
+        result.cores = run_cores(choice, loaded, {})  # "allowed": from the run's summary
         result.agent["runtime"] = result.runtime
         result.agent["runtime_version"] = result.runtime_version
         runtimes = caps.get("runtimes", [])
@@ -318,6 +324,8 @@ class TogetherBench:
         )
         if summary.get("stopped"):
             result.stopped = True
+        if result.cores is not None:
+            result.cores["allowed"] = summary.get("cores")
         if summary.get("count") != len(series):
             raise AgentError(f"{len(series)} of the agent's {summary.get('count')} samples arrived")
         if summary.get("error"):

@@ -48,6 +48,13 @@ def register(sub) -> None:
     )
     parser.add_argument("--threads", type=int, default=None, help="CPU threads for the runtime")
     parser.add_argument(
+        "--cores",
+        metavar="big|little|all|LIST",
+        help="pin the inference to the phone's big or little cluster (from its cores' "
+        "frequencies), all cores, or cores such as 0,4-7; every run records the cores it "
+        "was allowed (default: where the system puts it)",
+    )
+    parser.add_argument(
         "--warmup", type=int, default=10, help="inferences before measuring (default 10)"
     )
     amount = parser.add_mutually_exclusive_group()
@@ -244,6 +251,7 @@ def run(args) -> int:
         duration_s=args.duration,
         budgets=budgets,
         inputs=args.inputs,
+        cores=args.cores,
     ).validate()
     if args.together:
         check_together(args.artifact, len(args.device), args.inputs)
