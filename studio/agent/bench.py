@@ -26,6 +26,7 @@ from studio.agent.connection import AgentConnection
 from studio.agent.cores import device_cores, run_cores
 from studio.agent.deployment import AGENT_DIR, ensure_agent, remove_forward
 from studio.agent.results import BenchCallback, BenchConfig, BenchEvent, BenchResult
+from studio.agent.run_telemetry import record_telemetry, telemetry_request
 from studio.errors import AgentError, Cancelled, InputError, InternalError, StudioError
 from studio.progress import CancelToken, ProgressEvent, progress_line
 
@@ -186,13 +187,19 @@ class DeviceBench:
                 last[0] = now
                 self._emit("stats", stats=result.series.stats())
 
+        def on_telemetry(sample: dict, observed: dict) -> None:
+            self._emit("telemetry", telemetry={**observed, "sample": sample})
+
         summary = conn.run(
             on_rows,
             warmup=self.config.warmup,
             iterations=self.config.iterations,
             duration_s=self.config.duration_s,
             inputs=inputs,
+            telemetry=telemetry_request(self.config, result.virtual),
+            on_telemetry=on_telemetry,
         )
+        record_telemetry(result, summary.get("telemetry"))
         result.stopped = bool(summary.get("stopped"))
         result.cores = run_cores(choice, loaded, summary)
         if summary.get("count") != len(result.series):

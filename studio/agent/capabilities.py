@@ -16,7 +16,6 @@ device the device passes its own in ``MODEL_STUDIO_DEVICE_FACTS``.
 
 from __future__ import annotations
 
-import glob
 import json
 import logging
 import os
@@ -145,14 +144,6 @@ def device_facts() -> DeviceFacts:
 # ----- telemetry ------------------------------------------------------------------------
 
 
-def _read(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except OSError:
-        return None
-
-
 def _kib_field(text: str | None, name: str) -> int | None:
     for line in (text or "").splitlines():
         if line.startswith(name + ":"):
@@ -162,34 +153,19 @@ def _kib_field(text: str | None, name: str) -> int | None:
     return None
 
 
-def _int_file(path: str) -> int | None:
-    text = _read(path)
-    try:
-        return int(text.strip()) if text else None
-    except ValueError:
-        return None
-
-
 def telemetry(facts: DeviceFacts | None = None) -> dict:
     """Memory of the agent, CPU frequencies and temperature, battery — each None if unreadable."""
-    status = _read("/proc/self/status")
-    rollup = _read("/proc/self/smaps_rollup")
-    freqs = []
-    for path in sorted(glob.glob("/sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_cur_freq")):
-        value = _int_file(path)
-        if value:
-            freqs.append(value)
-    temps = []
-    for zone in glob.glob("/sys/class/thermal/thermal_zone*"):
-        kind = (_read(f"{zone}/type") or "").strip().lower()
-        value = _int_file(f"{zone}/temp")
-        if value is not None and any(k in kind for k in ("cpu", "soc", "x86_pkg", "tsens")):
-            temps.append(value / 1000 if abs(value) > 1000 else float(value))
-    battery = _int_file("/sys/class/power_supply/battery/capacity")
-    battery_temp = _int_file("/sys/class/power_supply/battery/temp")
+    from studio.agent import telemetry as sensors
+
+    status = sensors.read_text("/proc/self/status")
+    rollup = sensors.read_text("/proc/self/smaps_rollup")
+    freqs = [f for f in sensors.cpu_freqs_khz() if f]
+    temps = list(sensors.zone_temps(sensors.thermal_zones()).values())
+    cell = sensors.battery(sensors.battery_dir())
+    battery = cell.get("level")
     if battery is None and facts is not None:
         battery = facts.battery_level
-    battery_temp_c = battery_temp / 10 if battery_temp is not None else None
+    battery_temp_c = cell.get("temp_c")
     if battery_temp_c is None and facts is not None:
         battery_temp_c = facts.battery_temperature_c
     return {

@@ -189,18 +189,28 @@ class AgentConnection:
         duration_s: float | None = None,
         inputs: dict | None = None,
         liveness: float = LIVENESS_TIMEOUT,
+        telemetry: dict | None = None,
+        on_telemetry: Callable[[dict, dict], None] | None = None,
     ) -> dict:
         """Run and stream: ``on_rows`` gets arrays of [index, latency_us, t_us] rows.
 
-        Returns the summary. A lost or silent agent raises AgentError; the rows delivered
-        before stay delivered.
+        ``telemetry`` asks for the run's sensor samples (``interval_s``, ``baseline_s``);
+        ``on_telemetry(sample, observed)`` gets each as it arrives, with what the agent
+        samples (``clusters``, ``zones``, ``simulated``). Returns the summary, with
+        ``summary["telemetry"]`` (what the agent samples and the ``samples``) when the
+        agent sampled. A lost or silent agent raises AgentError; the rows delivered before
+        stay delivered.
         """
         message = {"type": protocol.RUN, "warmup": int(warmup), "inputs": inputs or {}}
         if iterations is not None:
             message["iterations"] = int(iterations)
         if duration_s is not None:
             message["duration_s"] = float(duration_s)
-        self.request(message, protocol.STARTED, CONNECT_TIMEOUT)
+        if telemetry is not None:
+            message["telemetry"] = telemetry
+        started = self.request(message, protocol.STARTED, CONNECT_TIMEOUT)
+        observed = started.get("telemetry")
+        sensed: list[dict] = []
         run_error = None
         while True:
             reply = self._recv(liveness)
@@ -209,9 +219,16 @@ class AgentConnection:
                 rows = np.asarray(reply.get("samples") or [], dtype=np.float64).reshape(-1, 3)
                 if len(rows):
                     on_rows(rows)
+            elif kind == protocol.TELEMETRY_SAMPLE:
+                sample = {k: v for k, v in reply.items() if k != "type"}
+                sensed.append(sample)
+                if on_telemetry is not None and isinstance(observed, dict):
+                    on_telemetry(sample, observed)
             elif kind == protocol.SUMMARY:
                 if run_error is not None:
                     reply.setdefault("error", run_error)
+                if isinstance(observed, dict):
+                    reply["telemetry"] = {**observed, "samples": sensed}
                 return reply
             elif kind == protocol.ERROR:
                 if reply.get("code") != protocol.E_RUN_FAILED:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from studio import __version__
 from studio.agent.results import BenchResult
+from studio.agent.telemetry_export import has_telemetry, telemetry_csv_text, telemetry_path
 from studio.agent.together import sample_phases
 from studio.fileio import write_text_atomic
 
@@ -101,6 +102,8 @@ def write_results(results: list[BenchResult], path: str | Path) -> Path:
     path = Path(path)
     if path.suffix.lower() == ".csv":
         write_text_atomic(path, csv_text(results))
+        if has_telemetry(results):  # the sensors' samples beside: name.telemetry.csv
+            write_text_atomic(telemetry_path(path), telemetry_csv_text(results))
     else:
         write_text_atomic(path, json.dumps(json_document(results), indent=1) + "\n")
     return path

@@ -43,6 +43,7 @@ LOADED = "loaded"
 STARTED = "started"
 SAMPLES = "samples"  # a batch of sample events: [[index, latency_us, t_us], ...]
 HEARTBEAT = "heartbeat"
+TELEMETRY_SAMPLE = "telemetry_sample"  # during a run: CPU frequencies, temperatures, battery
 SUMMARY = "summary"
 STOPPING = "stopping"
 UNLOADED = "unloaded"

@@ -28,6 +28,8 @@ class BenchConfig:
     inputs: str | None = None  # a local .npy/.npz file pushed with the model; else random
     seed: int = 0
     cores: str | None = None  # big, little, all or a list such as 0,4-7; None: not pinned
+    telemetry_interval_s: float = 0.5  # how often the agent samples the sensors in a run
+    baseline_s: float | None = None  # idle seconds sampled first; None: 3 s, 0.5 s if virtual
 
     def validate(self) -> BenchConfig:
         from studio.agent.capabilities import AGENT_RUNTIMES
@@ -55,12 +57,21 @@ class BenchConfig:
             from studio.agent.cores import parse_cores
 
             parse_cores(self.cores)
+        from studio.agent import telemetry
+
+        if not telemetry.MIN_INTERVAL_S <= self.telemetry_interval_s <= telemetry.MAX_INTERVAL_S:
+            raise InputError(
+                f"the telemetry interval must be {telemetry.MIN_INTERVAL_S:g} to "
+                f"{telemetry.MAX_INTERVAL_S:g} s"
+            )
+        if self.baseline_s is not None and not 0 <= self.baseline_s <= telemetry.MAX_BASELINE_S:
+            raise InputError(f"the idle baseline must be 0 to {telemetry.MAX_BASELINE_S:g} s")
         return self
 
 
 @dataclass
 class BenchEvent:
-    """What a callback receives. ``kind``: status, progress, samples, stats, done."""
+    """What a callback receives. ``kind``: status, progress, samples, telemetry, stats, done."""
 
     device: str
     kind: str
@@ -69,6 +80,8 @@ class BenchEvent:
     stats: LatencyStats | None = None
     result: BenchResult | None = None
     progress: ProgressEvent | None = None  # progress: installing the agent on the phone
+    # telemetry: one sensor sample ("sample") and what the agent samples ("clusters", ...)
+    telemetry: dict | None = None
 
 
 BenchCallback = Callable[[BenchEvent], None]
@@ -101,6 +114,10 @@ class BenchResult:
     # names), cluster, allowed (the set the timed thread had, read back on the device),
     # mapped (a virtual device's agent ran on this computer's cores instead)
     cores: dict | None = None
+    # charging / throttled during the run, and why (studio.agent.conditions)
+    conditions: dict | None = None
+    # mJ per inference above the idle baseline, or why not (studio.agent.energy)
+    energy: dict | None = None
 
     @property
     def samples(self) -> int:
@@ -145,6 +162,8 @@ class BenchResult:
             "telemetry": self.telemetry,
             "agent": self.agent,
             "cores": self.cores,
+            "conditions": self.conditions,
+            "energy": self.energy,
             "studio_version": __version__,
         }
         if self.together is not None:

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from studio import __version__
-from studio.agent import capabilities, cores, protocol, timing, watchdog
+from studio.agent import capabilities, cores, protocol, telemetry, timing, watchdog
 from studio.agent.protocol import Channel, ConnectionClosed, ProtocolError
 from studio.agent.stats import compute
 from studio.agent.timing import SampleBuffer, Sender
@@ -287,6 +287,7 @@ class Session:
         self.loaded: dict | None = None
         self._run_thread: threading.Thread | None = None
         self._running = False  # from a run's start until just before its summary is sent
+        self._sampler = None  # the run's telemetry.Sampler
         self._stop = threading.Event()
         self._closed = threading.Event()
 
@@ -615,21 +616,66 @@ class Session:
         if (iterations is None) == (duration is None):
             raise RequestError(protocol.E_BAD_REQUEST, "give exactly one of iterations, duration_s")
         inputs = self._inputs(message.get("inputs") or {"source": "random"})
+        observe = self._telemetry_plan(message.get("telemetry"))
         self._stop.clear()
         plan = {"warmup": warmup, "iterations": iterations, "duration_s": duration}
+        self._sampler = None
+        if observe is not None:
+            self._sampler = telemetry.Sampler(
+                telemetry.sensors(self.server.facts),
+                self.channel.send,
+                observe["interval_s"],
+                observe["baseline_s"],
+            )
+            observe.update(self._sampler.sensors.describe())
         self._reply(
             message,
             {
                 "type": protocol.STARTED,
                 **plan,
                 "inputs": [{"shape": list(a.shape), "dtype": str(a.dtype)} for a in inputs],
+                **({"telemetry": observe} if observe is not None else {}),
             },
         )
         self._running = True
         self._run_thread = threading.Thread(
-            target=self._run_loop, args=(message.get("id"), plan, inputs), daemon=True
+            target=self._run_observed,
+            args=(message.get("id"), plan, inputs, observe),
+            daemon=True,
         )
         self._run_thread.start()
+
+    def _telemetry_plan(self, value) -> dict | None:
+        """A run's ``telemetry``: false for none, else its sampling interval and idle baseline."""
+        if value is False:
+            return None
+        if value is None or value is True:
+            value = {}
+        if not isinstance(value, dict):
+            raise RequestError(protocol.E_BAD_REQUEST, "'telemetry' must be an object or false")
+        low, high = telemetry.MIN_INTERVAL_S, telemetry.MAX_INTERVAL_S
+        interval = self._number(value, "interval_s", float, low, high, telemetry.INTERVAL_S)
+        baseline = self._number(value, "baseline_s", float, 0.0, telemetry.MAX_BASELINE_S, 0.0)
+        return {"interval_s": interval, "baseline_s": baseline}
+
+    def _run_observed(self, request_id, plan: dict, inputs: list[np.ndarray], observe) -> None:
+        """The run with its telemetry: the idle baseline sampled first, then the timed run."""
+        sampler = self._sampler
+        try:
+            if sampler is not None:
+                sampler.start()
+                if observe["baseline_s"] > 0:
+                    self._stop.wait(observe["baseline_s"])
+                sampler.loaded()
+            self._run_loop(request_id, plan, inputs)
+        finally:
+            self._end_sampling()
+
+    def _end_sampling(self) -> None:
+        """Stop the run's sampler (so no sample follows the summary); idempotent."""
+        sampler, self._sampler = self._sampler, None
+        if sampler is not None:
+            sampler.finish()
 
     def _inputs(self, spec) -> list[np.ndarray]:
         if not isinstance(spec, dict):
@@ -728,6 +774,7 @@ class Session:
             except Exception as exc:
                 error = _first_line(exc)
             measure_ended = clock()
+        self._end_sampling()
         if not sender.finish():
             self._running = False
             return  # the client is gone

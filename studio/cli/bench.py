@@ -6,6 +6,7 @@ import sys
 import threading
 
 from studio import artifacts
+from studio.agent.run_telemetry import conditions_line
 from studio.cli.bench_together import run_name
 from studio.cli.output import emit_json
 from studio.errors import EXIT_OK, EXIT_VERDICT, InputError
@@ -92,6 +93,21 @@ def register(sub) -> None:
         "--adb-server",
         metavar="HOST:PORT",
         help="the adb server the phones are on (default: this computer's)",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="idle seconds sampled before the run, the baseline of energy per inference "
+        "(default 3 on a phone, 0.5 on a virtual device)",
+    )
+    parser.add_argument(
+        "--telemetry-interval",
+        type=float,
+        default=0.5,
+        metavar="SECONDS",
+        help="how often the agent samples CPU frequencies, temperatures and the battery",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(run=run)
@@ -205,6 +221,9 @@ def print_table(results) -> None:
         )
     print("(times in milliseconds)")
     for r in results:
+        conditions = conditions_line(r.conditions, r.energy)
+        if conditions:
+            print(f"{run_name(r, results)}: {conditions}")
         for check in r.budget.checks:
             if not check.passed:
                 print(f"{r.device}: budget {check.budget.text} failed (measured {check.value})")
@@ -252,6 +271,8 @@ def run(args) -> int:
         budgets=budgets,
         inputs=args.inputs,
         cores=args.cores,
+        baseline_s=args.baseline,
+        telemetry_interval_s=args.telemetry_interval,
     ).validate()
     if args.together:
         check_together(args.artifact, len(args.device), args.inputs)

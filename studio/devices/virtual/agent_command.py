@@ -22,6 +22,7 @@ import re
 import subprocess
 import threading
 
+from studio.agent.telemetry import SIMULATED_ENV
 from studio.devices.facts import facts_script, parse_facts
 from studio.devices.virtual.shell import Invocation, Output
 from studio.launcher import studio_command
@@ -33,6 +34,7 @@ HOST_AGENT_PROP = "ro.modelstudio.agent"
 HOST_AGENT = "host"
 READY_TIMEOUT = 120.0  # the agent imports numpy and the runtimes' glue before it listens
 USAGE = f"usage: {NAME} --port N --token T --root DIR"
+BATTERY_STATUS_CHARGING = 2  # Android's BatteryManager.BATTERY_STATUS_CHARGING
 
 
 def _options(argv: list[str]) -> dict[str, str] | None:
@@ -65,6 +67,19 @@ def _device_facts(inv: Invocation) -> dict:
     return parse_facts(captured.getvalue().decode("utf-8", "replace")).to_dict()
 
 
+def simulated_telemetry(profile) -> dict:
+    """What the agent's model of this device's sensors starts from (its profile's CPU and
+    battery); see :class:`studio.agent.telemetry.SimulatedSensors`."""
+    return {
+        "max_freq_khz": list(profile.max_freq_khz),
+        "min_freq_khz": list(profile.min_freq_khz),
+        "battery_level": profile.battery_level,
+        "battery_temp_c": profile.battery_temperature_tenths_c / 10,
+        "charging": profile.battery_status == BATTERY_STATUS_CHARGING,
+        "usb_powered": profile.usb_powered,
+    }
+
+
 def cmd_agent(inv: Invocation) -> int:
     return run_agent(inv, studio_command("agent"))
 
@@ -89,6 +104,7 @@ def run_agent(inv: Invocation, program: list[str]) -> int:
     env = dict(os.environ)
     env["MODEL_STUDIO_DEVICE_FACTS"] = json.dumps(_device_facts(inv))
     env["MODEL_STUDIO_DEVICE_ROOT"] = str(inv.fs.root)
+    env[SIMULATED_ENV] = json.dumps(simulated_telemetry(inv.profile))
     command = [
         *program,
         "--port",
