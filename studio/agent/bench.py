@@ -201,7 +201,7 @@ class DeviceBench:
         )
         record_telemetry(result, summary.get("telemetry"))
         result.stopped = bool(summary.get("stopped"))
-        result.cores = run_cores(choice, loaded, summary)
+        result.cores = run_cores(choice, loaded, summary, result.telemetry, result.series.view())
         if summary.get("count") != len(result.series):
             raise AgentError(
                 f"{len(result.series)} of the agent's {summary.get('count')} samples arrived"

@@ -117,14 +117,39 @@ def device_cores(config, facts: dict | None) -> CoreChoice | None:
     return None if config.cores is None else resolve_cores(config.cores, facts)
 
 
-def run_cores(choice: CoreChoice | None, loaded: dict, summary: dict) -> dict:
-    """A run's ``cores``: the choice, and the set the agent's timing thread had."""
+def run_cores(
+    choice: CoreChoice | None, loaded: dict, summary: dict, telemetry: dict | None = None, rows=None
+) -> dict:
+    """A run's ``cores``: the choice, the set the agent's timing thread had and, from the
+    run's telemetry (``rows``: its samples), the frequencies those cores ran at."""
     asked = choice.to_dict() if choice else {"requested": None, "cpus": None, "cluster": None}
-    return {
+    doc = {
         **asked,
         "allowed": summary.get("cores"),
         "mapped": bool((loaded.get("cores") or {}).get("mapped")),
     }
+    cores = asked["cpus"] or doc["allowed"] or []
+    if telemetry and rows is not None:
+        doc["freq_khz"] = ran_at(cores, telemetry, rows)
+    return doc
+
+
+def ran_at(cores: list[int], telemetry: dict, rows) -> dict | None:
+    """Per core: the lowest, median and highest frequency (kHz) sampled while the run
+    measured (the device's core numbers: a virtual device's telemetry is its profile's)."""
+    from studio.agent.run_telemetry import split
+
+    _idle, run = split(telemetry.get("samples") or [], rows)
+    out = {}
+    for core in cores:
+        seen = sorted(
+            s["cpu_freq_khz"][core]
+            for s in run
+            if core < len(s.get("cpu_freq_khz") or []) and s["cpu_freq_khz"][core]
+        )
+        if seen:
+            out[str(core)] = {"min": seen[0], "median": seen[len(seen) // 2], "max": seen[-1]}
+    return out or None
 
 
 # ----- in the agent ------------------------------------------------------------------

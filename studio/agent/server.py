@@ -741,11 +741,11 @@ class Session:
         # started before this thread is pinned, so it does not compete for the run's cores
         sender = Sender(buffer, self.channel.send, lambda: clock() // 1000, stop)
         sender.start()
-        error = None
-        allowed = _pin_run(self.loaded.get("cores"))
+        error = allowed = None
         run_started = measure_started = clock()
         with timing.collector_paused():
             try:
+                allowed = _pin_run(self.loaded.get("cores"))
                 for _ in range(plan["warmup"]):
                     if stop.is_set():
                         break

@@ -65,6 +65,36 @@ def test_big_and_little_are_the_fastest_and_slowest_clusters_of_the_facts():
         resolve_cores("big", {"cpu_cores": 4})
 
 
+def test_a_run_records_the_frequencies_its_cores_ran_at_while_it_measured():
+    import numpy as np
+
+    from studio.agent.cores import run_cores
+
+    choice = resolve_cores("big", profile_facts("pixel-7"))
+    rows = np.array([[0, 1000.0, 1_000_000], [1, 1000.0, 3_000_000]])  # measured 1.0-3.001 s
+
+    def sample(t_s, phase, khz):
+        return {"t_us": int(t_s * 1e6), "phase": phase, "cpu_freq_khz": [300_000] * 6 + khz}
+
+    telemetry = {
+        "samples": [
+            sample(0.5, "idle", [500_000, 500_000]),  # the baseline: not the run's
+            sample(1.5, "run", [2_850_000, 2_850_000]),
+            sample(2.0, "run", [2_400_000, None]),
+            sample(2.5, "run", [1_900_000, 2_850_000]),
+            sample(3.5, "run", [700_000, 700_000]),  # after the last inference
+        ]
+    }
+    loaded = {"cores": {"requested": [6, 7], "applied": [6, 7], "mapped": False}}
+    doc = run_cores(choice, loaded, {"cores": [6, 7]}, telemetry, rows)
+    assert doc["allowed"] == [6, 7] and doc["mapped"] is False
+    assert doc["freq_khz"] == {
+        "6": {"min": 1_900_000, "median": 2_400_000, "max": 2_850_000},
+        "7": {"min": 2_850_000, "median": 2_850_000, "max": 2_850_000},
+    }
+    assert run_cores(choice, loaded, {"cores": [6, 7]}, {"samples": []}, rows)["freq_khz"] is None
+
+
 def test_a_bad_cores_value_exits_2_before_any_device(tmp_path, capsys):
     model = relu_model(tmp_path)
     code = main(["bench", str(model), "--device", "nowhere", "--cores", "fast"])
