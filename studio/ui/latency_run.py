@@ -22,6 +22,7 @@ import numpy as np
 from studio.agent.budget import BudgetCheck
 from studio.agent.stats import LatencyStats, SampleSeries
 from studio.ui.state import Event
+from studio.ui.telemetry_view import RunTelemetry
 
 UNIT = "ms"  # what the plots and the table show
 US_PER_UNIT = 1e3
@@ -93,6 +94,7 @@ class LatencyRun:
         self.artifact = str(artifact)
         self.status = status
         self.samples = SampleSeries()
+        self.telemetry = RunTelemetry()  # temperatures and CPU frequencies during the run
         self.result = None  # the BenchResult once it ended
         self.skipped = False  # never started: the queue was stopped first
         self._lock = threading.Lock()
@@ -131,10 +133,14 @@ class LatencyRun:
         """The benchmark's callback (called on its thread)."""
         if event.kind == "samples" and event.rows is not None:
             self.samples.add(event.rows)
+        elif event.kind == "telemetry" and event.telemetry is not None:
+            self.telemetry.add(event.telemetry)
         elif event.kind in ("status", "progress"):  # progress: the agent's first push
             self.status = event.message
         elif event.kind == "done":
             self.status = event.message or "done"
+            if event.result is not None:
+                self.telemetry.replace(event.result.telemetry)
             self.result = event.result
 
     def attach(self, bench) -> None:
