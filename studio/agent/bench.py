@@ -55,6 +55,7 @@ class DeviceBench:
         self._cancel = CancelToken()
         self._conn: AgentConnection | None = None
         self._lock = threading.Lock()
+        self._verifier = None  # bench --verify: studio.agent.device_verify
 
     def _emit(self, kind: str, **fields) -> None:
         if self.callback is None:
@@ -105,6 +106,10 @@ class DeviceBench:
             raise InputError(f"There is no file {self.artifact}", hint="check the artifact's path")
         if self.config.runtime == "auto":
             runtime_for(self.artifact)  # an unknown kind of file is refused before any transfer
+        if self.config.verify:  # no reference: refused before anything is pushed
+            from studio.agent.device_verify import DeviceVerification
+
+            self._verifier = DeviceVerification(self.artifact, self.config.reference)
         # the agent first: a phone that cannot run it (another ABI, no space for the
         # bundle) is refused before the model is copied to it
         self._emit("status", message="starting the agent")
@@ -123,6 +128,8 @@ class DeviceBench:
                 server=self.server,
             )
             inputs = {"source": "file", "path": posixpath.basename(pushed.remote_path)}
+        if self._verifier is not None:
+            self._verifier.push(self.serial, AGENT_DIR, self.server)
         self._check_stop()
         result.agent = {
             "machine": None,
@@ -208,6 +215,9 @@ class DeviceBench:
             )
         if summary.get("error"):
             raise AgentError(f"The model failed while running: {summary['error']}")
+        if self._verifier is not None and not self._stop.is_set():
+            self._emit("status", message="verifying the outputs on the device")
+            result.verification = self._verifier.run(conn)
         with contextlib.suppress(AgentError):
             result.telemetry["after"] = conn.telemetry()
         with contextlib.suppress(AgentError):

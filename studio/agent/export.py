@@ -34,6 +34,7 @@ RUN_COLUMNS = (
     "runtime_version",
     "threads",
     "cores",
+    "verification",  # bench --verify: the verdict on the device's outputs, else empty
     "studio_version",
 )
 SAMPLE_COLUMNS = ("index", "latency_ms", "t_ms")
@@ -52,6 +53,7 @@ def run_columns(result: BenchResult, number: int) -> list:
         result.runtime_version or "",
         result.config.threads or "",
         cores_cell(result),
+        (result.verification or {}).get("verdict", ""),
         __version__,
     ]
 

@@ -27,6 +27,8 @@ class BenchConfig:
     budgets: list[Budget] = field(default_factory=list)
     inputs: str | None = None  # a local .npy/.npz file pushed with the model; else random
     seed: int = 0
+    verify: bool = False  # also run the reference's inputs and judge the outputs
+    reference: str | None = None  # the conversion's report.json; None: the one beside
     cores: str | None = None  # big, little, all or a list such as 0,4-7; None: not pinned
     telemetry_interval_s: float = 0.5  # how often the agent samples the sensors in a run
     baseline_s: float | None = None  # idle seconds sampled first; None: 3 s, 0.5 s if virtual
@@ -106,6 +108,9 @@ class BenchResult:
     # where it ran: machine, runtime, runtime_version, bundle (the phone bundle's id, or
     # None for an agent running as a process of this computer), bundle_pushed_bytes
     agent: dict = field(default_factory=dict)
+    # bench --verify: the device's outputs judged against the conversion's reference
+    # (verdict, cosine, max_abs_error, top1_agreement, samples, reference, reasons, ...)
+    verification: dict | None = None
     # run together with other models (studio.agent.together): its alone series, and the
     # alone stats, slowdowns, window and overlap; ``series`` is then the together series
     alone_series: SampleSeries | None = None
@@ -126,6 +131,11 @@ class BenchResult:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def verified(self) -> bool:
+        """Not failed on-device verification (true when it was not asked for)."""
+        return (self.verification or {}).get("verdict") != "fail"
 
     @property
     def device_name(self) -> str:
@@ -161,6 +171,7 @@ class BenchResult:
             "device_facts": self.device_facts,
             "telemetry": self.telemetry,
             "agent": self.agent,
+            "verification": self.verification,
             "cores": self.cores,
             "conditions": self.conditions,
             "energy": self.energy,
@@ -181,5 +192,5 @@ def results_document(results: list[BenchResult]) -> dict:
     """The ``--json`` document of ``model-studio bench``."""
     return {
         "runs": [r.to_dict() for r in results],
-        "passed": all(r.ok and r.budget.passed for r in results),
+        "passed": all(r.ok and r.budget.passed and r.verified for r in results),
     }

@@ -21,7 +21,8 @@ def register(sub) -> None:
         help="measure a converted model's latency on phones (live)",
         description="Push the artifact, start the Model Studio agent on each phone, run the "
         "model and show its latency live, then a summary. Exit code 1 when a --budget "
-        "fails, 3 when a phone or its agent cannot be reached.",
+        "fails or --verify finds the device's outputs wrong, 3 when a phone or its agent "
+        "cannot be reached.",
     )
     parser.add_argument(
         "artifact",
@@ -81,6 +82,18 @@ def register(sub) -> None:
         metavar="FILE",
         help="a .npy (one input) or .npz (several) tensor file to run on; "
         "default: random inputs of the model's shape",
+    )
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="also run the conversion's verification inputs on the device and judge its "
+        "outputs against the computer's (exit code 1 when they fail)",
+    )
+    parser.add_argument(
+        "--reference",
+        metavar="REPORT",
+        help="the report.json of the conversion to verify against (default: the one beside "
+        "the artifact)",
     )
     parser.add_argument(
         "--export",
@@ -227,6 +240,10 @@ def print_table(results) -> None:
         for check in r.budget.checks:
             if not check.passed:
                 print(f"{r.device}: budget {check.budget.text} failed (measured {check.value})")
+        if r.verification:
+            from studio.agent.device_verify import verification_line
+
+            print(f"{run_name(r, results)}: {verification_line(r.verification)}")
         if r.error is not None:
             kept = f" ({r.samples} samples kept)" if r.samples else ""
             print(f"{r.device}: {r.error.one_line()}{kept}", file=sys.stderr)
@@ -238,7 +255,7 @@ def exit_code(results) -> int:
     codes = [r.error.exit_code for r in results if r.error is not None]
     if codes:
         return max(codes)
-    if any(not r.budget.passed for r in results):
+    if any(not r.budget.passed or not r.verified for r in results):
         return EXIT_VERDICT
     return EXIT_OK
 
@@ -270,10 +287,17 @@ def run(args) -> int:
         duration_s=args.duration,
         budgets=budgets,
         inputs=args.inputs,
+        verify=args.verify,
+        reference=args.reference,
         cores=args.cores,
         baseline_s=args.baseline,
         telemetry_interval_s=args.telemetry_interval,
     ).validate()
+    if args.verify:  # no reference: refused before any device is touched
+        from studio.agent.device_verify import find_reference
+
+        for artifact in args.artifact:
+            find_reference(artifact, args.reference)
     if args.together:
         check_together(args.artifact, len(args.device), args.inputs)
         [serial] = args.device

@@ -171,8 +171,9 @@ def convert(
                 )
             cancel.check()
 
+            reference = None
             if recipe.verify.enabled:
-                _verify(
+                reference = _verify(
                     recipe,
                     module,
                     input_spec,
@@ -193,6 +194,7 @@ def convert(
                 recipe, model_info, input_spec, stages, artifacts, calibration, verify_samples
             )
             report.layers = layer_plan
+            staged_reference = _stage_reference(out, token, reference, staged_paths, report)
             stages.end("publish", publishing)  # recorded first: the report names every stage
             # the report is written before anything is published: a disk that fills up
             # fails the run while no artifact stands under its final name
@@ -201,6 +203,8 @@ def convert(
             report.write(staged_report)
             for staged, final in finals.items():
                 os.replace(staged, final)
+            if staged_reference is not None:
+                os.replace(staged_reference, out / report.reference_outputs)
             os.replace(staged_report, out / REPORT_NAME)
             report.report_path = out / REPORT_NAME
         except Exception as exc:
@@ -657,3 +661,20 @@ def _verify(recipe, module, input_spec, labels, samples, labelled, artifacts, st
         artifact.verification = verification
         artifact.host_latency_ms = latency
         artifact.judge_quantization()
+    return reference
+
+
+def _stage_reference(out: Path, token: str, reference, staged_paths: list, report):
+    """Stage the verification inputs and eager outputs beside the report, named in it."""
+    from studio.convert.reference_store import REFERENCE_NAME, stack_reference, write_reference
+
+    if reference is None or reference.detections is not None:  # detections vary in shape
+        return None
+    arrays = stack_reference(reference.samples.inputs, reference.outputs)
+    if arrays is None:
+        return None
+    staged = _inside(out, token + REFERENCE_NAME)
+    staged_paths.append(staged)
+    write_reference(staged, arrays)
+    report.reference_outputs = REFERENCE_NAME
+    return staged

@@ -104,6 +104,8 @@ class ConversionReport:
     output_folder: Path | None = None
     report_path: Path | None = None
     layers: LayerPlan | None = None  # layers kept float32 in int8, and why
+    # the verification inputs and the original's outputs beside the report (reference_store)
+    reference_outputs: str | None = None
 
     @property
     def verdict(self) -> str:
@@ -132,6 +134,7 @@ class ConversionReport:
             "stages": self.stages,
             "artifacts": [a.to_dict() for a in self.artifacts],
             "notes": self.notes,
+            "reference_outputs": self.reference_outputs,
         }
 
     @classmethod
@@ -150,6 +153,7 @@ class ConversionReport:
             layers=LayerPlan.from_dict(doc["layers"]) if doc.get("layers") else None,
             output_folder=Path(folder) if folder else None,
             report_path=Path(report) if report else None,
+            reference_outputs=doc.get("reference_outputs"),
         )
 
     def write(self, path: Path) -> Path:
