@@ -228,6 +228,16 @@ def _measured(v: dict) -> str:
     quantized one's statistics with their 95% intervals."""
     worst_case = v["tolerances"].get("worst_case", False)
     parts = []
+    boxes = v.get("detections")
+    if boxes:  # a detector: boxes matched, not elements
+        parts.append(f"boxes {boxes['matched_boxes']}/{boxes['judged_boxes']} matched")
+        if boxes.get("mean_iou") is not None:
+            parts.append(f"mean IoU {boxes['mean_iou']:.4f}")
+        if boxes.get("max_score_diff") is not None:
+            parts.append(f"score diff {boxes['max_score_diff']:.2g}")
+        if boxes.get("label_agreement") is not None:
+            parts.append(f"labels {boxes['label_agreement']:.0%}")
+        return ", ".join(parts)
     if worst_case:
         parts.append(f"cos {v['cosine']:.5f}")
     else:

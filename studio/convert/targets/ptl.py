@@ -116,7 +116,7 @@ def save_lite(
     except RuntimeError as exc:
         raise ConversionError(
             f"the Lite interpreter cannot hold this model: {lite_refusal(exc)}",
-            hint="convert it to pt, pte or onnx instead",
+            hint="the pt target (the full TorchScript runtime) holds any TorchScript model",
             details=str(exc),
         ) from None
     with atomic_path(path) as tmp:
