@@ -166,17 +166,22 @@ def battery_dir() -> str | None:
     return f"{POWER}/battery" if os.path.isdir(f"{POWER}/battery") else None
 
 
-def external_power() -> bool | None:
-    """Whether a USB, mains or wireless supply is online; None when none is listed."""
-    seen = False
-    for path in glob.glob(f"{POWER}/*"):
+def external_supplies() -> list[str]:
+    """The USB, mains and wireless supplies the kernel lists."""
+    found = []
+    for path in sorted(glob.glob(f"{POWER}/*")):
         kind = (read_text(f"{path}/type") or "").strip().lower()
-        if not any(k in kind for k in EXTERNAL_SUPPLIES):
-            continue
-        seen = True
-        if read_int(f"{path}/online"):
-            return True
-    return False if seen else None
+        if any(k in kind for k in EXTERNAL_SUPPLIES):
+            found.append(path)
+    return found
+
+
+def external_power(supplies: list[str] | None = None) -> bool | None:
+    """Whether a USB, mains or wireless supply is online; None when none is listed."""
+    supplies = external_supplies() if supplies is None else supplies
+    if not supplies:
+        return None
+    return any(read_int(f"{path}/online") for path in supplies)
 
 
 def current_ma(raw: int | None, status: str | None) -> float | None:
@@ -191,15 +196,16 @@ def current_ma(raw: int | None, status: str | None) -> float | None:
     return -value  # the kernel's convention: negative while discharging
 
 
-def battery(path: str | None) -> dict:
-    """Level, temperature, current, voltage and charging state of the battery at ``path``."""
+def battery(path: str | None, supplies: list[str] | None = None) -> dict:
+    """Level, temperature, current, voltage and charging state of the battery at ``path``
+    (``supplies``: the external supplies, :func:`external_supplies`, when known)."""
     if path is None:
         return {}
     status = (read_text(f"{path}/status") or "").strip() or None
     level = read_int(f"{path}/capacity")
     temp = read_int(f"{path}/temp")
     volts = read_int(f"{path}/voltage_now")
-    powered = external_power()
+    powered = external_power(supplies)
     return {
         "level": level,
         "temp_c": temp / 10 if temp is not None else None,
@@ -227,6 +233,7 @@ class SysfsSensors:
         self.clusters = named_clusters(max_khz) if any(max_khz) else []
         self.zones = thermal_zones()
         self.battery_path = battery_dir()
+        self.supplies = external_supplies()
 
     def describe(self) -> dict:
         return {
@@ -239,7 +246,7 @@ class SysfsSensors:
         return {
             "cpu_freq_khz": cpu_freqs_khz(self.cores),
             "temp_c": zone_temps(self.zones),
-            "battery": battery(self.battery_path),
+            "battery": battery(self.battery_path, self.supplies),
         }
 
 
