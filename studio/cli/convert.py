@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from studio.cli.inspect import add_model_arguments
+from studio.cli.inspect import add_model_arguments, given_inputs
 from studio.cli.output import emit_json, parse_json_arg
 
 
@@ -25,14 +25,6 @@ def register(sub) -> None:
         help="convert the bundled sample model, verified on its sample images",
     )
     add_model_arguments(parser)
-    parser.add_argument(
-        "--input",
-        action="append",
-        metavar="NAME:SHAPE:DTYPE",
-        help="one input of the model, like ids:1,128:int64; repeat it for each input, in "
-        "the order of the model's forward (names left out are taken from it; the dtype "
-        "is float32 when left out)",
-    )
     parser.add_argument(
         "--target",
         metavar="LIST",
@@ -103,7 +95,6 @@ def _absolute(value: str | None) -> str | None:
 def build_recipe(args: argparse.Namespace):
     """A recipe from the command line: the recipe file's, with the given options on top."""
     from studio.convert.recipe import Recipe
-    from studio.model.inputs import InputSpec, parse_input, parse_shape
 
     if args.sample:
         from studio.model import sample
@@ -133,17 +124,9 @@ def build_recipe(args: argparse.Namespace):
         m.arch_args = parse_json_arg(args.arch_args, "--arch-args", list)
     if args.arch_kwargs is not None:
         m.arch_kwargs = parse_json_arg(args.arch_kwargs, "--arch-kwargs", dict)
-    if args.input and args.input_shape:
-        from studio.errors import InputError
-
-        raise InputError(
-            "--input and --input-shape both describe the inputs: give one of them",
-            hint="--input-shape 1,3,224,224 is the same as --input input:1,3,224,224:float32",
-        )
-    if args.input:
-        recipe.input = InputSpec(tuple(parse_input(t, i) for i, t in enumerate(args.input)))
-    if args.input_shape:
-        recipe.input = InputSpec.single(parse_shape(args.input_shape))
+    given = given_inputs(args)
+    if given is not None:
+        recipe.input = given
     if args.target:
         recipe.targets = [t.strip() for t in args.target.split(",") if t.strip()]
     if args.capture:

@@ -30,24 +30,55 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
         "--input-shape", metavar="SHAPE", type=str, help="input shape, e.g. 1,3,224,224"
     )
     parser.add_argument(
+        "--input",
+        action="append",
+        metavar="NAME:SHAPE:DTYPE",
+        help="one input of the model, like ids:1,128:int64; repeat it for each input, in "
+        "the order of the model's forward (names left out are taken from it; the dtype "
+        "is float32 when left out)",
+    )
+    parser.add_argument(
         "--trust",
         action="store_true",
         help="allow files that run code when opened (pickled modules, .py architectures): only for files you trust",
     )
 
 
-def open_model(args: argparse.Namespace, path):
-    from studio.model import load_model
-    from studio.model.inputs import parse_shape
+def given_inputs(args: argparse.Namespace):
+    """The inputs ``--input`` (each ``NAME:SHAPE:DTYPE``) or ``--input-shape`` give, as an
+    InputSpec; None when neither is given."""
+    from studio.model.inputs import InputSpec, parse_input, parse_shape
 
-    return load_model(
+    if args.input and args.input_shape:
+        from studio.errors import InputError
+
+        raise InputError(
+            "--input and --input-shape both describe the inputs: give one of them",
+            hint="--input-shape 1,3,224,224 is the same as --input input:1,3,224,224:float32",
+        )
+    if args.input:
+        return InputSpec(tuple(parse_input(t, i) for i, t in enumerate(args.input)))
+    if args.input_shape:
+        return InputSpec.single(parse_shape(args.input_shape))
+    return None
+
+
+def open_model(args: argparse.Namespace, path):
+    """The model ``path`` opened as the options say, described with the inputs given."""
+    from studio.model import load_model
+    from studio.model.input_choice import use_inputs
+
+    given = given_inputs(args)
+    model = load_model(
         path,
         arch=args.arch,
         arch_args=parse_json_arg(args.arch_args, "--arch-args", list),
         arch_kwargs=parse_json_arg(args.arch_kwargs, "--arch-kwargs", dict),
         trust=args.trust,
-        input_shape=parse_shape(args.input_shape) if args.input_shape else None,
+        input_shape=given.shape if given is not None and len(given.tensors) == 1 else None,
     )
+    use_inputs(model, given)
+    return model
 
 
 def register(sub) -> None:

@@ -28,12 +28,13 @@ _cache: dict[str, Any] = {"key": None, "model": None}
 def _model_key(params: dict) -> str:
     import json
 
-    keys = ("path", "arch", "arch_args", "arch_kwargs", "trust", "input_shape")
+    keys = ("path", "arch", "arch_args", "arch_kwargs", "trust", "input_shape", "inputs")
     return json.dumps({k: params.get(k) for k in keys}, sort_keys=True, default=str)
 
 
 def _open_model(params: dict):
-    """The model of ``params`` (path, arch, arch_args, arch_kwargs, trust, input_shape)."""
+    """The model of ``params`` (path, arch, arch_args, arch_kwargs, trust, input_shape, and
+    ``inputs``: the inputs to describe it with, a list of ``{name, shape, dtype}``)."""
     key = _model_key(params)
     if _cache["key"] == key:
         return _cache["model"]
@@ -51,6 +52,15 @@ def _open_model(params: dict):
         trust=bool(params.get("trust")),
         input_shape=tuple(shape) if shape else None,
     )
+    from studio.model.input_choice import use_inputs
+    from studio.model.inputs import InputSpec
+
+    given = None
+    if params.get("inputs"):
+        given = InputSpec.from_dict({"tensors": params["inputs"]})
+    elif shape:
+        given = InputSpec.single(tuple(shape))
+    model.metadata["input_source"] = use_inputs(model, given)
     _cache.update(key=key, model=model)
     return model
 
@@ -67,7 +77,8 @@ def inspect(params: dict, progress: Progress, cancel: CancelToken) -> dict:
     progress(ProgressEvent("describe", None, "counting parameters and FLOPs"))
     description = describe(model)
     seconds = round(time.perf_counter() - started, 3)
-    return OpenedModel(description, model.runnable, model.input_spec, seconds).to_dict()
+    source = model.metadata.get("input_source", "")
+    return OpenedModel(description, model.runnable, model.input_spec, seconds, source).to_dict()
 
 
 def classify(params: dict, progress: Progress, cancel: CancelToken) -> dict:

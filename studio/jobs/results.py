@@ -27,6 +27,8 @@ class OpenedModel:
     runnable: bool = False
     input_spec: InputSpec | None = None
     seconds: float = 0.0
+    # where input_spec came from: one of studio.model.input_choice.SOURCES
+    input_source: str = ""
 
     def to_dict(self) -> dict:
         return {
@@ -35,6 +37,7 @@ class OpenedModel:
             "input_spec": self.input_spec.to_dict() if self.input_spec else None,
             "labels": self.description.labels,
             "seconds": self.seconds,
+            "input_source": self.input_source,
         }
 
     @classmethod
@@ -45,6 +48,7 @@ class OpenedModel:
             bool(doc.get("runnable")),
             _input_spec(spec) if spec else None,
             doc.get("seconds", 0.0),
+            doc.get("input_source", ""),
         )
 
 
