@@ -56,8 +56,9 @@ class Conflict:
 class Problem:
     """Why the form cannot be converted as it stands."""
 
-    kind: str  # "no model", "no target", "no calibration", "recipe"
+    kind: str  # "no model", "no target", "no calibration", "inputs", "recipe"
     error: RecipeError | None = None  # for "recipe": what the recipe's rules say
+    reason: str = ""  # for "inputs": why the inputs table cannot be used
 
     @property
     def detail(self) -> str:
@@ -83,9 +84,11 @@ class ConvertForm:
         self.executorch_backend = "xnnpack"
         self.verify = True
         # What comes from the open model (and is reset when another one is opened):
-        self.input_shape: tuple[int, ...] | None = None  # None: what the loader finds
+        self.inputs: InputSpec | None = None  # None: what the loader finds
+        self.inputs_problem = ""  # why the Model tab's inputs cannot be used, or ""
         self.calibration = ""  # a folder; kept while another mode is chosen
         self.labelled = ""  # the accuracy set: one sub-folder of images per class
+        self.verify_data = ""  # what verification runs on: images, tensor files, an .npz
         self.output = ""  # empty: "<model name>-mobile" beside the model
         self.base_dir: Path | None = None  # a loaded recipe's folder, for its relative paths
         self.float_layers: list[str] = []  # the layers a loaded recipe keeps in float
@@ -115,9 +118,9 @@ class ConvertForm:
         output folder among the user's data (its own folder belongs to the program).
         """
         self.model = dict(params)
-        shape = params.get("input_shape")
-        self.input_shape = tuple(shape) if shape else None
-        self.calibration = self.labelled = self.output = ""
+        self.inputs = _given_inputs(params)
+        self.inputs_problem = ""
+        self.calibration = self.labelled = self.output = self.verify_data = ""
         self.base_dir = None
         self.float_layers = []  # layer names belong to the model they were listed for
         if self.keep_float == "listed":
@@ -154,7 +157,7 @@ class ConvertForm:
         )
         self.sensitivity = recipe.quantize.sensitivity
         if recipe.input is not None:
-            self.input_shape = tuple(recipe.input.shape)
+            self.inputs = recipe.input
         self.onnx_opset = recipe.onnx.opset
         self.dynamic_batch = recipe.onnx.dynamic_batch
         self.lite_bytecode = recipe.lite.bytecode_version
@@ -162,6 +165,8 @@ class ConvertForm:
         self.executorch_backend = recipe.executorch.backend
         self.verify = recipe.verify.enabled
         self.labelled = str(labelled) if labelled else ""
+        data = recipe.resolve(recipe.verify.data)
+        self.verify_data = str(data) if data else ""
         self.output = str(recipe.output_folder) if recipe.output.folder else ""
         self.base_dir = recipe.base_dir
         self.changed.emit()
@@ -222,6 +227,8 @@ class ConvertForm:
             return Problem("no target")
         if self.calibration_folder_used and not self.calibration.strip():
             return Problem("no calibration")
+        if self.inputs_problem:
+            return Problem("inputs", reason=self.inputs_problem)
         try:
             self.recipe().validate(check_files=False)
         except RecipeError as exc:
@@ -242,9 +249,10 @@ class ConvertForm:
             arch_kwargs=params.get("arch_kwargs"),
             trust=bool(params.get("trust")),
         )
-        if self.input_shape:
-            shape = tuple(self.input_shape)
-            recipe.input = InputSpec.single(shape, preprocess=default_preprocess_for(shape))
+        inputs = self.inputs
+        if inputs is not None and len(inputs.tensors) == 1 and inputs.preprocess is None:
+            inputs = replace(inputs, preprocess=default_preprocess_for(inputs.shape))
+        recipe.input = inputs
         calibration = None
         if self.static:
             calibration = (
@@ -268,7 +276,10 @@ class ConvertForm:
         )
         recipe.executorch = replace(recipe.executorch, backend=self.executorch_backend)
         recipe.verify = replace(
-            recipe.verify, enabled=self.verify, labelled=self.labelled.strip() or None
+            recipe.verify,
+            enabled=self.verify,
+            labelled=self.labelled.strip() or None,
+            data=self.verify_data.strip() or None,
         )
         recipe.output = replace(recipe.output, folder=self.output.strip() or None)
         return recipe
@@ -281,6 +292,15 @@ class ConvertForm:
         return None
 
 
+def _given_inputs(params: dict) -> InputSpec | None:
+    """The inputs a model was opened with (``inputs``, or the older ``input_shape``)."""
+    if params.get("inputs"):
+        return InputSpec.from_dict({"tensors": params["inputs"]})
+    if params.get("input_shape"):
+        return InputSpec.single(tuple(params["input_shape"]))
+    return None
+
+
 def _same_model(a: dict, b: dict) -> bool:
-    keys = ("path", "arch", "arch_args", "arch_kwargs", "input_shape")
+    keys = ("path", "arch", "arch_args", "arch_kwargs", "input_shape", "inputs")
     return all(a.get(k) == b.get(k) for k in keys)

@@ -11,6 +11,8 @@ Events of :class:`AppState` (callbacks take no arguments; they read the state):
   hold for the previous model (folders, results, runs, choices).
 - ``model_changed``: the open model or its description changed (after ``model_opened``
   when a model is opened); tabs fill in what follows from the model.
+- ``inputs_changed``: the inputs a conversion is to use changed (the Model tab's inputs
+  table was edited).
 - ``artifacts_changed``, ``compat_changed``, ``try_result_changed``, ``devices_changed``:
   that part of the state changed.
 """
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from studio.convert.report import ArtifactReport, ConversionReport
     from studio.devices.discovery import DeviceEntry
     from studio.jobs.results import CheckResult, Classification, OpenedModel
+    from studio.model.inputs import InputSpec
 
 # Formats of converted files, which open to be described, checked and pushed, not run here.
 CONVERTED_FORMATS = INSPECT_ONLY_MODEL_FORMATS
@@ -102,6 +105,9 @@ class AppState:
     def __init__(self) -> None:
         self.model: OpenedModel | None = None  # the open model (the inspect job's result)
         self.model_params: dict = {}  # how it was opened (path, arch, trust, ...)
+        # The inputs a conversion is given (see input_rows.inputs_to_use); None: the model's own.
+        self.inputs: InputSpec | None = None
+        self.inputs_problem = ""  # why the Model tab's inputs table cannot be used, or ""
         self.artifacts: list[Artifact] = []
         self.conversion: ConversionReport | None = None  # the last conversion report
         self.compat: CheckResult | None = None  # the last compatibility reports
@@ -110,6 +116,7 @@ class AppState:
         self.device_runtimes: dict[str, list[RuntimeProfile]] = {}  # serial -> its runtimes
         self.model_opened = Event()
         self.model_changed = Event()
+        self.inputs_changed = Event()
         self.artifacts_changed = Event()
         self.compat_changed = Event()
         self.try_result_changed = Event()
@@ -147,6 +154,7 @@ class AppState:
         """``model`` (opened with ``params``) replaces the open model and all that came of it."""
         self.model = model
         self.model_params = dict(params)
+        self._model_inputs()
         self.artifacts = []
         self.conversion = None
         self.compat = None
@@ -161,7 +169,22 @@ class AppState:
         """The same model described again (or none): what came of it stays."""
         self.model = model
         self.model_params = dict(params)
+        self._model_inputs()
         self.model_changed.emit()
+
+    def _model_inputs(self) -> None:
+        from studio.ui.input_rows import inputs_to_use
+
+        model = self.model
+        self.inputs = inputs_to_use(model.input_spec, model) if model is not None else None
+        self.inputs_problem = ""
+
+    def set_inputs(self, inputs: InputSpec | None, problem: str = "") -> None:
+        """The inputs a conversion is to use (None: the model's own), or why the inputs
+        table cannot be used."""
+        self.inputs = inputs
+        self.inputs_problem = problem
+        self.inputs_changed.emit()
 
     def set_try_result(self, result: Classification | None, model_params: dict) -> None:
         """What the model opened with ``model_params`` made of an image; dropped when another

@@ -80,7 +80,8 @@ def pickled_module(tmp_path_factory):
 
 def test_a_pickle_asks_for_trust_and_explains_the_risk(qtbot, window, pickled_module):
     tab = window.model_tab
-    tab.shape_edit.setText("1,3,2,2")
+    tab.inputs_editor.add_clicked()
+    tab.inputs_editor.shape_edit(0).setText("1,3,2,2")
     open_file(qtbot, window, pickled_module)
     qtbot.waitUntil(lambda: tab.trust_box is not None)
     box = tab.trust_box
@@ -149,7 +150,8 @@ def test_bad_architecture_arguments_are_refused_before_any_work(qtbot, window):
     assert tab.inspect_job is None
     close_errors()
     tab.kwargs_edit.clear()
-    tab.shape_edit.setText("1,three,8")
+    tab.inputs_editor.add_clicked()
+    tab.inputs_editor.shape_edit(0).setText("1,three,8")
     click(qtbot, tab.open_button)
     assert "whole numbers" in last_error(window).message
     close_errors()

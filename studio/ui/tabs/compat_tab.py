@@ -436,9 +436,12 @@ class CompatTab(QWidget):
         self.progress.setVisible(True)
         self.progress.start()
         params = {"artifact": str(report.artifact), "action": fix.action, "value": fix.value}
-        shape = self.app.state.model_params.get("input_shape")  # the Model tab's Input shape
-        if shape:
-            params["input_shapes"] = [list(shape)]
+        model = self.app.state.model_params  # the Model tab's inputs
+        shapes = [t["shape"] for t in model.get("inputs") or []]
+        if not shapes and model.get("input_shape"):
+            shapes = [model["input_shape"]]
+        if shapes:
+            params["input_shapes"] = [list(shape) for shape in shapes]
         self.fix_job = self.app.worker.submit("fix", params)
         self.fix_job.progress.connect(self.progress.update_event)
         self.fix_job.succeeded.connect(self._fixed)

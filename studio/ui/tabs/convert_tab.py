@@ -56,6 +56,9 @@ from studio.ui.widgets.steps import guide_label
 from studio.units import human_bytes
 
 RECIPE_FILTER = "Recipes (*.toml);;All files (*)"
+VERIFY_DATA_FILTER = (
+    "Tensors (*.npz *.npy *.pt *.pth);;Images (*.png *.jpg *.jpeg *.bmp *.webp);;All files (*)"
+)
 # The stage bars get room for this many rows before they scroll.
 VISIBLE_STAGES = 6
 
@@ -105,6 +108,24 @@ class ConvertTab(QWidget):
             self.target_boxes[target] = box
             grid.addWidget(box, i // 2, i % 2)
         form_layout.addWidget(targets_box)
+
+        inputs_box = QGroupBox(self.tr("Inputs"))
+        inputs_layout = QHBoxLayout(inputs_box)
+        self.inputs_label = QLabel("–")
+        self.inputs_label.setWordWrap(True)
+        self.inputs_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.inputs_label.setToolTip(
+            self.tr(
+                "The inputs the model is converted and verified with: each input's name, "
+                "shape and data type. Change them in the Inputs table on the Model tab."
+            )
+        )
+        inputs_layout.addWidget(self.inputs_label, 1)
+        self.inputs_button = QPushButton(self.tr("Change…"))
+        self.inputs_button.setToolTip(self.tr("Edit the inputs on the Model tab"))
+        self.inputs_button.clicked.connect(lambda: self.app.go_to("model"))
+        inputs_layout.addWidget(self.inputs_button)
+        form_layout.addWidget(inputs_box)
 
         how_box = QGroupBox(self.tr("How"))
         how = QFormLayout(how_box)
@@ -189,6 +210,24 @@ class ConvertTab(QWidget):
         lab_browse.clicked.connect(lambda: self._choose_folder(self.labelled_edit, "labelled"))
         lab_row.addWidget(lab_browse)
         verify.addRow(self.tr("Accuracy set:"), lab_row)
+        data_row = QHBoxLayout()
+        self.verify_data_edit = QLineEdit()
+        self.verify_data_edit.setPlaceholderText(
+            self.tr("optional: images, tensor files, or an .npz with an array per input")
+        )
+        self.verify_data_edit.setToolTip(
+            self.tr(
+                "What the artifacts are compared with the original on. A model with several "
+                "inputs takes an .npz file holding one array per input, named like the inputs, "
+                "or one tensor file per input. Empty: the calibration data, else random inputs."
+            )
+        )
+        self.verify_data_edit.textChanged.connect(lambda text: self._update(verify_data=text))
+        data_row.addWidget(self.verify_data_edit, 1)
+        data_browse = QPushButton(self.tr("Choose…"))
+        data_browse.clicked.connect(self._choose_verify_data)
+        data_row.addWidget(data_browse)
+        verify.addRow(self.tr("Verification data:"), data_row)
         out_row = QHBoxLayout()
         self.output_edit = QLineEdit()
         self.output_edit.textChanged.connect(lambda text: self._update(output=text))
@@ -288,6 +327,7 @@ class ConvertTab(QWidget):
         )
         self.form.changed.connect(self.show_form)
         self.app.state.model_opened.connect(self.model_opened)
+        self.app.state.inputs_changed.connect(self.inputs_changed)
         self._showing = False
         self.show_form()
 
@@ -315,6 +355,15 @@ class ConvertTab(QWidget):
         if folder:
             self.app.settings.set_folder(kind, folder)
             edit.setText(folder)
+
+    def _choose_verify_data(self) -> None:
+        start = self.verify_data_edit.text() or self.app.settings.folder("verify_data")
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose verification data"), start, VERIFY_DATA_FILTER
+        )
+        if path:
+            self.app.settings.set_folder("verify_data", path)
+            self.verify_data_edit.setText(path)
 
     def recipe(self) -> Recipe:
         """The recipe the form shows (not validated)."""
@@ -359,6 +408,7 @@ class ConvertTab(QWidget):
         for edit, text in (
             (self.calibration_edit, form.calibration),
             (self.labelled_edit, form.labelled),
+            (self.verify_data_edit, form.verify_data),
             (self.output_edit, form.output),
         ):
             if edit.text() != text:
@@ -371,6 +421,7 @@ class ConvertTab(QWidget):
         self.bytecode_spin.setValue(form.lite_bytecode or LITE_MIN_BYTECODE - 1)
         self.optimize_box.setChecked(form.optimize)
         self.verify_box.setChecked(form.verify)
+        self.inputs_label.setText(self._inputs_text())
 
     def _show_allowed(self) -> None:
         form = self.form
@@ -458,6 +509,8 @@ class ConvertTab(QWidget):
             return self.tr("Open a model on the Model tab first.")
         if problem.kind == "no target":
             return self.tr("Tick at least one format under Targets.")
+        if problem.kind == "inputs":
+            return self.tr("Fix the inputs on the Model tab: %1").replace("%1", problem.reason)
         if problem.kind == "no calibration":
             return self.tr(
                 "Static int8 needs calibration images: choose a Calibration folder, or tick "
@@ -575,15 +628,31 @@ class ConvertTab(QWidget):
 
     # --- state ---------------------------------------------------------------------------
 
+    def _inputs_text(self) -> str:
+        """The inputs the conversion uses, one a line: those given or changed, else the model's."""
+        from studio.model.describe import tensor_text
+
+        model = self.app.state.model
+        inputs = self.form.inputs or (model.input_spec if model is not None else None)
+        if inputs is None:
+            return "–"
+        return "\n".join(tensor_text(t.to_dict()) for t in inputs.tensors)
+
+    def inputs_changed(self) -> None:
+        state = self.app.state
+        self.form.update(inputs=state.inputs, inputs_problem=state.inputs_problem)
+
     def model_opened(self) -> None:
         """Another model: nothing of the previous one stays (folders, results, last verdict)."""
         self.form.model_opened(self.app.state.model_params)
+        self.inputs_changed()
         self.clear_results()
         self.progress.clear()
         self.update_guide()
 
     def model_changed(self) -> None:
         self.form.model_described(self.app.state.model_params)
+        self.inputs_changed()
         self.update_guide()
 
     def clear_results(self) -> None:

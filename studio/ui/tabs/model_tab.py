@@ -29,12 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from studio import artifacts
-from studio.errors import Cancelled, InputError, StudioError, TrustRequired, as_studio_error
+from studio.errors import Cancelled, InputError, StudioError, TrustRequired
 from studio.jobs.results import Classification, OpenedModel
 from studio.model import sample
 from studio.model.loaded import Candidate
+from studio.ui.input_rows import inputs_to_use
 from studio.ui.state import Artifact
 from studio.ui.widgets.errors import on_screen_hint, sentence
+from studio.ui.widgets.inputs_editor import InputsEditor
 from studio.ui.widgets.steps import guide_label, next_step_button
 
 MODEL_FILTER = f"Models ({' '.join('*' + s for s in artifacts.MODEL_SUFFIXES)});;All files (*)"
@@ -129,9 +131,17 @@ class ModelTab(QWidget):
         args_row.addWidget(self.args_edit)
         args_row.addWidget(self.kwargs_edit)
         form.addRow(self.tr("Arguments:"), args_row)
-        self.shape_edit = QLineEdit()
-        self.shape_edit.setPlaceholderText(self.tr("from the model when empty; e.g. 1,3,224,224"))
-        form.addRow(self.tr("Input shape:"), self.shape_edit)
+        self.inputs_editor = InputsEditor()
+        self.inputs_editor.edited.connect(self._inputs_edited)
+        inputs_title = QLabel(self.tr("Inputs:"))
+        inputs_title.setToolTip(
+            self.tr(
+                "What the model takes: one row per input with its name, shape and data type. "
+                "Most image models take one input, 1,3,224,224 float32; text models take token "
+                "ids and an attention mask, int64."
+            )
+        )
+        form.addRow(inputs_title, self.inputs_editor)
         open_layout.addLayout(form)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
@@ -289,16 +299,37 @@ class ModelTab(QWidget):
                 )
                 return None
             params[key] = value
-        shape = self.shape_edit.text().strip()
-        if shape:
-            from studio.model.inputs import parse_shape
-
-            try:
-                params["input_shape"] = list(parse_shape(shape))
-            except Exception as exc:  # an InputError with a plain message
-                self.show_error(as_studio_error(exc))
-                return None
+        check = self.inputs_editor.check()
+        if check.problems:
+            self.show_error(
+                InputError(
+                    self.inputs_editor.problem_text(),
+                    hint=self.tr("Correct the marked cell in the Inputs table."),
+                )
+            )
+            return None
+        spec = self._inputs_to_give(check.spec, params["path"])
+        if spec is not None:
+            params["inputs"] = [t.to_dict() for t in spec.tensors]
+            if len(spec.tensors) == 1:
+                params["input_shape"] = list(spec.shape)
         return params
+
+    def _inputs_to_give(self, shown, path: str):
+        """The inputs the table's rows give when opening ``path``: those the person typed, or,
+        for the open model again, those it does not say by itself (see inputs_to_use)."""
+        model = self.app.state.model
+        if model is not None and self.app.state.model_params.get("path") == path:
+            return inputs_to_use(shown, model)
+        return shown if self.inputs_editor.user_edited else None
+
+    def _inputs_edited(self) -> None:
+        """The person changed the inputs: the Convert tab uses them (or says what is wrong)."""
+        check = self.inputs_editor.check()
+        if check.problems:
+            self.app.state.set_inputs(None, self.inputs_editor.problem_text())
+        else:
+            self.app.state.set_inputs(inputs_to_use(check.spec, self.app.state.model))
 
     def open_clicked(self) -> None:
         params = self._params()
@@ -315,8 +346,13 @@ class ModelTab(QWidget):
         self.arch_edit.setText(params.get("arch") or "")
         for key, edit in (("arch_args", self.args_edit), ("arch_kwargs", self.kwargs_edit)):
             edit.setText(json.dumps(params[key]) if params.get(key) else "")
-        shape = params.get("input_shape")
-        self.shape_edit.setText(",".join(str(d) for d in shape) if shape else "")
+        if params.get("inputs"):
+            from studio.model.input_choice import GIVEN
+            from studio.model.inputs import InputSpec
+
+            self.inputs_editor.show_inputs(
+                InputSpec.from_dict({"tensors": params["inputs"]}), GIVEN
+            )
 
     def open_model(self, params: dict):
         """Open the model ``params`` describe (path, arch, arch_args, arch_kwargs, input_shape,
@@ -496,6 +532,7 @@ class ModelTab(QWidget):
             self.candidates_box.setVisible(False)
             return
         self.path_edit.setText(state.model_params.get("path", ""))
+        self.inputs_editor.show_inputs(state.model.input_spec, state.model.input_source)
         from studio.model.describe import tensor_text
         from studio.units import human_bytes, human_count
 
