@@ -1062,6 +1062,36 @@
 <context>
     <name>LatencyTab</name>
     <message>
+        <location filename="../../ui/tabs/latency_tab.py" line="188"/>
+        <source>Verify outputs on the device</source>
+        <translation>在设备上验证输出</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/latency_tab.py" line="191"/>
+        <source>After the run, the device also computes the conversion&apos;s verification inputs and its outputs are compared with the computer&apos;s (report.json and verification.npz beside the artifact)</source>
+        <translation>运行之后，设备还会计算转换时的验证输入，并将其输出与电脑上的输出比较（使用产物旁的 report.json 和 verification.npz）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/latency_tab.py" line="587"/>
+        <source>%1: outputs on the device %2 (cosine %3, top-1 %4, max error %5, %6 samples)</source>
+        <translation>%1：设备上的输出%2（余弦 %3，top-1 %4，最大误差 %5，%6 个样本）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/latency_tab.py" line="589"/>
+        <source>pass</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/latency_tab.py" line="589"/>
+        <source>warn</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/latency_tab.py" line="589"/>
+        <source>FAIL</source>
+        <translation>失败</translation>
+    </message>
+    <message>
         <location filename="../../ui/tabs/latency_tab.py" line="85"/>
         <source>Step 5: choose devices and artifacts, then Start. Several runs overlay in the CDF, so fp32 against int8 or one phone against another is one glance.</source>
         <translation>第 5 步：选择设备和产物，然后点击“开始”。多次运行会叠加在 CDF 图中，fp32 与 int8、或两台手机之间的对比一目了然。</translation>

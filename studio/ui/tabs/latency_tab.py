@@ -47,6 +47,7 @@ from studio.ui.latency_run import (
     cdf,
     run_queue,
 )
+from studio.ui.latency_verify import verification_text
 from studio.ui.threads import run_task
 from studio.ui.widgets.badges import Badge
 from studio.ui.widgets.errors import on_screen_line
@@ -166,6 +167,15 @@ class LatencyTab(QWidget):
         self.budget_edit = QLineEdit()
         self.budget_edit.setPlaceholderText(self.tr("e.g. p90=30ms, mean=10ms"))
         how.addRow(self.tr("Budget:"), self.budget_edit)
+        self.verify_check = QCheckBox(self.tr("Verify outputs on the device"))
+        self.verify_check.setToolTip(
+            self.tr(
+                "After the run, the device also computes the conversion's verification "
+                "inputs and its outputs are compared with the computer's (report.json and "
+                "verification.npz beside the artifact)"
+            )
+        )
+        how.addRow(self.verify_check)
         form_layout.addWidget(how_box)
 
         buttons = QHBoxLayout()
@@ -197,6 +207,9 @@ class LatencyTab(QWidget):
         self.budget_label = QLabel()
         self.budget_label.setWordWrap(True)
         form_layout.addWidget(self.budget_label)
+        self.verify_label = QLabel()  # the verdict on the device's outputs, per verified run
+        self.verify_label.setWordWrap(True)
+        form_layout.addWidget(self.verify_label)
         self.telemetry_label = QLabel()
         self.telemetry_label.setWordWrap(True)
         form_layout.addWidget(self.telemetry_label)
@@ -339,6 +352,7 @@ class LatencyTab(QWidget):
             iterations=iterations,
             duration_s=duration,
             budgets=budgets,
+            verify=self.verify_check.isChecked(),
         ).validate()
 
     @property
@@ -530,6 +544,12 @@ class LatencyTab(QWidget):
             for check in run.result.budget.checks:
                 lines.append(f"{run.label}: {budget_check_text(check)}")
         self.budget_label.setText("\n".join(lines))
+        verified = self.tr(
+            "%1: outputs on the device %2 (cosine %3, top-1 %4, max error %5, %6 samples)"
+        )
+        verdicts = {"pass": self.tr("pass"), "warn": self.tr("warn"), "fail": self.tr("FAIL")}
+        texts = [verification_text(run, verified, verdicts) for run in self.runs]
+        self.verify_label.setText("\n".join(text for text in texts if text))
 
     def _telemetry_text(self, run: LatencyRun) -> str:
         """Memory of the agent and temperatures, before and after the run, when the phone says."""
