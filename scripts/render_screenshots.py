@@ -160,17 +160,39 @@ def render(out: Path, work: Path, language: str, size: tuple[int, int]) -> int:
     artifacts = [str(a.path) for a in window.state.artifacts if a.target in ("pte", "onnx")]
     latency.set_checked(latency.artifact_list, artifacts)
     latency.set_checked(latency.device_list, [serial])
-    latency.iterations_spin.setValue(400)
+    latency.duration_radio.setChecked(True)  # long enough for the telemetry to show a trend
+    latency.duration_spin.setValue(8)
     latency.budget_edit.setText("p90=5ms")
     latency.start()
     wait_until(lambda: not latency.running, 300, "the benchmark")
     settle(0.5)
     shoot(window, "latency", out)
+    shoot_together(window, serial, artifacts, out)
     if shoot_sensitivity(window, work, out):
         return 1
     window.close()
     app.quit()
     return 0
+
+
+def shoot_together(window, serial: str, artifacts: list[str], out: Path) -> None:
+    """The Latency tab after two artifacts ran together on the virtual phone: a series each
+    and, in the summary, how much each slowed down beside the other."""
+    latency = window.latency_tab
+    window.go_to("latency")
+    latency.clear()
+    latency.set_checked(latency.artifact_list, artifacts)
+    latency.set_checked(latency.device_list, [serial])
+    latency.together_check.setChecked(True)
+    latency.budget_edit.clear()
+    latency.duration_radio.setChecked(True)
+    latency.duration_spin.setValue(3)
+    latency.start()
+    wait_until(lambda: not latency.running, 300, "the benchmark together")
+    settle(0.5)
+    shoot(window, "latency", out, "latency-together")
+    latency.together_check.setChecked(False)
+    latency.iterations_radio.setChecked(True)
 
 
 def shoot_sensitivity(window, work: Path, out: Path) -> bool:

@@ -1347,6 +1347,36 @@
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
+    <message>
+        <location filename="../../ui/tabs/latency_tab.py" line="138"/>
+        <source>Run them together</source>
+        <translation>同时运行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/latency_tab.py" line="141"/>
+        <source>Run the ticked artifacts at the same time on one device, each alone first, to see how much each slows down beside the others</source>
+        <translation>在一台设备上同时运行勾选的产物（先逐个单独运行），查看每个模型与其他模型并行时变慢多少</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/latency_tab.py" line="388"/>
+        <source>Tick at least two artifacts to run them together</source>
+        <translation>请至少勾选两个产物才能同时运行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/latency_tab.py" line="391"/>
+        <source>Artifacts run together on one device: tick only one</source>
+        <translation>同时运行的产物只能在一台设备上运行：请只勾选一台设备</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/latency_tab.py" line="392"/>
+        <source>Start them on each device in turn to compare devices.</source>
+        <translation>如需比较设备，请在每台设备上依次启动。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tabs/latency_tab.py" line="561"/>
+        <source>%1: p50 %2 %4 alone, %3 %4 together (%5× slower)</source>
+        <translation>%1：单独运行 p50 %2 %4，同时运行 %3 %4（慢 %5 倍）</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>

@@ -15,6 +15,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
@@ -47,6 +48,7 @@ from studio.ui.latency_run import (
     cdf,
     run_queue,
 )
+from studio.ui.latency_together import run_together, slowdown_text
 from studio.ui.latency_verify import verification_text
 from studio.ui.threads import run_task
 from studio.ui.widgets.badges import Badge
@@ -133,6 +135,14 @@ class LatencyTab(QWidget):
         self.artifact_list = QListWidget()
         self.artifact_list.setMaximumHeight(100)
         art_layout.addWidget(self.artifact_list)
+        self.together_check = QCheckBox(self.tr("Run them together"))
+        self.together_check.setToolTip(
+            self.tr(
+                "Run the ticked artifacts at the same time on one device, each alone first, "
+                "to see how much each slows down beside the others"
+            )
+        )
+        art_layout.addWidget(self.together_check)
         form_layout.addWidget(art_box)
 
         how_box = QGroupBox(self.tr("Settings"))
@@ -207,6 +217,9 @@ class LatencyTab(QWidget):
         self.budget_label = QLabel()
         self.budget_label.setWordWrap(True)
         form_layout.addWidget(self.budget_label)
+        self.together_label = QLabel()
+        self.together_label.setWordWrap(True)
+        form_layout.addWidget(self.together_label)
         self.verify_label = QLabel()  # the verdict on the device's outputs, per verified run
         self.verify_label.setWordWrap(True)
         form_layout.addWidget(self.verify_label)
@@ -370,6 +383,14 @@ class LatencyTab(QWidget):
                 )
             if not artifacts:
                 raise InputError(self.tr("Tick at least one artifact"))
+            together = self.together_check.isChecked()
+            if together and len(artifacts) < 2:
+                raise InputError(self.tr("Tick at least two artifacts to run them together"))
+            if together and len(devices) != 1:
+                raise InputError(
+                    self.tr("Artifacts run together on one device: tick only one"),
+                    hint=self.tr("Start them on each device in turn to compare devices."),
+                )
             config = self.config()
         except StudioError as exc:
             self.app.show_error(exc, self.tr("The benchmark cannot start"))
@@ -396,7 +417,12 @@ class LatencyTab(QWidget):
                 for artifact in artifacts
             ]
             task = run_task(
-                "bench", run_queue, queue, device.server, config, skipped=self.tr("not run")
+                "bench",
+                run_together if together else run_queue,
+                queue,
+                device.server,
+                config,
+                skipped=self.tr("not run"),
             )
             task.finished.connect(self._task_finished)
             self.tasks.append(task)
@@ -451,6 +477,7 @@ class LatencyTab(QWidget):
         self._reported.clear()
         self.show_verdict()
         self.telemetry_label.clear()
+        self.together_label.clear()
         self.update_buttons()
 
     def update_buttons(self) -> None:
@@ -531,6 +558,9 @@ class LatencyTab(QWidget):
                 telemetry.append(self._telemetry_text(run))
         self.show_verdict()
         self.telemetry_label.setText("\n".join(t for t in telemetry if t))
+        slower = self.tr("%1: p50 %2 %4 alone, %3 %4 together (%5× slower)")
+        lines = [slowdown_text(run, slower) for run in self.runs]
+        self.together_label.setText("\n".join(line for line in lines if line))
 
     def show_verdict(self) -> None:
         """The budget's badge and checks, once a run with a budget ended; nothing before."""
