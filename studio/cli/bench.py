@@ -293,6 +293,11 @@ def run(args) -> int:
         baseline_s=args.baseline,
         telemetry_interval_s=args.telemetry_interval,
     ).validate()
+    if args.verify and args.together:
+        raise InputError(
+            "--verify checks one artifact at a time, not artifacts run --together",
+            hint="verify each artifact in its own bench run, then run them together",
+        )
     if args.verify:  # no reference: refused before any device is touched
         from studio.agent.device_verify import find_reference
 

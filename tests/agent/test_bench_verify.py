@@ -162,3 +162,10 @@ def test_an_older_report_without_stored_outputs_is_said_plainly(capsys, sample_p
     code, _, err = _bench(capsys, folder / sample_pte.name, "--device", "nowhere", "--verify")
     assert code == EXIT_BAD_INPUT
     assert "holds no reference outputs" in err and "older conversion" in err
+
+
+def test_verify_is_refused_with_together(capsys, sample_pte, other_pte):
+    code, _, err = _bench(
+        capsys, sample_pte, other_pte, "--device", "nowhere", "--together", "--verify"
+    )
+    assert code == EXIT_BAD_INPUT and "--verify checks one artifact at a time" in err
