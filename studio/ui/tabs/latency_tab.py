@@ -56,6 +56,7 @@ from studio.ui.widgets.errors import on_screen_line
 from studio.ui.widgets.latency_plots import COLORS, EXPORT_SIZE, LatencyPlots
 from studio.ui.widgets.names import device_label
 from studio.ui.widgets.steps import guide_label
+from studio.ui.widgets.telemetry_plot import TelemetryPlot
 
 log = logging.getLogger("studio.ui")
 
@@ -107,6 +108,13 @@ class LatencyTab(QWidget):
         right.addWidget(results)
         right.setStretchFactor(0, 4)
         right.setStretchFactor(1, 1)
+        self.telemetry_plot = TelemetryPlot()  # temperature and frequency, on the series' axis
+        self.telemetry_plot.follow(self.plots.series_plot)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(
+            lambda _scheme: self.telemetry_plot.apply_colors()
+        )
+        right.insertWidget(1, self.telemetry_plot)
+        right.setStretchFactor(1, 2)
         right.setChildrenCollapsible(False)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 1)
@@ -522,6 +530,7 @@ class LatencyTab(QWidget):
         if latest is not None and latest.key in self._dirty:
             self.plots.draw_histogram(latest, self.color(latest))
         self._dirty.clear()
+        self.telemetry_plot.show_runs(self.runs)
         self.show_stats()
 
     def show_stats(self) -> None:

@@ -11,6 +11,7 @@ paints without antialiasing (see :mod:`studio.ui.qt_health`).
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 
 from studio.ui.theme import plot_colors
@@ -19,6 +20,7 @@ TEMPERATURE_COLOR = "#e53935"
 CLUSTER_COLORS = {"big": "#1e88e5", "little": "#43a047", "cpu": "#1e88e5"}
 OTHER_CLUSTER_COLOR = "#fb8c00"
 WINDOW_COLOR = (128, 128, 128, 40)
+MIN_HEIGHT = 170  # both plots and the legend readable on a 1366x768 screen
 
 
 class TelemetryPlot(pg.GraphicsLayoutWidget):
@@ -26,12 +28,15 @@ class TelemetryPlot(pg.GraphicsLayoutWidget):
         background, foreground = plot_colors()
         pg.setConfigOptions(antialias=False, background=background, foreground=foreground)
         super().__init__(parent)
+        self.setMinimumHeight(MIN_HEIGHT)
         self.temp_plot = self.addPlot(row=0, col=0)
-        self.temp_plot.setLabel("left", self.tr("temperature"), units="°C")
+        self.temp_plot.setLabel("left", "°C")
+        self.temp_plot.getAxis("bottom").setStyle(showValues=False)  # the plot below has them
         self.freq_plot = self.addPlot(row=1, col=0)
-        self.freq_plot.setLabel("left", self.tr("CPU"), units="GHz")
+        self.freq_plot.setLabel("left", "GHz")
         self.freq_plot.setLabel("bottom", self.tr("inference"))
-        self.freq_legend = self.freq_plot.addLegend(offset=(-10, 5), colCount=3)
+        self.freq_legend = self.freq_plot.addLegend(offset=(-10, -2), colCount=3)
+        self.ci.layout.setSpacing(0)
         for plot in self.plots:
             plot.setMenuEnabled(False)
             plot.showGrid(x=True, y=True, alpha=0.2)
@@ -144,5 +149,10 @@ class TelemetryPlot(pg.GraphicsLayoutWidget):
     def draw(self, run, rows) -> None:
         curves = run.telemetry.curves(rows)
         self.temp_curve.setData(curves.x, curves.temperature_c, connect="finite")
+        top = 0.0
         for name, ghz in curves.clusters:
             self._cluster_curve(name).setData(curves.x, ghz, connect="finite")
+            if np.isfinite(ghz).any():
+                top = max(top, float(np.nanmax(ghz)))
+        if top:  # from 0 GHz: a fall reads at its true size, and the legend has room below
+            self.freq_plot.setYRange(0, top * 1.1, padding=0)
