@@ -136,7 +136,14 @@ class DeviceVerification:
 
     def run(self, conn) -> dict:
         """Infer the pushed inputs on the device and judge the outputs."""
-        outputs, reply = conn.infer(self.remote_name)
+        try:
+            outputs, reply = conn.infer(self.remote_name)
+        except InputError as exc:  # the reference's inputs do not fit this model
+            raise InputError(
+                f"The inputs of {self.stored.report_path} do not fit {self.artifact.name}: "
+                f"{exc.message}",
+                hint="verify against the report of the conversion that made this artifact",
+            ) from None
         verification = judge_outputs(self.stored, outputs, self.artifact)
         verification["infer_ms"] = reply.get("infer_ms")
         return verification

@@ -169,3 +169,24 @@ def test_verify_is_refused_with_together(capsys, sample_pte, other_pte):
         capsys, sample_pte, other_pte, "--device", "nowhere", "--together", "--verify"
     )
     assert code == EXIT_BAD_INPUT and "--verify checks one artifact at a time" in err
+
+
+@pytest.mark.slow
+def test_a_reference_whose_inputs_do_not_fit_is_bad_input(
+    capsys, phone, sample_artifacts, tmp_path
+):
+    import onnx
+    from onnx import TensorProto, helper
+
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 64])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 64])
+    graph = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "relu", [x], [y])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.save(model, tmp_path / "relu.onnx")
+    code, _, err = _bench(
+        capsys, tmp_path / "relu.onnx", "--device", phone.serial, "--iterations", 3,
+        "--verify", "--reference", sample_artifacts.report_path,
+    )  # fmt: skip
+    assert code == EXIT_BAD_INPUT
+    assert "do not fit relu.onnx" in err and "(1, 1, 32, 32)" in err
