@@ -9,7 +9,9 @@ serves each connection in its own session, with its own model). Every model firs
 same moment (a barrier), each on its connection, each with its own series. A run's
 ``series`` and ``stats`` are its together series; the alone statistics, the slowdown
 (together / alone, for p50 and mean), the run's window on the agent's clock and how long
-all windows overlapped go to ``result.together``.
+all windows overlapped go to ``result.together``. The device's sensors are sampled on
+every connection during the together phase (``result.telemetry``); no energy per
+inference is given, as the models share the battery's current.
 
 With a duration every model runs that long together. With a number of iterations the
 faster models keep running until the slowest has measured its iterations too (every
@@ -32,6 +34,7 @@ from studio.agent.connection import AgentConnection
 from studio.agent.cores import device_cores, run_cores
 from studio.agent.deployment import AGENT_DIR, ensure_agent, remove_forward
 from studio.agent.results import BenchCallback, BenchConfig, BenchEvent, BenchResult
+from studio.agent.run_telemetry import record_telemetry
 from studio.agent.stats import SampleSeries
 from studio.errors import AgentError, Cancelled, InputError, InternalError, StudioError
 from studio.progress import CancelToken, ProgressEvent, progress_line
@@ -41,6 +44,7 @@ log = logging.getLogger("studio.agent")
 # the together phase of an iterations run ends when every model measured its count; this
 # bounds it if a model's samples never come (the agent's own upper bound is a day)
 TOGETHER_LIMIT_S = 24 * 3600.0
+SHARED_ENERGY = "not measurable: the models ran together and shared the battery's current"
 
 
 def check_together(artifacts: list[str | Path], devices: int = 1, inputs: str | None = None):
@@ -307,6 +311,8 @@ class TogetherBench:
         iterations: int | None,
         duration_s: float | None,
         on_rows=None,
+        telemetry: dict | None = None,
+        on_telemetry=None,
     ) -> dict:
         """One run on ``conn`` into ``series``; the agent's summary (errors raised)."""
 
@@ -321,6 +327,8 @@ class TogetherBench:
             iterations=iterations,
             duration_s=duration_s,
             inputs={"source": "random", "seed": self.config.seed},
+            telemetry=telemetry,
+            on_telemetry=on_telemetry,
         )
         if summary.get("stopped"):
             result.stopped = True
@@ -338,6 +346,9 @@ class TogetherBench:
         """All runs started at once (a barrier), each on its connection and thread."""
         count = self.config.iterations
         duration = self.config.duration_s if count is None else TOGETHER_LIMIT_S
+        # the sensors during the together phase, without an idle baseline first: the
+        # models share the battery's current, so no energy per inference is one model's
+        sensors = {"interval_s": float(self.config.telemetry_interval_s), "baseline_s": 0.0}
         barrier = threading.Barrier(len(conns))
         errors: list[StudioError | None] = [None] * len(conns)
         reached = threading.Event()
@@ -355,6 +366,9 @@ class TogetherBench:
             conn, result = conns[number], results[number]
             last = [0.0]
 
+            def on_telemetry(sample: dict, observed: dict) -> None:
+                self._emit(number, "telemetry", telemetry={**observed, "sample": sample})
+
             def on_rows(rows: np.ndarray) -> None:
                 if self._stop.is_set() and not stop_sent.is_set():  # stop() before the run began
                     stop_sent.set()
@@ -371,7 +385,11 @@ class TogetherBench:
             self._emit(number, "status", message=f"running together on {result.runtime}")
             try:
                 barrier.wait(timeout=60)
-                self._series(conn, result, result.series, None, duration, on_rows)
+                summary = self._series(
+                    conn, result, result.series, None, duration, on_rows, sensors, on_telemetry
+                )
+                record_telemetry(result, summary.get("telemetry"))
+                result.energy = {"mj_per_inference": None, "reason": SHARED_ENERGY}
             except threading.BrokenBarrierError:
                 errors[number] = AgentError("The models could not be started together")
             except StudioError as exc:

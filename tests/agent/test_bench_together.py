@@ -119,6 +119,9 @@ def test_together_by_duration_and_exports(capsys, phone, two_models, tmp_path):
     for run in runs:
         # each alone and together for the same duration: both phases measured
         assert run["together"]["alone_samples"] > 0 and run["samples"] > 0
+        # the sensors during the together phase; no energy is one model's
+        assert run["telemetry"]["samples"]
+        assert "together" in run["energy"]["reason"]
     exported = json.loads(json_path.read_text())["runs"]
     for run, saved in zip(runs, exported, strict=True):
         assert saved["together"] == run["together"]
