@@ -712,8 +712,9 @@ class ConvertTab(QWidget):
         if any(a.verification and a.verification.low_fidelity for a in report.artifacts):
             notes.append(
                 self.tr(
-                    "Verified on random inputs: choose a Calibration folder or an Accuracy set "
-                    "of real images to verify on real data."
+                    "Verified on random inputs: choose Verification data (real inputs, an .npz "
+                    "for several inputs), a Calibration folder or an Accuracy set to verify on "
+                    "real data."
                 )
             )
         return notes

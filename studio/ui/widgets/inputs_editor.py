@@ -58,7 +58,10 @@ class InputsEditor(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(SHAPE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(DTYPE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(DTYPE, QHeaderView.ResizeMode.Fixed)
+        widest = QComboBox()  # the column fits the type combo, whose widest item shows whole
+        widest.addItems(DTYPE_CHOICES)
+        self.table.setColumnWidth(DTYPE, widest.sizeHint().width() + 8)
         header.setToolTip(
             self.tr(
                 "One row per input of the model, in the order its forward takes them. "
