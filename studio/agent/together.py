@@ -292,7 +292,7 @@ class TogetherBench:
             for other in range(len(results)):
                 if other != number:
                     self._emit(
-                        other, "status", message=f"waiting: {results[number].artifact} alone"
+                        other, "status", message=f"waiting: {self.artifacts[number].name} alone"
                     )
             self._series(conn, result, result.alone_series, config.iterations, config.duration_s)
         self._check_stop()
