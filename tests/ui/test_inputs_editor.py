@@ -81,6 +81,27 @@ def test_edits_change_the_recipe_and_a_bad_shape_disables_convert(encoder):
     assert convert.problem_label.text() == ""
 
 
+def test_open_describes_the_model_again_with_the_inputs_changed(qtbot, encoder):
+    tab = encoder.model_tab
+    editor = tab.inputs_editor
+    editor.shape_edit(0).setText("2,8")
+    editor.shape_edit(1).setText("2,8")
+    click(qtbot, tab.open_button)
+    qtbot.waitUntil(lambda: tab.trust_box is not None)  # the architecture's .py asks again
+    click(qtbot, tab.trust_button)
+    qtbot.waitUntil(lambda: tab.inspect_job.params.get("trust") is True)
+    wait_done(qtbot, tab.inspect_job)
+    assert encoder.state.model_params["inputs"] == [
+        {"name": "ids", "shape": [2, 8], "dtype": "int64"},
+        {"name": "mask", "shape": [2, 8], "dtype": "int64"},
+    ]
+    assert "output.pooled: [2, 16]" in tab.summary_labels["outputs"].text()
+    assert rows(editor) == [("ids", "2,8", "int64"), ("mask", "2,8", "int64")]
+    assert editor.note.text() == "The inputs you gave."
+    spec = encoder.convert_tab.recipe().input
+    assert [t.shape for t in spec.tensors] == [(2, 8), (2, 8)]
+
+
 def test_rows_are_added_and_removed_and_names_told_apart(encoder):
     editor = encoder.model_tab.inputs_editor
     click_add = editor.add_button
