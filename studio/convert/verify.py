@@ -313,6 +313,8 @@ def verify_artifact(
     try:
         with open_runner(path, threads) as runner:
             verification = verify_runner(runner, reference, tolerances, cancel)
+            if getattr(runner, "note", None):
+                verification.notes.append(runner.note)
             latency = None
             if latency_runs > 0 and reference.samples.inputs:
                 latency = measure_latency(runner, reference.samples.inputs[0], latency_runs)
