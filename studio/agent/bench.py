@@ -152,26 +152,9 @@ class DeviceBench:
             remove_forward(self.serial, endpoint.local_port, self.server)
 
     def _measure(self, conn: AgentConnection, result: BenchResult, inputs: dict) -> None:
-        caps = conn.capabilities
-        result.agent_version = caps.get("agent_version")
-        result.device_facts = caps.get("device")
-        result.agent["machine"] = caps.get("machine")
         self._check_stop()
-        choice = device_cores(self.config, result.device_facts)
         self._emit("status", message="loading the model")
-        loaded = conn.load(
-            self.artifact.name,
-            self.config.runtime,
-            self.config.threads,
-            choice.cpus if choice else None,
-        )
-        result.runtime = loaded["runtime"]
-        result.runtime_version = loaded.get("runtime_version")
-        result.load_ms = loaded.get("load_ms")
-        result.agent["runtime"] = result.runtime
-        result.agent["runtime_version"] = result.runtime_version
-        package = next((r for r in caps.get("runtimes", []) if r.get("name") == result.runtime), {})
-        result.agent["runtime_package"] = package.get("package")
+        choice, loaded = load_artifact(conn, self.artifact.name, self.config, result)
         result.telemetry["before"] = conn.telemetry()
         self._check_stop()
         what = (
@@ -222,6 +205,27 @@ class DeviceBench:
             result.telemetry["after"] = conn.telemetry()
         with contextlib.suppress(AgentError):
             conn.unload()
+
+
+def load_artifact(conn: AgentConnection, name: str, config: BenchConfig, result: BenchResult):
+    """Load the pushed artifact ``name`` on the agent and note where and how it runs.
+
+    Returns the cores chosen for it (or None) and the agent's ``loaded`` reply.
+    """
+    caps = conn.capabilities
+    result.agent_version = caps.get("agent_version")
+    result.device_facts = caps.get("device")
+    result.agent["machine"] = caps.get("machine")
+    choice = device_cores(config, result.device_facts)
+    loaded = conn.load(name, config.runtime, config.threads, choice.cpus if choice else None)
+    result.runtime = loaded["runtime"]
+    result.runtime_version = loaded.get("runtime_version")
+    result.load_ms = loaded.get("load_ms")
+    result.agent["runtime"] = result.runtime
+    result.agent["runtime_version"] = result.runtime_version
+    package = next((r for r in caps.get("runtimes", []) if r.get("name") == result.runtime), {})
+    result.agent["runtime_package"] = package.get("package")
+    return choice, loaded
 
 
 class BenchGroup:

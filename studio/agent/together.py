@@ -29,9 +29,10 @@ from pathlib import Path
 
 import numpy as np
 
+from studio.agent.bench import load_artifact
 from studio.agent.budget import check_budgets
 from studio.agent.connection import AgentConnection
-from studio.agent.cores import device_cores, run_cores
+from studio.agent.cores import run_cores
 from studio.agent.deployment import AGENT_DIR, ensure_agent, remove_forward
 from studio.agent.results import BenchCallback, BenchConfig, BenchEvent, BenchResult
 from studio.agent.run_telemetry import record_telemetry
@@ -248,31 +249,13 @@ class TogetherBench:
             remove_forward(self.serial, endpoint.local_port, self.server)
 
     def _load(self, number: int, conn: AgentConnection, result: BenchResult) -> None:
-        caps = conn.capabilities
-        result.agent_version = caps.get("agent_version")
-        result.device_facts = caps.get("device")
-        result.agent["machine"] = caps.get("machine")
         self._emit(number, "status", message="loading the model")
         try:
-            choice = device_cores(self.config, result.device_facts)
-            loaded = conn.load(
-                self.artifacts[number].name,
-                self.config.runtime,
-                self.config.threads,
-                choice.cpus if choice else None,
-            )
+            choice, loaded = load_artifact(conn, self.artifacts[number].name, self.config, result)
         except StudioError as exc:
             result.error = exc
             raise
-        result.runtime = loaded["runtime"]
-        result.runtime_version = loaded.get("runtime_version")
-        result.load_ms = loaded.get("load_ms")
         result.cores = run_cores(choice, loaded, {})  # "allowed": from the run's summary
-        result.agent["runtime"] = result.runtime
-        result.agent["runtime_version"] = result.runtime_version
-        runtimes = caps.get("runtimes", [])
-        package = next((r for r in runtimes if r.get("name") == result.runtime), {})
-        result.agent["runtime_package"] = package.get("package")
 
     def _measure(self, results: list[BenchResult]) -> None:
         conns = list(self._conns)

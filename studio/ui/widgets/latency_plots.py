@@ -19,6 +19,16 @@ OVERFLOW_COLOR = "#757575"
 EXPORT_SIZE = (1600, 1000)  # an exported picture's size, whatever the window's
 
 
+def color_axes(plots, foreground) -> None:
+    """Draw the plots' axes, tick labels and titles in the palette's ``foreground``."""
+    for plot in plots:
+        for name in ("left", "bottom"):
+            axis = plot.getAxis(name)
+            axis.setPen(foreground)
+            axis.setTextPen(foreground)
+        plot.titleLabel.setText(plot.titleLabel.text, color=foreground)
+
+
 class LatencyPlots(pg.GraphicsLayoutWidget):
     def __init__(self, parent=None):
         background, foreground = plot_colors()
@@ -76,12 +86,7 @@ class LatencyPlots(pg.GraphicsLayoutWidget):
         background, foreground = plot_colors()
         self.setBackground(background)
         self._style_legends(background, foreground)
-        for plot in self.plots:
-            for name in ("left", "bottom"):
-                axis = plot.getAxis(name)
-                axis.setPen(foreground)
-                axis.setTextPen(foreground)
-            plot.titleLabel.setText(plot.titleLabel.text, color=foreground)
+        color_axes(self.plots, foreground)
 
     # --- runs --------------------------------------------------------------------------
 

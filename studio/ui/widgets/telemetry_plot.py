@@ -15,6 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from studio.ui.theme import plot_colors
+from studio.ui.widgets.latency_plots import color_axes
 
 TEMPERATURE_COLOR = "#e53935"
 CLUSTER_COLORS = {"big": "#1e88e5", "little": "#43a047", "cpu": "#1e88e5"}
@@ -75,12 +76,7 @@ class TelemetryPlot(pg.GraphicsLayoutWidget):
         background, foreground = plot_colors()
         self.setBackground(background)
         self._style(background, foreground)
-        for plot in self.plots:
-            for name in ("left", "bottom"):
-                axis = plot.getAxis(name)
-                axis.setPen(foreground)
-                axis.setTextPen(foreground)
-            plot.titleLabel.setText(plot.titleLabel.text, color=foreground)
+        color_axes(self.plots, foreground)
 
     def follow(self, plot) -> None:
         """Shade the inferences ``plot`` (the latency series) shows, as it scrolls."""
