@@ -62,9 +62,35 @@ def _has_qdq(path: Path) -> bool:
     return any(node.op_type == "DequantizeLinear" for node in model.graph.node)
 
 
+# operators of an ORT-format file that multiply int8 by int8 in one fused kernel
+FUSED_INT8 = frozenset(
+    {
+        "QLinearConv",
+        "QLinearMatMul",
+        "ConvInteger",
+        "MatMulInteger",
+        "com.microsoft:QLinearConv",
+        "com.microsoft:QGemm",
+        "com.microsoft:QAttention",
+    }
+)
+
+
+def _has_fused_int8(path: Path) -> bool:
+    """Whether an ORT-format file already holds fused int8 kernels (nothing to unfuse)."""
+    try:
+        from studio.compat.operators import read_operators
+
+        return any(op.name in FUSED_INT8 for op in read_operators(path).operators)
+    except Exception:
+        return False
+
+
 class OnnxRuntimeRunner(Runner):
     runtime = "onnxruntime"
     note: str | None = None  # how this computer runs the model, when not as a phone would
+    # why this computer cannot compute what a phone computes with this file (else None)
+    unverifiable: str | None = None
 
     def load(self, path: str | Path, threads: int | None = None) -> None:
         import onnxruntime as ort
@@ -75,12 +101,18 @@ class OnnxRuntimeRunner(Runner):
         if threads:
             options.intra_op_num_threads = int(threads)
             options.inter_op_num_threads = 1
-        if int8_products_saturate() and _has_qdq(path):
-            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
-            self.note = (
-                "run with its int8 operations unfused: this computer's fused int8 kernels "
-                "(x86-64 without VNNI) saturate, a phone's do not"
-            )
+        if int8_products_saturate():
+            if _has_qdq(path):
+                options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+                self.note = (
+                    "run with its int8 operations unfused: this computer's fused int8 kernels "
+                    "(x86-64 without VNNI) saturate, a phone's do not"
+                )
+            elif path.suffix == ".ort" and _has_fused_int8(path):
+                self.unverifiable = (
+                    "its fused int8 kernels saturate on this computer (x86-64 without VNNI), "
+                    "not on a phone: verify it on the phone (model-studio bench --verify)"
+                )
         try:
             self.session = ort.InferenceSession(
                 str(path), options, providers=["CPUExecutionProvider"]

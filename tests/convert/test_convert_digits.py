@@ -14,6 +14,7 @@ from studio.convert.verify import verify_against_artifact
 from studio.model import sample
 from studio.model.inputs import load_sample_folder, random_inputs
 from studio.runtimes import open_runner
+from studio.runtimes.onnxruntime_runner import int8_products_saturate
 
 RUNTIMES = {
     "pt": "torchscript",
@@ -89,6 +90,10 @@ def test_static_int8_keeps_answers_and_accuracy(digits_static):
     for target, artifact in artifacts.items():
         v = artifact.verification.to_dict()  # the document report.json holds
         assert artifact.quantize == "static" and artifact.path.name == f"digits_cnn-int8.{target}"
+        if target == "ort" and int8_products_saturate():
+            # its fused int8 kernels compute wrongly here, not on a phone: said, not failed
+            assert v["verdict"] == "warn" and "not verifiable here" in v["reasons"][0], v
+            continue
         assert v["verdict"] == "pass", (target, v)
         assert v["top1_agreement"] >= 0.95, (target, v)
         assert v["accuracy_before"] - v["accuracy_after"] <= 0.02, (target, v)
