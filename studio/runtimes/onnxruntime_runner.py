@@ -50,19 +50,7 @@ def int8_products_saturate() -> bool:
     return False
 
 
-def _has_qdq(path: Path) -> bool:
-    if path.suffix != ".onnx":
-        return False
-    try:
-        import onnx
-
-        model = onnx.load(str(path), load_external_data=False)
-    except Exception:
-        return False
-    return any(node.op_type == "DequantizeLinear" for node in model.graph.node)
-
-
-# operators of an ORT-format file that multiply int8 by int8 in one fused kernel
+# operators that multiply int8 by int8 in one fused kernel (what an int8 .ort file holds)
 FUSED_INT8 = frozenset(
     {
         "QLinearConv",
@@ -76,14 +64,14 @@ FUSED_INT8 = frozenset(
 )
 
 
-def _has_fused_int8(path: Path) -> bool:
-    """Whether an ORT-format file already holds fused int8 kernels (nothing to unfuse)."""
+def _operator_names(path: Path) -> set[str]:
+    """The operators an .onnx or .ort file uses (read with the compatibility checker's reader)."""
     try:
         from studio.compat.operators import read_operators
 
-        return any(op.name in FUSED_INT8 for op in read_operators(path).operators)
+        return {op.name for op in read_operators(path).operators}
     except Exception:
-        return False
+        return set()
 
 
 class OnnxRuntimeRunner(Runner):
@@ -101,18 +89,18 @@ class OnnxRuntimeRunner(Runner):
         if threads:
             options.intra_op_num_threads = int(threads)
             options.inter_op_num_threads = 1
-        if int8_products_saturate():
-            if _has_qdq(path):
-                options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
-                self.note = (
-                    "run with its int8 operations unfused: this computer's fused int8 kernels "
-                    "(x86-64 without VNNI) saturate, a phone's do not"
-                )
-            elif path.suffix == ".ort" and _has_fused_int8(path):
-                self.unverifiable = (
-                    "its fused int8 kernels saturate on this computer (x86-64 without VNNI), "
-                    "not on a phone: verify it on the phone (model-studio bench --verify)"
-                )
+        operators = _operator_names(path) if int8_products_saturate() else set()
+        if path.suffix == ".onnx" and "DequantizeLinear" in operators:
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+            self.note = (
+                "run with its int8 operations unfused: this computer's fused int8 kernels "
+                "(x86-64 without VNNI) saturate, a phone's do not"
+            )
+        elif path.suffix == ".ort" and operators & FUSED_INT8:
+            self.unverifiable = (
+                "its fused int8 kernels saturate on this computer (x86-64 without VNNI), "
+                "not on a phone: verify it on the phone (model-studio bench --verify)"
+            )
         try:
             self.session = ort.InferenceSession(
                 str(path), options, providers=["CPUExecutionProvider"]
